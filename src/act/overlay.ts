@@ -1,0 +1,32 @@
+// The one mutating action: make /usr writable for this boot with the host's own
+// tool. Run with no shell; its output is shown on stderr (stdout may be a protocol).
+
+import { existsSync } from 'node:fs';
+import type { Config, Verdict } from '../types.js';
+
+export type OverlayResult = { ok: true; tool: string } | { ok: false; error: string };
+
+/** The command to run, or why there is none. Pure but for the existence checks. */
+export function overlayCommand(action: NonNullable<Verdict['action']>, config: Config, readOnly = false): [string, string[]] | string {
+  if (action === 'remount-rw') return ['mount', ['-o', 'remount,rw', '/usr']];
+  if (existsSync(config.paths.bootc)) return [config.paths.bootc, readOnly ? ['usr-overlay', '--read-only'] : ['usr-overlay']];
+  if (existsSync(config.paths.ostree)) return [config.paths.ostree, readOnly ? ['admin', 'unlock', '--transient'] : ['admin', 'unlock']];
+  return `neither ${config.paths.bootc} nor ${config.paths.ostree} is installed: install bootc (or ostree), or set [paths] in usr-guard.conf`;
+}
+
+// An existing unlock is what we wanted; the probe afterwards confirms it.
+const ALREADY = /already (in unlocked state|mounted)|An overlayfs is already mounted/i;
+
+export async function makeUsrWritable(action: NonNullable<Verdict['action']>, config: Config, timeoutMs = 120_000): Promise<OverlayResult> {
+  const cmd = overlayCommand(action, config);
+  if (typeof cmd === 'string') return { ok: false, error: cmd };
+  const [file, args] = cmd;
+  const { execa } = await import('execa');
+  const r = await execa(file, args, { reject: false, timeout: timeoutMs, stdin: 'ignore', all: true });
+  const shown = (r.all ?? '').trim();
+  if (shown) process.stderr.write(shown + '\n');
+  const tool = [file, ...args].join(' ');
+  if (!r.failed || ALREADY.test(shown)) return { ok: true, tool };
+  const why = r.timedOut ? `timed out after ${timeoutMs / 1000} s` : r.code === 'ENOENT' ? 'not found' : `exit code ${r.exitCode ?? r.signal}`;
+  return { ok: false, error: `'${tool}' failed (${why})` };
+}

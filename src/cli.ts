@@ -1,0 +1,114 @@
+// Entry point: parse the command line, run one command, map the outcome to an
+// exit code. The only file that calls process.exit.
+
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { HELP, VERSION } from './help.js';
+import { EXIT, UsageError } from './exit-codes.js';
+import { makeOut, type Out } from './output.js';
+import { CALLERS, type Caller } from './types.js';
+
+type Values = Record<string, string | boolean | string[] | undefined>;
+
+const COMMON = { help: { type: 'boolean', short: 'h' } } as const;
+const OPTIONS: Record<string, ParseArgsConfig['options']> = {
+  status: { ...COMMON, json: { type: 'boolean' }, deep: { type: 'boolean' } },
+  check: {
+    ...COMMON,
+    caller: { type: 'string' },
+    command: { type: 'string' },
+    root: { type: 'string' },
+    'download-only': { type: 'boolean' },
+    'assume-yes': { type: 'boolean' },
+    'assume-no': { type: 'boolean' },
+    'read-only': { type: 'boolean' },
+    package: { type: 'string', multiple: true },
+  },
+  install: { ...COMMON, root: { type: 'string' }, without: { type: 'string' }, 'dry-run': { type: 'boolean' } },
+  uninstall: { ...COMMON, root: { type: 'string' }, 'dry-run': { type: 'boolean' } },
+};
+
+function parse(command: string, args: string[]): { values: Values; positionals: string[] } {
+  try {
+    return parseArgs({ args, options: OPTIONS[command], allowPositionals: true, strict: true }) as { values: Values; positionals: string[] };
+  } catch (e) {
+    // parseArgs errors are already one clear sentence; drop Node's hint suffix.
+    throw new UsageError(`${command}: ${(e as Error).message.split('. To specify')[0]}`);
+  }
+}
+
+async function run(argv: string[], out: Out): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    out.out(HELP.main);
+    return command === undefined ? EXIT.USAGE : EXIT.OK;
+  }
+  if (command === '--version' || command === '-V') {
+    out.out(`usr-guard ${VERSION}\n`);
+    return EXIT.OK;
+  }
+  if (!(command in OPTIONS)) throw new UsageError(`unknown command "${command}" (commands: ${Object.keys(OPTIONS).join(', ')}; see usr-guard --help)`);
+  const { values, positionals } = parse(command, rest);
+  if (values.help) {
+    out.out(HELP[command as keyof typeof HELP]);
+    return EXIT.OK;
+  }
+  const env = process.env;
+  const isRoot = process.getuid?.() === 0;
+  switch (command) {
+    case 'status': {
+      if (positionals.length > 0) throw new UsageError(`status: unexpected argument "${positionals[0]}"`);
+      const { statusCommand } = await import('./commands/run-status.js');
+      return statusCommand({ json: values.json === true, deep: values.deep === true }, env, isRoot, out);
+    }
+    case 'check': {
+      const caller = values.caller as string | undefined;
+      if (!caller || !(CALLERS as readonly string[]).includes(caller)) {
+        throw new UsageError(`check: --caller must be one of ${CALLERS.join(', ')}${caller ? `, got "${caller}"` : ''}`);
+      }
+      const { checkCommand } = await import('./commands/run-check.js');
+      return checkCommand(
+        {
+          caller: caller as Caller,
+          command: values.command as string | undefined,
+          root: values.root as string | undefined,
+          downloadOnly: values['download-only'] === true,
+          assumeYes: values['assume-yes'] === true,
+          assumeNo: values['assume-no'] === true,
+          readOnly: values['read-only'] === true,
+          packages: (values.package as string[] | undefined) ?? [],
+        },
+        positionals,
+        env,
+        isRoot,
+        out,
+      );
+    }
+    default: {
+      if (positionals.length > 0) throw new UsageError(`${command}: unexpected argument "${positionals[0]}"`);
+      const { installCommand } = await import('./commands/run-install.js');
+      const without = typeof values.without === 'string' ? values.without.split(',').map((s) => s.trim()).filter(Boolean) : [];
+      return installCommand(command as 'install' | 'uninstall', (values.root as string | undefined) ?? '/', without, values['dry-run'] === true, out);
+    }
+  }
+}
+
+async function main(): Promise<void> {
+  const out = makeOut(process.env, process.stderr.isTTY === true);
+  let code: number;
+  try {
+    code = await run(process.argv.slice(2), out);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      out.err([`usr-guard: ${e.message}`]);
+      code = EXIT.USAGE;
+    } else {
+      // Never a stack trace for a person; USR_GUARD_DEBUG=1 shows it.
+      out.err([`usr-guard: internal error: ${(e as Error)?.message ?? String(e)}`]);
+      if (process.env.USR_GUARD_DEBUG) console.error(e);
+      code = EXIT.INTERNAL;
+    }
+  }
+  process.exitCode = code;
+}
+
+void main();

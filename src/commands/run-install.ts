@@ -1,0 +1,19 @@
+// `usr-guard install|uninstall`: report every file, one per line, on stdout.
+
+import { isAbsolute, resolve } from 'node:path';
+import { EXIT, UsageError } from '../exit-codes.js';
+import type { Out } from '../output.js';
+import { install, parts, runningProgram, selectFiles, uninstall } from './install.js';
+
+export function installCommand(command: 'install' | 'uninstall', root: string, without: string[], dryRun: boolean, out: Out): number {
+  if (root === '') throw new UsageError(`${command}: --root needs a folder`);
+  const dir = isAbsolute(root) ? root : resolve(root);
+  if (command === 'install') {
+    const files = selectFiles(parts(without.includes('program') ? '' : runningProgram()), without);
+    out.out(install(dir, files, dryRun).join('\n') + '\n');
+  } else {
+    if (without.length > 0) throw new UsageError('uninstall: --without is only for install');
+    out.out(uninstall(dir, selectFiles(parts(''), []), dryRun).join('\n') + '\n');
+  }
+  return EXIT.OK;
+}

@@ -1,0 +1,20 @@
+// `usr-guard status`: probe (and with --deep ask bootc), then print.
+
+import { loadConfig } from '../config.js';
+import { EXIT } from '../exit-codes.js';
+import type { Out } from '../output.js';
+import { runBootcStatus, type DeepResult } from '../probe/bootc.js';
+import { probeSystem } from '../probe/index.js';
+import { renderStatus, statusJson } from './status.js';
+
+export async function statusCommand(opts: { json: boolean; deep: boolean }, env: NodeJS.ProcessEnv, isRoot: boolean, out: Out): Promise<number> {
+  const { config, warnings } = loadConfig(env, isRoot);
+  out.err(warnings.map((w) => `usr-guard: warning: ${w}`));
+  const state = probeSystem({ env, bootcPath: config.paths.bootc });
+  let deep: DeepResult | null = null;
+  if (opts.deep) {
+    deep = state.host.bootcInstalled || isRoot ? await runBootcStatus(config.paths.bootc) : { ok: false, error: `${config.paths.bootc} is not installed` };
+  }
+  out.out(opts.json ? statusJson(state, config, deep) : renderStatus(state, config, deep));
+  return EXIT.OK;
+}

@@ -1,0 +1,45 @@
+// The decision: one pure function of (state, invocation, config) → verdict.
+// This file is the spec; test/unit/decide.test.ts is the same table as data.
+
+import { overlayWarningLines, readOnlyWarningLines, refusalLines, unknownWarningLines } from './messages.js';
+import type { Config, Invocation, StateName, SystemState, Verdict } from './types.js';
+
+const PROCEED: Verdict = { verdict: 'proceed', message: [] };
+
+/** States where a changing command on / would hit a read-only /usr. */
+const LOCKED: ReadonlySet<StateName> = new Set(['image-locked', 'image-overlay-readonly', 'readonly-usr']);
+/** States where /usr is writable but will not keep what is written. */
+const TRANSIENT: ReadonlySet<StateName> = new Set(['image-overlay', 'image-hotfix']);
+
+/** What usr-guard could do to make /usr writable, if anything. */
+function remedy(s: SystemState): Verdict['action'] | null {
+  if (s.state === 'image-locked' && s.host.imageBased) return 'usr-overlay';
+  if (s.state === 'image-overlay-readonly') return 'remount-rw';
+  return null;
+}
+
+export function decide(s: SystemState, inv: Invocation, config: Config): Verdict {
+  // Nothing to guard: switched off, a command that changes nothing, or another root.
+  if (config.mode === 'off' || !inv.changes || inv.root !== '/') return PROCEED;
+
+  if (s.state === 'mutable-host' || s.state === 'container') return PROCEED;
+
+  if (TRANSIENT.has(s.state)) {
+    // One warning per package-manager run: later hooks of the same run stay quiet.
+    return inv.role === 'decide' ? { verdict: 'warn', message: overlayWarningLines(s, inv) } : PROCEED;
+  }
+
+  if (LOCKED.has(s.state)) {
+    const refuse: Verdict = { verdict: 'refuse', message: refusalLines(s, inv) };
+    if (config.mode === 'warn') return { verdict: 'warn', message: readOnlyWarningLines(s, inv) };
+    const action = remedy(s);
+    // A backstop never asks: if /usr is still locked there, the first hook was bypassed.
+    if (action === null || inv.role === 'backstop' || config.mode === 'refuse') return refuse;
+    if (config.mode === 'overlay') return { verdict: 'offer', message: refuse.message, ask: false, action };
+    // auto and prompt: ask a person at a terminal; nobody there means no.
+    return inv.interactive ? { verdict: 'offer', message: refuse.message, ask: true, action } : refuse;
+  }
+
+  // unknown: refuse only on positive evidence; say that we could not tell.
+  return inv.role === 'decide' ? { verdict: 'warn', message: unknownWarningLines(s) } : PROCEED;
+}

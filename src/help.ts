@@ -1,0 +1,72 @@
+// --help texts, kept next to each other so they read as one manual.
+import { version } from '../package.json';
+
+export const VERSION: string = version;
+
+const main = `usr-guard ${VERSION}: guard apt, dpkg and dnf on image-based Linux (bootc, ostree, composefs)
+
+Usage: usr-guard COMMAND [OPTIONS]
+
+Commands:
+  status     say what this host is and what usr-guard does here
+  check      decide for a package-manager hook (what the hooks call)
+  install    install the program and its hooks (into --root DIR)
+  uninstall  remove them again
+
+Options:
+  -h, --help     show help (also after a command)
+  -V, --version  show the version
+
+Exit codes: 0 proceed, 10 refused or declined, 2 usage error, 1 internal error.
+See usr-guard(8), apt-image-based(7) and dnf-image-based(7).
+`;
+
+const status = `Usage: usr-guard status [--json] [--deep]
+
+Say which state this host is in (mutable-host, container, image-locked,
+image-overlay, image-overlay-readonly, image-hotfix, readonly-usr, unknown)
+and what usr-guard does there.
+
+  --json   print the state as JSON (state, why, usr, host, container,
+           dpkgDatabase, rpmDatabase, unknowns, mode)
+  --deep   also ask 'bootc status --format=json' (slow; needs root)
+`;
+
+const check = `Usage: usr-guard check --caller NAME [OPTIONS] [-- ARGS...]
+
+Decide whether a package-manager run may go on. Messages go to stderr.
+Exit 0: go on (perhaps after a warning). Exit 10: refused or declined.
+
+  --caller NAME     apt (APT::Install::Pre-Invoke), apt-dpkg (DPkg::Pre-Invoke),
+                    apt-pkgs (DPkg::Pre-Install-Pkgs v3), dpkg (pre-invoke=),
+                    dnf, dnf5, dnf-shim, cli
+  --command CMD     the command being run (for messages)
+  --root DIR        the target root; anything but / proceeds
+  --download-only   nothing will be installed
+  --read-only       the command changes nothing
+  --assume-yes      nobody is asked
+  --assume-no       the run will answer no: nothing will change
+  --package NAME    a package of the transaction (repeatable)
+`;
+
+const install = `Usage: usr-guard install [--root DIR] [--without PARTS] [--dry-run]
+
+Install the program (DIR/usr/bin/usr-guard) and its hooks. Idempotent: a
+second run changes nothing. Prints one line per file.
+
+  --root DIR        install into DIR instead of / (an image being built)
+  --without PARTS   comma-separated parts to leave out:
+                    program, hooks, apt, dpkg, config
+  --dry-run         list what would be written, write nothing
+`;
+
+const uninstall = `Usage: usr-guard uninstall [--root DIR] [--dry-run]
+
+Remove every file that usr-guard install wrote (and a renamed
+50usr-guard.disabled), and usr-guard's own folders when empty.
+
+  --root DIR   remove from DIR instead of /
+  --dry-run    list what would be removed, remove nothing
+`;
+
+export const HELP = { main, status, check, install, uninstall };

@@ -1,0 +1,85 @@
+// DPkg::Pre-Install-Pkgs protocol version 2/3 (apt.conf(5)): "VERSION N", the
+// configuration as %-encoded key=value lines, a blank line, then one action line
+// per package. Pure; the caller reads the text from $APT_HOOK_INFO_FD.
+
+export interface HookAction {
+  name: string;
+  action: 'configure' | 'remove' | 'unpack' | 'error';
+}
+
+export interface HookInfo {
+  version: number;
+  config: Map<string, string[]>;
+  actions: HookAction[];
+}
+
+export class HookInfoError extends Error {}
+
+function percentDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s; // apt only encodes a few characters; a stray % is kept as it is
+  }
+}
+
+function actionOf(word: string): HookAction['action'] {
+  if (word === '**CONFIGURE**') return 'configure';
+  if (word === '**REMOVE**') return 'remove';
+  if (word === '**ERROR**') return 'error';
+  return 'unpack'; // a .deb path
+}
+
+export function parseHookInfo(text: string): HookInfo {
+  const lines = text.split('\n');
+  const head = /^VERSION (\d+)$/.exec(lines[0] ?? '');
+  if (!head) {
+    throw new HookInfoError(`apt hook input does not start with "VERSION 2" or "VERSION 3" (got ${JSON.stringify((lines[0] ?? '').slice(0, 60))}); set DPkg::Tools::Options::<hook>::Version "3"`);
+  }
+  const version = Number(head[1]);
+  const config = new Map<string, string[]>();
+  let i = 1;
+  for (; i < lines.length && lines[i] !== ''; i++) {
+    const line = lines[i]!;
+    const eq = line.indexOf('=');
+    if (eq < 0) throw new HookInfoError(`apt hook input line ${i + 1}: expected key=value, got ${JSON.stringify(line.slice(0, 60))}`);
+    // Lists come as "key::=value"; keys are case-insensitive in apt.
+    const key = percentDecode(line.slice(0, eq)).replace(/::$/, '').toLowerCase();
+    config.set(key, [...(config.get(key) ?? []), percentDecode(line.slice(eq + 1))]);
+  }
+  const actions: HookAction[] = [];
+  for (i++; i < lines.length; i++) {
+    const fields = lines[i]!.trim().split(/\s+/);
+    if (fields.length === 1 && fields[0] === '') continue;
+    // v2: name old < new action (5 fields); v3 adds arch and multi-arch after each version (9).
+    const expected = version >= 3 ? 9 : 5;
+    if (fields.length !== expected) {
+      throw new HookInfoError(`apt hook input line ${i + 1}: expected ${expected} fields for version ${version}, got ${fields.length}`);
+    }
+    actions.push({ name: fields[0]!, action: actionOf(fields[expected - 1]!) });
+  }
+  return { version, config, actions };
+}
+
+const TRUE = /^(1|yes|true|with|on|enable)$/i;
+
+export function configValue(info: HookInfo, key: string): string | undefined {
+  const v = info.config.get(key.toLowerCase());
+  return v ? v[v.length - 1] : undefined;
+}
+
+/** The root that dpkg will write to, from RootDir, Dir, the chroot or dpkg's --root/--instdir. */
+export function hookRoot(info: HookInfo): string {
+  let root = configValue(info, 'DPkg::Chroot-Directory') || configValue(info, 'RootDir') || '/';
+  const dir = configValue(info, 'Dir');
+  if (dir && dir !== '/' && root === '/') root = dir;
+  for (const opt of info.config.get('dpkg::options') ?? []) {
+    const m = /^--(?:root|instdir)=(.+)$/.exec(opt);
+    if (m) root = m[1]!;
+  }
+  return root;
+}
+
+export function hookAssumeYes(info: HookInfo): boolean {
+  return TRUE.test(configValue(info, 'APT::Get::Assume-Yes') ?? '');
+}

@@ -1,0 +1,45 @@
+// `bootc status --format=json`: authoritative but slow (root only, takes the
+// sysroot lock), so only `usr-guard status --deep` runs it.
+
+export interface BootcStatus {
+  /** spec.image is set: bootc tracks an image on this host. */
+  tracked: boolean;
+  image: string | null;
+  usrOverlay: { accessMode: string; persistence: string } | null;
+}
+
+export class BootcStatusError extends Error {}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+export function parseBootcStatus(text: string): BootcStatus {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    throw new BootcStatusError(`bootc status printed invalid JSON: ${(e as Error).message}`);
+  }
+  if (!isObject(doc) || doc.kind !== 'BootcHost' || !isObject(doc.spec) || !isObject(doc.status)) {
+    throw new BootcStatusError('bootc status printed JSON that is not a BootcHost (missing kind, spec or status)');
+  }
+  const image = isObject(doc.spec.image) && typeof doc.spec.image.image === 'string' ? doc.spec.image.image : null;
+  const ov = doc.status.usrOverlay;
+  const usrOverlay = isObject(ov) ? { accessMode: String(ov.accessMode), persistence: String(ov.persistence) } : null;
+  return { tracked: doc.spec.image !== null && doc.spec.image !== undefined, image, usrOverlay };
+}
+
+export type DeepResult = { ok: true; status: BootcStatus } | { ok: false; error: string };
+
+export async function runBootcStatus(bootc: string, timeoutMs = 10_000): Promise<DeepResult> {
+  const { execa } = await import('execa');
+  const r = await execa(bootc, ['status', '--format=json'], { reject: false, timeout: timeoutMs, stdin: 'ignore' });
+  if (r.failed) {
+    const why = r.timedOut ? `timed out after ${timeoutMs / 1000} s` : r.code === 'ENOENT' ? 'not installed' : (r.stderr.trim().split('\n').pop() ?? r.shortMessage);
+    return { ok: false, error: `${bootc} status: ${why}` };
+  }
+  try {
+    return { ok: true, status: parseBootcStatus(r.stdout) };
+  } catch (e) {
+    return { ok: false, error: (e as Error).message };
+  }
+}

@@ -1,0 +1,138 @@
+// Gather the facts about this host with cheap reads only: no child process.
+// Nothing here throws: what cannot be read is recorded in `unknowns`.
+
+import { accessSync, constants, existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { classify } from '../state.js';
+import type { ContainerFacts, DatabaseFacts, HostFacts, SystemState, UsrFacts } from '../types.js';
+import { coveringMount, parseMountinfo, rootSource, usrFactsFrom, type MountEntry } from './mountinfo.js';
+import { parseOsRelease } from './os-release.js';
+
+export interface ProbeOptions {
+  env: NodeJS.ProcessEnv;
+  bootcPath: string;
+}
+
+const isFile = (p: string) => {
+  try {
+    return statSync(p).isFile();
+  } catch {
+    return false;
+  }
+};
+
+function readMounts(unknowns: string[]): MountEntry[] | null {
+  try {
+    return parseMountinfo(readFileSync('/proc/self/mountinfo', 'utf8'));
+  } catch (e) {
+    unknowns.push(`/proc/self/mountinfo: ${(e as Error).message}`);
+    return null;
+  }
+}
+
+// Without mountinfo, access(2) still tells a read-only file system (EROFS), even to root.
+function usrFromAccess(unknowns: string[]): UsrFacts | null {
+  try {
+    accessSync('/usr', constants.W_OK);
+    return { mountPoint: '?', fsType: '?', source: '?', readOnly: false, overlay: 'none' };
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EROFS') {
+      return { mountPoint: '?', fsType: '?', source: '?', readOnly: true, overlay: 'none' };
+    }
+    unknowns.push(`/usr writability: ${(e as Error).message}`);
+    return null;
+  }
+}
+
+function containerFacts(env: NodeJS.ProcessEnv): ContainerFacts {
+  const signs: string[] = [];
+  if (env.container) signs.push(`env container=${env.container}`);
+  for (const p of ['/run/.containerenv', '/.dockerenv', '/run/host/container-manager', '/run/systemd/container']) {
+    if (existsSync(p)) signs.push(p);
+  }
+  return { detected: signs.length > 0, signs };
+}
+
+function unlockedMarker(): HostFacts['unlocked'] {
+  let deployments: string[];
+  try {
+    deployments = readdirSync('/run/ostree/deployment-state');
+  } catch {
+    return null;
+  }
+  for (const d of deployments) {
+    if (existsSync(`/run/ostree/deployment-state/${d}/unlocked-development`)) return 'development';
+    if (existsSync(`/run/ostree/deployment-state/${d}/unlocked-transient`)) return 'transient';
+  }
+  return null;
+}
+
+function composefsBooted(mounts: MountEntry[] | null, unknowns: string[]): boolean {
+  let cmdline = '';
+  try {
+    cmdline = readFileSync('/proc/cmdline', 'utf8');
+  } catch (e) {
+    unknowns.push(`/proc/cmdline: ${(e as Error).message}`);
+  }
+  if (!/(^|\s)composefs=/.test(cmdline) || mounts === null) return false;
+  const src = rootSource(mounts) ?? '';
+  return src.startsWith('composefs:') || src.startsWith('transient:composefs=');
+}
+
+function hostFacts(opts: ProbeOptions, mounts: MountEntry[] | null, unknowns: string[]): HostFacts {
+  const ostreeBooted = isFile('/run/ostree-booted');
+  const composefs = composefsBooted(mounts, unknowns);
+  const bootcInstalled = isFile(opts.bootcPath);
+  let os = { id: null, versionId: null, prettyName: null } as HostFacts['os'];
+  try {
+    os = parseOsRelease(readFileSync('/etc/os-release', 'utf8'));
+  } catch {
+    try {
+      os = parseOsRelease(readFileSync('/usr/lib/os-release', 'utf8'));
+    } catch (e) {
+      unknowns.push(`os-release: ${(e as Error).message}`);
+    }
+  }
+  const imageBased = ostreeBooted || composefs;
+  // composefs-native hosts are always bootc; on ostree, bootc may or may not be there.
+  const kind = !imageBased ? 'generic' : composefs || bootcInstalled ? 'bootc' : 'ostree';
+  return { kind, imageBased, ostreeBooted, composefs, unlocked: unlockedMarker(), bootcInstalled, os };
+}
+
+function database(candidates: string[]): DatabaseFacts | null {
+  for (const path of candidates) {
+    try {
+      const realPath = realpathSync(path);
+      return { path, realPath, onUsr: realPath === '/usr' || realPath.startsWith('/usr/') };
+    } catch {
+      // not here; try the next place
+    }
+  }
+  return null;
+}
+
+export function probeSystem(opts: ProbeOptions): SystemState {
+  const unknowns: string[] = [];
+  const mounts = readMounts(unknowns);
+  let usr: UsrFacts | null;
+  if (mounts) {
+    const m = coveringMount(mounts, '/usr');
+    usr = m ? usrFactsFrom(m) : usrFromAccess(unknowns);
+  } else {
+    usr = usrFromAccess(unknowns);
+  }
+  const host = hostFacts(opts, mounts, unknowns);
+  const container = containerFacts(opts.env);
+  const transactionalUpdate = opts.env.TRANSACTIONAL_UPDATE === 'true';
+  const { state, why } = classify({ usr, host, container, transactionalUpdate });
+  return {
+    state,
+    why,
+    usr,
+    host,
+    container,
+    transactionalUpdate,
+    dpkgDatabase: database(['/var/lib/dpkg/status']) && database(['/var/lib/dpkg']),
+    rpmDatabase: database(['/usr/lib/sysimage/rpm', '/var/lib/rpm']),
+    unknowns,
+  };
+}

@@ -1,0 +1,47 @@
+// Name the host state from the probed facts. Pure, and the only place that
+// knows how facts map to a state name; the probe just gathers, decide() just reads.
+
+import type { ContainerFacts, HostFacts, StateName, UsrFacts } from './types.js';
+
+export interface Facts {
+  usr: UsrFacts | null;
+  host: HostFacts;
+  container: ContainerFacts;
+  transactionalUpdate: boolean;
+}
+
+export function classify(f: Facts): { state: StateName; why: string } {
+  const { usr, host } = f;
+  // tukit runs package scriptlets inside a writable btrfs snapshot.
+  if (f.transactionalUpdate) {
+    return { state: 'mutable-host', why: 'inside a transactional-update snapshot (TRANSACTIONAL_UPDATE=true)' };
+  }
+  if (usr === null) return { state: 'unknown', why: 'the mount that holds /usr could not be read' };
+
+  // Containers first, as bootc does: a host /run may be bind-mounted into one.
+  if (f.container.detected) {
+    if (!usr.readOnly) return { state: 'container', why: `a container (${f.container.signs.join(', ')}) with a writable /usr` };
+    return { state: 'readonly-usr', why: 'a container whose root is read-only' };
+  }
+
+  if (host.imageBased) {
+    if (usr.overlay === 'unlock') {
+      if (usr.readOnly) return { state: 'image-overlay-readonly', why: 'a transient overlay on /usr, mounted read-only' };
+      // ostree writes a runstate marker for development/transient unlocks only;
+      // a writable overlay without one is a hotfix unlock, which survives reboots.
+      if (host.ostreeBooted && !host.composefs && host.unlocked === null) {
+        return { state: 'image-hotfix', why: 'a hotfix overlay on /usr, kept until the next deployment' };
+      }
+      return { state: 'image-overlay', why: 'a writable transient overlay on /usr, discarded at reboot' };
+    }
+    if (usr.readOnly) {
+      const what = usr.overlay === 'image' ? 'image content (an overlay of lower layers only)' : 'mounted read-only';
+      return { state: 'image-locked', why: `an image-based host; /usr is ${what}, with no overlay` };
+    }
+    return { state: 'unknown', why: 'an image-based host whose /usr is writable without an overlay' };
+  }
+
+  // Not image-based: an overlay with an upper layer is just how /usr happens to be mounted.
+  if (usr.readOnly) return { state: 'readonly-usr', why: 'not image-based, but /usr is mounted read-only' };
+  return { state: 'mutable-host', why: '/usr is writable' };
+}

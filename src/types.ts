@@ -1,0 +1,119 @@
+// The plain data that flows probe → decide → act. Nothing here does I/O, so
+// every layer can be tested with literal objects.
+
+/** The state names are the interface (status --json, docs, hooks): keep them. */
+export const STATE_NAMES = [
+  'mutable-host',
+  'container',
+  'image-locked',
+  'image-overlay',
+  'image-overlay-readonly',
+  'image-hotfix',
+  'readonly-usr',
+  'unknown',
+] as const;
+export type StateName = (typeof STATE_NAMES)[number];
+
+/** How the mount that covers /usr relates to the image. */
+export type UsrOverlay = 'none' | 'image' | 'unlock';
+
+export interface UsrFacts {
+  /** Mount point of the mount that covers /usr ("/usr" or an ancestor such as "/"). */
+  mountPoint: string;
+  fsType: string;
+  source: string;
+  readOnly: boolean;
+  /** 'image': overlay of lower layers only (composefs, sysext); 'unlock': overlay with an upperdir. */
+  overlay: UsrOverlay;
+}
+
+export type HostKind = 'bootc' | 'ostree' | 'composefs' | 'generic';
+
+export interface HostFacts {
+  kind: HostKind;
+  imageBased: boolean;
+  ostreeBooted: boolean;
+  composefs: boolean;
+  /** From /run/ostree/deployment-state/<deployment>/unlocked-*. */
+  unlocked: 'development' | 'transient' | null;
+  /** Whether the configured bootc binary exists (cheap stat, not `bootc status`). */
+  bootcInstalled: boolean;
+  os: { id: string | null; versionId: string | null; prettyName: string | null };
+}
+
+export interface ContainerFacts {
+  detected: boolean;
+  /** Which signs were seen, e.g. "env container=oci", "/run/.containerenv". */
+  signs: string[];
+}
+
+export interface DatabaseFacts {
+  /** The conventional path (/var/lib/dpkg, /usr/lib/sysimage/rpm …). */
+  path: string;
+  /** Where it really lives after resolving links, or null when absent. */
+  realPath: string | null;
+  /** Lives under /usr, so it goes with the image. */
+  onUsr: boolean;
+}
+
+/** Everything the decision may look at. Plain JSON. */
+export interface SystemState {
+  state: StateName;
+  /** One short phrase a person reads: why this state. */
+  why: string;
+  usr: UsrFacts | null;
+  host: HostFacts;
+  container: ContainerFacts;
+  transactionalUpdate: boolean;
+  dpkgDatabase: DatabaseFacts | null;
+  rpmDatabase: DatabaseFacts | null;
+  /** What the probe could not read; never fatal. */
+  unknowns: string[];
+}
+
+export type Caller = 'apt' | 'apt-dpkg' | 'apt-pkgs' | 'dpkg' | 'dnf' | 'dnf5' | 'dnf-shim' | 'cli';
+export const CALLERS: readonly Caller[] = ['apt', 'apt-dpkg', 'apt-pkgs', 'dpkg', 'dnf', 'dnf5', 'dnf-shim', 'cli'];
+
+export type PackageManager = 'apt' | 'dnf';
+
+/** Who asks, what for, and whether a person can answer. */
+export interface Invocation {
+  caller: Caller;
+  /** Which documentation family the messages point to. */
+  manager: PackageManager;
+  /** The front end that runs, for messages ("apt-get", "unattended-upgrade", "dnf"). */
+  frontend: string;
+  /** Does the command change installed packages? */
+  changes: boolean;
+  /** Target root; anything but "/" means another root. */
+  root: string;
+  /** A person can answer a question on a terminal. */
+  interactive: boolean;
+  /**
+   * What this hook may say in a run where several hooks fire:
+   * 'decide' warns, offers and refuses; 'guard' offers and refuses (another
+   * hook of the run warns); 'backstop' only refuses (an earlier hook decided).
+   */
+  role: 'decide' | 'guard' | 'backstop';
+  packages: string[];
+}
+
+export const MODES = ['auto', 'refuse', 'prompt', 'overlay', 'warn', 'off'] as const;
+export type Mode = (typeof MODES)[number];
+
+export interface Config {
+  mode: Mode;
+  paths: { bootc: string; ostree: string };
+}
+
+export type VerdictKind = 'proceed' | 'warn' | 'refuse' | 'offer';
+
+export interface Verdict {
+  verdict: VerdictKind;
+  /** Lines for stderr; empty for a silent proceed. */
+  message: string[];
+  /** For 'offer': ask first (false under mode = overlay). */
+  ask?: boolean;
+  /** For 'offer': what would be run to make /usr writable. */
+  action?: 'usr-overlay' | 'remount-rw';
+}
