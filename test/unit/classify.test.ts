@@ -1,0 +1,35 @@
+// Facts → state name, including the cases the probe must not get wrong.
+import { describe, expect, it } from 'vitest';
+import { classify, type Facts } from '../../src/state.js';
+import type { HostFacts, UsrFacts } from '../../src/types.js';
+
+const plain: HostFacts = { kind: 'generic', imageBased: false, ostreeBooted: false, composefs: false, unlocked: null, bootcInstalled: false, os: { id: null, versionId: null, prettyName: null } };
+const ostree: HostFacts = { ...plain, kind: 'bootc', imageBased: true, ostreeBooted: true, bootcInstalled: true };
+const composefs: HostFacts = { ...plain, kind: 'bootc', imageBased: true, composefs: true };
+const usr = (readOnly: boolean, overlay: UsrFacts['overlay']): UsrFacts => ({ mountPoint: '/usr', fsType: 'x', source: 'x', readOnly, overlay });
+const none = { detected: false, signs: [] };
+const f = (u: UsrFacts | null, host: HostFacts, over: Partial<Facts> = {}): Facts => ({ usr: u, host, container: none, transactionalUpdate: false, ...over });
+
+describe('classify', () => {
+  it.each([
+    ['plain writable host', f(usr(false, 'none'), plain), 'mutable-host'],
+    ['plain host, /usr read-only', f(usr(true, 'none'), plain), 'readonly-usr'],
+    ['plain host, sysext merged (lower-only overlay)', f(usr(true, 'image'), plain), 'readonly-usr'],
+    ['plain host, writable overlay is not an unlock', f(usr(false, 'unlock'), plain), 'mutable-host'],
+    ['ostree, read-only bind', f(usr(true, 'none'), ostree), 'image-locked'],
+    ['ostree, lower-only overlay (image content)', f(usr(true, 'image'), ostree), 'image-locked'],
+    ['ostree, writable overlay + development marker', f(usr(false, 'unlock'), { ...ostree, unlocked: 'development' }), 'image-overlay'],
+    ['ostree, writable overlay, no marker: hotfix', f(usr(false, 'unlock'), ostree), 'image-hotfix'],
+    ['ostree, read-only overlay with upper', f(usr(true, 'unlock'), { ...ostree, unlocked: 'transient' }), 'image-overlay-readonly'],
+    ['composefs /, no /usr mount', f(usr(true, 'image'), composefs), 'image-locked'],
+    ['composefs, bootc transient overlay', f(usr(false, 'unlock'), composefs), 'image-overlay'],
+    ['image host, writable /usr without overlay', f(usr(false, 'none'), ostree), 'unknown'],
+    ['container, writable', f(usr(false, 'none'), plain, { container: { detected: true, signs: ['env container=oci'] } }), 'container'],
+    ['container beats host markers', f(usr(false, 'none'), ostree, { container: { detected: true, signs: ['/run/.containerenv'] } }), 'container'],
+    ['read-only container', f(usr(true, 'none'), plain, { container: { detected: true, signs: ['/.dockerenv'] } }), 'readonly-usr'],
+    ['transactional-update snapshot', f(usr(true, 'none'), plain, { transactionalUpdate: true }), 'mutable-host'],
+    ['nothing known about /usr', f(null, plain), 'unknown'],
+  ] as const)('%s → %s', (_what, facts, state) => {
+    expect(classify(facts).state).toBe(state);
+  });
+});

@@ -1,0 +1,76 @@
+import { mkdtempSync, writeFileSync, chmodSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { applyEnv, loadConfig, parseConfig } from '../../src/config.js';
+import { BootcStatusError, parseBootcStatus } from '../../src/probe/bootc.js';
+import { parseOsRelease } from '../../src/probe/os-release.js';
+
+describe('usr-guard.conf', () => {
+  it('reads mode and paths', () => {
+    const r = parseConfig('# c\n[guard]\nmode = overlay\n\n[paths]\nbootc = /opt/bootc\n', 'f.conf');
+    expect(r.warnings).toEqual([]);
+    expect(r.config).toEqual({ mode: 'overlay', paths: { bootc: '/opt/bootc', ostree: '/usr/bin/ostree' } });
+  });
+
+  it.each([
+    ['[guard]\nmode = sometimes\n', 'f.conf:2: mode must be one of'],
+    ['[guard]\nthis is not ini\n', 'f.conf:2: expected "key = value"'],
+    ['mode = refuse\n', 'f.conf:1: "mode" is outside any [section]'],
+    ['[gaurd]\nmode = refuse\n', 'f.conf:1: unknown section [gaurd]'],
+    ['[guard]\nmood = refuse\n', 'f.conf:2: unknown key "mood"'],
+    ['[paths]\nbootc = bootc\n', 'f.conf:2: bootc must be an absolute path'],
+  ])('names the file and line of a malformed file, and keeps the defaults: %j', (text, msg) => {
+    const r = parseConfig(text, 'f.conf');
+    expect(r.warnings).toHaveLength(1);
+    expect(r.warnings[0]).toContain(msg);
+    expect(r.config.mode).toBe('auto');
+  });
+
+  it('lets USR_GUARD_MODE override, and ignores a bad one with a warning', () => {
+    const base = parseConfig('[guard]\nmode = refuse\n', 'f');
+    expect(applyEnv(base, { USR_GUARD_MODE: 'off' }).config.mode).toBe('off');
+    const bad = applyEnv(base, { USR_GUARD_MODE: 'nope' });
+    expect(bad.config.mode).toBe('refuse');
+    expect(bad.warnings[0]).toContain('USR_GUARD_MODE=nope');
+  });
+
+  it('ignores a group- or world-writable file when running as root', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ugconf-'));
+    const file = join(dir, 'usr-guard.conf');
+    writeFileSync(file, '[guard]\nmode = off\n');
+    chmodSync(file, 0o666);
+    const r = loadConfig({ USR_GUARD_CONFIG: file }, true);
+    expect(r.config.mode).toBe('auto');
+    expect(r.warnings[0]).toContain('must be owned by root and not group- or world-writable');
+    chmodSync(file, 0o644);
+    expect(loadConfig({ USR_GUARD_CONFIG: file }, process.getuid?.() === 0).config.mode).toBe('off');
+  });
+
+  it('says so when USR_GUARD_CONFIG names a missing file', () => {
+    expect(loadConfig({ USR_GUARD_CONFIG: '/nonexistent/x.conf' }, true).warnings[0]).toContain('/nonexistent/x.conf');
+    expect(loadConfig({ USR_GUARD_CONFIG: '' }, false).config.mode).toBeDefined();
+  });
+});
+
+describe('bootc status --format=json', () => {
+  const host = (spec: unknown, status: unknown) => JSON.stringify({ apiVersion: 'org.containers.bootc/v1', kind: 'BootcHost', spec, status });
+  it('reads a tracked image and its /usr overlay', () => {
+    const s = parseBootcStatus(host({ image: { image: 'quay.io/example/os:latest', transport: 'registry' } }, { booted: {}, usrOverlay: { accessMode: 'readWrite', persistence: 'transient' } }));
+    expect(s).toEqual({ tracked: true, image: 'quay.io/example/os:latest', usrOverlay: { accessMode: 'readWrite', persistence: 'transient' } });
+  });
+  it('reads the null form of a non-bootc system', () => {
+    expect(parseBootcStatus(host({ image: null }, { staged: null, booted: null, type: null })).tracked).toBe(false);
+  });
+  it.each([['not JSON', '{'], ['not a BootcHost', '{"kind":"Pod"}'], ['an array', '[]']])('rejects %s clearly', (_w, text) => {
+    expect(() => parseBootcStatus(text)).toThrow(BootcStatusError);
+  });
+});
+
+describe('os-release', () => {
+  it('reads quoted and unquoted values', () => {
+    expect(parseOsRelease('PRETTY_NAME="Debian GNU/Linux 13 (trixie)"\nID=debian\nVERSION_ID="13"\n# c\njunk\n')).toEqual({
+      id: 'debian', versionId: '13', prettyName: 'Debian GNU/Linux 13 (trixie)',
+    });
+  });
+});

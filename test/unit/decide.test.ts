@@ -1,0 +1,85 @@
+// The decision table, as a table: state × invocation × mode → verdict.
+import { describe, expect, it } from 'vitest';
+import { defaultConfig } from '../../src/config.js';
+import { decide } from '../../src/decide.js';
+import type { Invocation, Mode, StateName, VerdictKind } from '../../src/types.js';
+import { invocation, stateOf } from '../helpers/states.js';
+
+const HEADLINE_APT = 'error: read-only /usr detected, refusing to operate. See `man apt-image-based` for more information.';
+const HEADLINE_DNF = 'error: read-only /usr detected, refusing to operate. See `man dnf-image-based` for more information.';
+
+type Row = [StateName, Partial<Invocation>, Mode, VerdictKind];
+const table: Row[] = [
+  // state                    invocation                          mode       verdict
+  ['mutable-host',            {},                                 'auto',    'proceed'],
+  ['container',               {},                                 'auto',    'proceed'],
+  ['image-locked',            {},                                 'auto',    'refuse'],
+  ['image-locked',            { interactive: true },              'auto',    'offer'],
+  ['image-locked',            { interactive: true },              'prompt',  'offer'],
+  ['image-locked',            { interactive: true },              'refuse',  'refuse'],
+  ['image-locked',            {},                                 'overlay', 'offer'],
+  ['image-locked',            {},                                 'warn',    'warn'],
+  ['image-locked',            {},                                 'off',     'proceed'],
+  ['image-locked',            { changes: false },                 'auto',    'proceed'],
+  ['image-locked',            { root: '/target' },                'auto',    'proceed'],
+  ['image-locked',            { interactive: true, role: 'backstop' }, 'auto', 'refuse'],
+  ['image-locked',            { interactive: true, role: 'guard' }, 'auto',  'offer'],
+  ['image-overlay-readonly',  {},                                 'auto',    'refuse'],
+  ['image-overlay-readonly',  { interactive: true },              'auto',    'offer'],
+  ['readonly-usr',            {},                                 'auto',    'refuse'],
+  ['readonly-usr',            { interactive: true },              'auto',    'refuse'],
+  ['readonly-usr',            {},                                 'overlay', 'refuse'],
+  ['image-overlay',           {},                                 'auto',    'warn'],
+  ['image-overlay',           { role: 'backstop' },               'auto',    'proceed'],
+  ['image-overlay',           { role: 'guard' },                  'auto',    'proceed'],
+  ['image-overlay',           { changes: false },                 'auto',    'proceed'],
+  ['image-hotfix',            {},                                 'auto',    'warn'],
+  ['unknown',                 {},                                 'auto',    'warn'],
+  ['unknown',                 { role: 'backstop' },               'auto',    'proceed'],
+];
+
+describe('decide', () => {
+  it.each(table)('%s %j mode=%s → %s', (state, inv, mode, expected) => {
+    const v = decide(stateOf(state), invocation(inv), { ...defaultConfig(), mode });
+    expect(v.verdict).toBe(expected);
+    if (expected === 'proceed') expect(v.message).toEqual([]);
+    else expect(v.message.length).toBeGreaterThan(0);
+  });
+
+  it('starts every refusal with the exact headline, per package manager', () => {
+    expect(decide(stateOf('image-locked'), invocation(), defaultConfig()).message[0]).toBe(HEADLINE_APT);
+    expect(decide(stateOf('readonly-usr'), invocation({ manager: 'dnf', frontend: 'dnf' }), defaultConfig()).message[0]).toBe(HEADLINE_DNF);
+  });
+
+  it('names bootc only on a bootc host', () => {
+    const bootcMsg = decide(stateOf('image-locked'), invocation(), defaultConfig()).message.join('\n');
+    expect(bootcMsg).toContain('bootc usr-overlay');
+    expect(bootcMsg).toContain("RUN apt-get install -y strace");
+    const generic = decide(stateOf('readonly-usr'), invocation(), defaultConfig()).message.join('\n');
+    expect(generic).not.toContain('bootc');
+  });
+
+  it('offers the overlay or the remount that fits the state', () => {
+    const cfg = { ...defaultConfig(), mode: 'overlay' as const };
+    expect(decide(stateOf('image-locked'), invocation(), cfg)).toMatchObject({ ask: false, action: 'usr-overlay' });
+    expect(decide(stateOf('image-overlay-readonly'), invocation({ interactive: true }), defaultConfig())).toMatchObject({ ask: true, action: 'remount-rw' });
+  });
+
+  it('warns about dpkg drift only when the database is on persistent storage', () => {
+    const persistent = decide(stateOf('image-overlay'), invocation(), defaultConfig()).message.join('\n');
+    expect(persistent).toMatch(/discarded at reboot/);
+    expect(persistent).toMatch(/\/etc and \/var persist.*dpkg's database in \/var\/lib\/dpkg/);
+    expect(persistent).toContain('(strace)');
+    const relocated = decide(stateOf('image-overlay', true), invocation(), defaultConfig()).message.join('\n');
+    expect(relocated).not.toMatch(/list packages whose files are gone/);
+  });
+
+  it('tells unattended-upgrades to be turned off', () => {
+    const msg = decide(stateOf('image-locked'), invocation({ frontend: 'unattended-upgrade' }), defaultConfig()).message.join('\n');
+    expect(msg).toMatch(/unattended-upgrades .*turn it off/);
+  });
+
+  it('says when a hotfix overlay goes away', () => {
+    expect(decide(stateOf('image-hotfix'), invocation(), defaultConfig()).message[0]).toMatch(/next deployment/);
+  });
+});
