@@ -1,0 +1,109 @@
+// Model a host state with real mounts, and run real commands in it, without
+// touching this machine: a private mount namespace (unshare -m), a root that is
+// an overlay of / with its upper layer on a tmpfs (so /etc, /var, /root writes
+// vanish with the namespace), and /usr mounted per state on top. chroot into it.
+//
+// The root overlay also hides this machine's own /.dockerenv (a whiteout), so the
+// sandbox is a host, not a container, unless a test says otherwise.
+
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const REPO = resolve(__dirname, '../..');
+export const DIST = join(REPO, 'dist/usr-guard');
+
+/** How /usr is mounted. "image" is a lower-only overlay: read-only image content. */
+export type UsrModel =
+  | 'host-ro-bind' // the machine's /usr, bind-mounted read-only: a locked image host exactly
+  | 'writable' // the image under a writable overlay: a mutable host (or a container build)
+  | 'image' // the image alone: read-only
+  | 'image+overlay' // the image plus a writable overlay with an upper layer (an unlock)
+  | 'image+overlay-ro'; // the same, remounted read-only
+
+export interface SandboxSpec {
+  usr: UsrModel;
+  /** Folder whose usr/ and etc/ hold what `usr-guard install --root` wrote (the image layer). */
+  image?: string;
+  ostreeBooted?: boolean;
+  unlocked?: 'development' | 'transient';
+  env?: Record<string, string>;
+  /** Shell run inside the chroot, as root, with sh -c. */
+  script: string;
+}
+
+export interface Result {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function usrMounts(spec: SandboxSpec, t: string): string {
+  // A lower-only overlay needs two lower layers; an empty one stands in for a missing image.
+  const img = spec.image ? `${spec.image}/usr` : `${t}/empty`;
+  const image = `mount -t overlay ug-image -o lowerdir=${img}:/usr "$R/usr"`;
+  const upper = (name: string) => `mkdir -p ${t}/${name}/up ${t}/${name}/wk`;
+  switch (spec.usr) {
+    case 'host-ro-bind':
+      return `mount --bind /usr "$R/usr" && mount -o remount,bind,ro "$R/usr"`;
+    case 'writable':
+      return `${upper('usr')} && mount -t overlay overlay -o lowerdir=${img}:/usr,upperdir=${t}/usr/up,workdir=${t}/usr/wk "$R/usr"`;
+    case 'image':
+      return image;
+    case 'image+overlay':
+    case 'image+overlay-ro': {
+      const ov = `${upper('ov')} && mount -t overlay overlay -o lowerdir="$R/usr",upperdir=${t}/ov/up,workdir=${t}/ov/wk "$R/usr"`;
+      return `${image} && ${ov}${spec.usr === 'image+overlay-ro' ? ' && mount -o remount,ro "$R/usr"' : ''}`;
+    }
+  }
+}
+
+function markerScript(spec: SandboxSpec): string {
+  const lines: string[] = [];
+  if (spec.ostreeBooted) lines.push('touch "$R/run/ostree-booted"');
+  if (spec.unlocked) {
+    lines.push(`mkdir -p "$R/run/ostree/deployment-state/0a1b2c.0" && touch "$R/run/ostree/deployment-state/0a1b2c.0/unlocked-${spec.unlocked}"`);
+  }
+  return lines.join('\n');
+}
+
+const shq = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+/** Run spec.script in a fresh sandbox and return what it printed. */
+export function runInSandbox(spec: SandboxSpec): Result {
+  const work = mkdtempSync(join(tmpdir(), 'ug-sandbox-'));
+  const t = `${work}/mnt`;
+  const env = { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', HOME: '/root', LANG: 'C.UTF-8', ...spec.env };
+  const envArgs = Object.entries(env).map(([k, v]) => shq(`${k}=${v}`)).join(' ');
+  const outer = `
+set -e
+mkdir -p ${t} && mount -t tmpfs ug-layers ${t}
+mkdir -p ${t}/root/up ${t}/root/wk ${t}/r ${t}/empty
+mknod ${t}/root/up/.dockerenv c 0 0
+R=${t}/r
+mount -t overlay ug-root -o lowerdir=/,upperdir=${t}/root/up,workdir=${t}/root/wk "$R"
+mount -t proc proc "$R/proc"
+mount --rbind /dev "$R/dev"
+mount -t tmpfs ug-run "$R/run"
+${usrMounts(spec, t)}
+${spec.image ? `cp -a ${spec.image}/etc/. "$R/etc/"` : ''}
+${markerScript(spec)}
+set +e
+chroot "$R" /usr/bin/env -i ${envArgs} /bin/sh -c ${shq(spec.script)}
+`;
+  try {
+    const r = spawnSync('unshare', ['-m', '--propagation', 'private', 'sh', '-c', outer], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 300_000 });
+    return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** `usr-guard install --root DIR` into a fresh folder: the image layer. */
+export function buildImage(extraArgs: string[] = []): string {
+  const dir = mkdtempSync(join(tmpdir(), 'ug-image-'));
+  const r = spawnSync(DIST, ['install', '--root', dir, ...extraArgs], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`usr-guard install failed: ${r.stderr}`);
+  return dir;
+}

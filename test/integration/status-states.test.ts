@@ -1,0 +1,51 @@
+// `usr-guard status --json` names the right state with real mounts, one sandbox per state.
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { DIST, runInSandbox, type SandboxSpec } from '../helpers/sandbox.js';
+
+// The bundle must run alone: copy it to a folder with no node_modules anywhere above.
+const alone = mkdtempSync(join(tmpdir(), 'ug-alone-'));
+copyFileSync(DIST, join(alone, 'usr-guard'));
+const prog = join(alone, 'usr-guard');
+afterAll(() => rmSync(alone, { recursive: true, force: true }));
+
+function status(spec: Omit<SandboxSpec, 'script'>) {
+  const r = runInSandbox({ ...spec, script: `${prog} status --json` });
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(0);
+  return JSON.parse(r.stdout);
+}
+
+describe('status --json in each state (real mounts)', () => {
+  it.each([
+    ['mutable host: writable /usr, no marker', { usr: 'writable' }, 'mutable-host'],
+    ['container=oci', { usr: 'writable', env: { container: 'oci' } }, 'container'],
+    ['ostree marker + read-only bind of /usr', { usr: 'host-ro-bind', ostreeBooted: true }, 'image-locked'],
+    ['ostree marker + lower-only overlay (image content)', { usr: 'image', ostreeBooted: true }, 'image-locked'],
+    ['ostree marker + writable overlay + development marker', { usr: 'image+overlay', ostreeBooted: true, unlocked: 'development' }, 'image-overlay'],
+    ['ostree marker + read-only overlay with an upper layer', { usr: 'image+overlay-ro', ostreeBooted: true, unlocked: 'transient' }, 'image-overlay-readonly'],
+    ['ostree marker + writable overlay, no runstate marker', { usr: 'image+overlay', ostreeBooted: true }, 'image-hotfix'],
+    ['read-only bind of /usr, not image-based', { usr: 'host-ro-bind' }, 'readonly-usr'],
+    ['lower-only overlay (a sysext merge), not image-based', { usr: 'image' }, 'readonly-usr'],
+  ] as const)('%s → %s', (_what, spec, state) => {
+    expect(status(spec as Omit<SandboxSpec, 'script'>).state).toBe(state);
+  });
+
+  it('reports /usr, host, container and the databases', () => {
+    const s = status({ usr: 'host-ro-bind', ostreeBooted: true });
+    expect(s.usr).toMatchObject({ mountPoint: '/usr', fsType: 'ext4', readOnly: true, overlay: 'none' });
+    expect(s.host).toMatchObject({ imageBased: true, ostreeBooted: true, kind: 'ostree' });
+    expect(s.container).toEqual({ detected: false, signs: [] });
+    expect(s.dpkgDatabase).toMatchObject({ path: '/var/lib/dpkg', onUsr: false });
+    expect(s).toHaveProperty('rpmDatabase');
+  });
+
+  it('prints a readable summary', () => {
+    const r = runInSandbox({ usr: 'host-ro-bind', ostreeBooted: true, script: `${prog} status` });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^state: image-locked\n/);
+    expect(r.stdout).toMatch(/refused before anything is downloaded/);
+  });
+});
