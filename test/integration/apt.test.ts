@@ -1,0 +1,149 @@
+// apt, apt-get and dpkg with usr-guard's real hooks, in each host state.
+import { execFileSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { aptUseRepo, buildRepo } from '../helpers/debs.js';
+import { buildImage, runInSandbox, type SandboxSpec } from '../helpers/sandbox.js';
+
+const HEADLINE = 'error: read-only /usr detected, refusing to operate. See `man apt-image-based` for more information.';
+let image: string;
+let repo: string;
+const LOCKED = { usr: 'image', ostreeBooted: true } as const;
+
+beforeAll(() => {
+  image = buildImage();
+  repo = buildRepo(['ughello', 'ugother']);
+});
+afterAll(() => {
+  for (const d of [image, repo]) rmSync(d, { recursive: true, force: true });
+});
+
+/** Run `cmd` after pointing apt at the test repo; report dpkg's status and /usr before and after. */
+function apt(spec: Omit<SandboxSpec, 'script' | 'image'>, cmd: string, imageDir = image) {
+  const snap = 'sha256sum </var/lib/dpkg/status; ls -la --time-style=full-iso /usr/bin | sha256sum';
+  const r = runInSandbox({
+    ...spec,
+    image: imageDir,
+    script: `${aptUseRepo(repo)}\nbefore=$(${snap})\n${cmd}\nrc=$?\nafter=$(${snap})\n[ "$before" = "$after" ] && echo "@@unchanged" || echo "@@changed"\necho "@@rc=$rc"\nexit 0`,
+  });
+  const rc = Number(/@@rc=(\d+)/.exec(r.stdout)?.[1] ?? -1);
+  return { ...r, rc, unchanged: r.stdout.includes('@@unchanged') };
+}
+
+function expectRefused(r: ReturnType<typeof apt>) {
+  expect(r.stderr).toContain(HEADLINE);
+  expect(r.rc).not.toBe(0);
+  expect(r.unchanged).toBe(true); // dpkg's status file and /usr are as they were
+  expect(r.stdout + r.stderr).not.toMatch(/dpkg: error processing|Read-only file system/);
+  expect(r.stdout).not.toMatch(/^Get:/m); // refused before anything was downloaded
+}
+
+describe('a locked image host refuses every change', () => {
+  it.each([
+    ['apt-get install', 'apt-get install -y ughello'],
+    ['apt install', 'apt install -y ughello'],
+    ['apt-get install without -y', 'apt-get install ughello'],
+    ['apt-get remove', 'apt-get remove -y dpkg-dev'],
+    ['apt upgrade', 'apt upgrade -y'],
+    ['apt-get install with DEBIAN_FRONTEND=noninteractive', 'DEBIAN_FRONTEND=noninteractive apt-get install -y ughello'],
+  ])('%s', (_what, cmd) => {
+    const r = apt(LOCKED, cmd);
+    expectRefused(r);
+    expect(r.stderr).not.toMatch(/^dpkg: error/m);
+  });
+
+  it.each([
+    ['dpkg -i', `dpkg -i ${'$REPO'}/ughello_1.0_all.deb`],
+    ['dpkg -r', 'dpkg -r dpkg-dev'],
+    ['dpkg --purge', 'dpkg --purge dpkg-dev'],
+  ])('%s', (_what, cmd) => {
+    const r = apt(LOCKED, cmd.replace('$REPO', repo));
+    expectRefused(r);
+  });
+
+  it('also on a plain read-only /usr (not image-based), without naming bootc', () => {
+    const r = apt({ usr: 'image' }, 'apt-get install -y ughello');
+    expectRefused(r);
+    expect(r.stderr).not.toContain('bootc');
+  });
+
+  it('and when node cannot run, through the shell fallback', () => {
+    const noNode = buildImage();
+    try {
+      // A whiteout in the image layer hides the machine's /usr/bin/node.
+      execFileSync('mknod', [`${noNode}/usr/bin/node`, 'c', '0', '0']);
+      const r = apt(LOCKED, 'apt-get install -y ughello', noNode);
+      expectRefused(r);
+      expect(r.stderr).toContain('falling back to a plain check of /usr');
+    } finally {
+      rmSync(noNode, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('read-only commands on a locked host succeed in silence', () => {
+  it.each([
+    ['apt update', 'apt update'],
+    ['apt-get download', 'cd /tmp && apt-get download ughello'],
+    ['apt-get -s install', 'apt-get -s install ughello'],
+    ['apt-get install --download-only', 'apt-get install -y --download-only ughello'],
+    ['apt-get install --print-uris', 'apt-get install --print-uris ughello'],
+    ['apt-cache policy', 'apt-cache policy ughello'],
+  ])('%s', (_what, cmd) => {
+    const r = apt(LOCKED, cmd);
+    expect(r.rc).toBe(0);
+    expect(r.stderr).not.toContain('usr-guard');
+    expect(r.stderr).not.toContain('read-only /usr');
+  });
+
+  it('an install into another root (dpkg --root) proceeds', () => {
+    const target = '/tmp/target';
+    const prep = `mkdir -p ${target}/var/lib/dpkg/info ${target}/var/lib/dpkg/updates && touch ${target}/var/lib/dpkg/status`;
+    const r = apt(LOCKED, `${prep} && dpkg --root=${target} --force-script-chrootless -i ${repo}/ughello_1.0_all.deb && test -x ${target}/usr/bin/ughello`);
+    expect(r.rc).toBe(0);
+    expect(r.stderr).not.toContain('usr-guard');
+  });
+});
+
+describe('a transient overlay: installs go on, with one warning', () => {
+  it('apt-get install', () => {
+    const r = apt({ usr: 'image+overlay', ostreeBooted: true, unlocked: 'development' }, 'apt-get install -y ughello && ughello');
+    expect(r.rc).toBe(0);
+    expect(r.stdout).toMatch(/^Get:\S* copy:/m);
+    expect(r.stdout).toContain('ughello 1.0');
+    expect(r.stderr.match(/usr-guard: warning/g)).toHaveLength(1);
+    expect(r.stderr).toMatch(/\/usr is a transient overlay: changes there \(ughello\) are discarded at reboot/);
+    expect(r.stderr).toMatch(/\/etc and \/var persist, and so does dpkg's database in \/var\/lib\/dpkg/);
+  });
+
+  it('a hotfix overlay says the next deployment', () => {
+    const r = apt({ usr: 'image+overlay', ostreeBooted: true }, 'apt-get install -y ughello');
+    expect(r.rc).toBe(0);
+    expect(r.stderr).toMatch(/discarded at the next deployment/);
+  });
+
+  it('a read-only overlay is refused', () => {
+    expectRefused(apt({ usr: 'image+overlay-ro', ostreeBooted: true, unlocked: 'transient' }, 'apt-get install -y ughello'));
+  });
+});
+
+describe('mutable hosts and container builds: usr-guard says nothing', () => {
+  it.each([
+    ['mutable host', { usr: 'writable' }],
+    ['container=oci', { usr: 'writable', env: { container: 'oci' } }],
+  ] as const)('%s', (_what, spec) => {
+    const r = apt(spec, 'apt-get install -y ughello && dpkg -i $R/ugother_1.0_all.deb && apt-get remove -y ughello'.replace('$R', repo));
+    expect(r.rc).toBe(0);
+    expect(r.stderr).not.toContain('usr-guard');
+  });
+});
+
+describe('usr-guard removed, its apt snippet left behind', () => {
+  it.each([
+    ['the program deleted', 'rm /usr/bin/usr-guard'],
+    ['the program and hooks deleted', 'rm -r /usr/bin/usr-guard /usr/libexec/usr-guard'],
+  ])('%s: apt still works', (_what, rm) => {
+    const r = apt({ usr: 'writable' }, `${rm} && test -e /etc/apt/apt.conf.d/50usr-guard && apt-get install -y ughello && dpkg -r ughello`);
+    expect(r.rc).toBe(0);
+  });
+});
