@@ -3,8 +3,11 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    // Integration tests start real apt and dpkg runs in mount namespaces.
+    // Integration tests start real apt, dpkg and dnf runs in mount namespaces.
     testTimeout: 120_000,
     hookTimeout: 120_000,
+    // The JSON report is what .ci/run counts for its "N passed, N failed" line.
+    reporters: ['default', 'json'],
+    outputFile: { json: '.vitest-results.json' },
   },
 });
