@@ -56,7 +56,7 @@ second run changes nothing. Prints one line per file.
 
   --root DIR        install into DIR instead of / (an image being built)
   --without PARTS   comma-separated parts to leave out:
-                    program, hooks, apt, dpkg, config
+                    program, hooks, apt, dpkg, config, man
   --dry-run         list what would be written, write nothing
 `;
 

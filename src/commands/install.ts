@@ -8,6 +8,9 @@ import aptConf from '../../apt-conf.d/50usr-guard?raw';
 import hookShim from '../../hooks/usr-guard-hook?raw';
 import dpkgCfg from '../../hooks/dpkg.cfg?raw';
 import exampleConf from '../../config/usr-guard.conf?raw';
+import manApt from '../../man/apt-image-based.7?raw';
+import manDnf from '../../man/dnf-image-based.7?raw';
+import manGuard from '../../man/usr-guard.8?raw';
 import { UsageError } from '../exit-codes.js';
 
 export interface InstallFile {
@@ -25,6 +28,11 @@ export function parts(programPath: string): Record<string, InstallFile[]> {
     apt: [{ path: '/etc/apt/apt.conf.d/50usr-guard', mode: 0o644, content: text(aptConf) }],
     dpkg: [{ path: '/etc/dpkg/dpkg.cfg.d/usr-guard', mode: 0o644, content: text(dpkgCfg) }],
     config: [{ path: '/etc/usr-guard/usr-guard.conf', mode: 0o644, content: text(exampleConf) }],
+    man: [
+      { path: '/usr/share/man/man7/apt-image-based.7', mode: 0o644, content: text(manApt) },
+      { path: '/usr/share/man/man7/dnf-image-based.7', mode: 0o644, content: text(manDnf) },
+      { path: '/usr/share/man/man8/usr-guard.8', mode: 0o644, content: text(manGuard) },
+    ],
   };
 }
 
@@ -35,7 +43,7 @@ const OWN_DIRS = ['/usr/libexec/usr-guard', '/etc/usr-guard'];
 
 export function selectFiles(all: Record<string, InstallFile[]>, without: string[]): InstallFile[] {
   for (const w of without) {
-    if (!(w in all)) throw new UsageError(`--without: unknown part "${w}" (parts: ${Object.keys(all).join(', ')})`);
+    if (!(w in all)) throw new UsageError(`install: --without: unknown part "${w}" (parts: ${Object.keys(all).join(', ')})`);
   }
   return Object.entries(all).flatMap(([name, files]) => (without.includes(name) ? [] : files));
 }

@@ -13,7 +13,8 @@ export function installCommand(command: 'install' | 'uninstall', root: string, w
     out.out(install(dir, files, dryRun).join('\n') + '\n');
   } else {
     if (without.length > 0) throw new UsageError('uninstall: --without is only for install');
-    out.out(uninstall(dir, selectFiles(parts(''), []), dryRun).join('\n') + '\n');
+    const report = uninstall(dir, selectFiles(parts(''), []), dryRun);
+    out.out((report.length > 0 ? report : [`nothing of usr-guard's in ${dir}`]).join('\n') + '\n');
   }
   return EXIT.OK;
 }
