@@ -2,6 +2,8 @@
 // configuration as %-encoded key=value lines, a blank line, then one action line
 // per package. Pure; the caller reads the text from $APT_HOOK_INFO_FD.
 
+import { UsageError } from '../exit-codes.js';
+
 export interface HookAction {
   name: string;
   action: 'configure' | 'remove' | 'unpack' | 'error';
@@ -13,7 +15,8 @@ export interface HookInfo {
   actions: HookAction[];
 }
 
-export class HookInfoError extends Error {}
+/** Bad input from apt: exit 2 with this one line, never a stack trace. */
+export class HookInfoError extends UsageError {}
 
 function percentDecode(s: string): string {
   try {

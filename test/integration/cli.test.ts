@@ -1,0 +1,76 @@
+// The command line as people and hooks meet it: help, version, bad input.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DIST } from '../helpers/sandbox.js';
+
+const run = (args: string[], opts: { input?: string; env?: Record<string, string> } = {}) =>
+  spawnSync(DIST, args, { encoding: 'utf8', input: opts.input ?? '', env: { PATH: process.env.PATH!, ...opts.env } });
+
+describe('usr-guard CLI', () => {
+  it('--version and --help', () => {
+    expect(run(['--version']).stdout).toMatch(/^usr-guard \d+\.\d+\.\d+\n$/);
+    const help = run(['--help']);
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/Usage: usr-guard COMMAND/);
+    for (const cmd of ['status', 'check', 'install', 'uninstall']) {
+      const r = run([cmd, '--help']);
+      expect(r.status).toBe(0);
+      expect(r.stdout).toMatch(new RegExp(`^Usage: usr-guard ${cmd}`));
+    }
+  });
+
+  it.each([
+    [['frobnicate'], 'usr-guard: unknown command "frobnicate"'],
+    [['status', '--frob'], "usr-guard: status: Unknown option '--frob'"],
+    [['status', 'extra'], 'usr-guard: status: unexpected argument "extra"'],
+    [['check'], 'usr-guard: check: --caller must be one of'],
+    [['check', '--caller', 'zypper'], 'got "zypper"'],
+    [['install', '--root'], "usr-guard: install: Option '--root <value>' argument missing"],
+  ])('usage error %j: exit 2, one clear line, no stack trace', (args, msg) => {
+    const r = run(args);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(msg);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('no command: the usage text and exit 2', () => {
+    const r = run([]);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toMatch(/Usage:/);
+  });
+
+  it.each([
+    ['version 1 input', '/var/cache/apt/archives/x_1_all.deb\n'],
+    ['garbage', '\u0000\u0001binary'],
+    ['a broken action line', 'VERSION 3\nDir=/\n\nfoo 1 <\n'],
+  ])('malformed apt hook input (%s): exit 2 with a clear error', (_w, input) => {
+    const r = run(['check', '--caller', 'apt-pkgs'], { input });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^usr-guard: apt hook input/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('a malformed config file: a warning naming file and line, then the defaults', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ugc-'));
+    try {
+      const file = join(dir, 'usr-guard.conf');
+      writeFileSync(file, '[guard]\nmode = always\n', { mode: 0o644 });
+      const r = run(['status', '--json'], { env: { USR_GUARD_CONFIG: file } });
+      expect(r.status).toBe(0);
+      expect(r.stderr).toBe(`usr-guard: warning: ${file}:2: mode must be one of auto, refuse, prompt, overlay, warn, off, got "always"; using the defaults\n`);
+      expect(JSON.parse(r.stdout).mode).toBe('auto');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('check on this (writable) machine proceeds in silence', () => {
+    const r = run(['check', '--caller', 'cli']);
+    expect(r.status).toBe(0);
+    expect(r.stdout + r.stderr).toBe('');
+  });
+});
