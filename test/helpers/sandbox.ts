@@ -27,6 +27,8 @@ export interface SandboxSpec {
   /** Folder whose usr/ and etc/ hold what `usr-guard install --root` wrote (the image layer). */
   image?: string;
   ostreeBooted?: boolean;
+  /** A composefs-native bootc host: `composefs=` on the kernel command line and a `composefs:` root source. */
+  composefs?: boolean;
   unlocked?: 'development' | 'transient';
   env?: Record<string, string>;
   /** Shell run inside the chroot, as root, with sh -c. */
@@ -39,7 +41,7 @@ export interface Result {
   stderr: string;
 }
 
-function usrMounts(spec: SandboxSpec, t: string): string {
+function usrMounts(spec: Omit<SandboxSpec, 'script'>, t: string): string {
   // A lower-only overlay needs two lower layers; an empty one stands in for a missing image.
   const img = spec.image ? `${spec.image}/usr` : `${t}/empty`;
   const image = `mount -t overlay ug-image -o lowerdir=${img}:/usr "$R/usr"`;
@@ -53,7 +55,7 @@ function usrMounts(spec: SandboxSpec, t: string): string {
       return image;
     case 'image+overlay':
     case 'image+overlay-ro': {
-      const ov = `${upper('ov')} && mount -t overlay overlay -o lowerdir="$R/usr",upperdir=${t}/ov/up,workdir=${t}/ov/wk "$R/usr"`;
+      const ov = `${upper('ov')} && mount -t overlay ${spec.composefs ? 'transient' : 'overlay'} -o lowerdir="$R/usr",upperdir=${t}/ov/up,workdir=${t}/ov/wk "$R/usr"`;
       return `${image} && ${ov}${spec.usr === 'image+overlay-ro' ? ' && mount -o remount,ro "$R/usr"' : ''}`;
     }
   }
@@ -82,8 +84,9 @@ mkdir -p ${t} && mount -t tmpfs ug-layers ${t}
 mkdir -p ${t}/root/up ${t}/root/wk ${t}/r ${t}/empty
 mknod ${t}/root/up/.dockerenv c 0 0
 R=${t}/r
-mount -t overlay ug-root -o lowerdir=/,upperdir=${t}/root/up,workdir=${t}/root/wk "$R"
+mount -t overlay ${spec.composefs ? 'composefs:5eed0f' : 'ug-root'} -o lowerdir=/,upperdir=${t}/root/up,workdir=${t}/root/wk "$R"
 mount -t proc proc "$R/proc"
+${spec.composefs ? `echo "$(cat /proc/cmdline) composefs=5eed0f" > ${t}/cmdline && mount --bind ${t}/cmdline "$R/proc/cmdline"` : ''}
 mount --rbind /dev "$R/dev"
 mount -t tmpfs ug-run "$R/run"
 ${usrMounts(spec, t)}
