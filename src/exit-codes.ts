@@ -7,4 +7,13 @@ export const EXIT = {
   REFUSED: 10, // refused, or the offer was declined (the apt-listbugs convention)
 } as const;
 
-export class UsageError extends Error {}
+/** Bad command line or input: exit 2 with the message, never a stack trace. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+// By name, not instanceof: lazily compiled chunks (scripts/build.mjs) carry their own copy of the class.
+export const isUsageError = (e: unknown): e is UsageError => e instanceof Error && e.name === 'UsageError';

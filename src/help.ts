@@ -1,7 +1,5 @@
 // --help texts, kept next to each other so they read as one manual.
-import { version } from '../package.json';
-
-export const VERSION: string = version;
+import { VERSION } from './version.js';
 
 const main = `usr-guard ${VERSION}: guard apt, dpkg and dnf on image-based Linux (bootc, ostree, composefs)
 

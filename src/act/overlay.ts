@@ -2,6 +2,7 @@
 // tool. Run with no shell; its output is shown on stderr (stdout may be a protocol).
 
 import { existsSync } from 'node:fs';
+import { loadExeca } from '../lazy-execa.js';
 import type { Config, Verdict } from '../types.js';
 
 export type OverlayResult = { ok: true; tool: string } | { ok: false; error: string };
@@ -21,7 +22,7 @@ export async function makeUsrWritable(action: NonNullable<Verdict['action']>, co
   const cmd = overlayCommand(action, config);
   if (typeof cmd === 'string') return { ok: false, error: cmd };
   const [file, args] = cmd;
-  const { execa } = await import('execa');
+  const { execa } = await loadExeca();
   const r = await execa(file, args, { reject: false, timeout: timeoutMs, stdin: 'ignore', all: true });
   const shown = (r.all ?? '').trim();
   if (shown) process.stderr.write(shown + '\n');

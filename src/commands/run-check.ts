@@ -39,7 +39,7 @@ async function offer(v: Verdict, inv: Invocation, config: Config, env: NodeJS.Pr
 }
 
 export async function checkCommand(opts: CheckOptions, _args: string[], env: NodeJS.ProcessEnv, isRoot: boolean, out: Out): Promise<number> {
-  const { config, warnings } = loadConfig(env, isRoot);
+  const { config, warnings } = await loadConfig(env, isRoot);
   out.err(warnings.map((w) => `usr-guard: warning: ${w}`));
   const inv = buildInvocation(opts, env, process.ppid, terminalAvailable);
   const state = probeSystem({ env, bootcPath: config.paths.bootc });

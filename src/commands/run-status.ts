@@ -8,9 +8,9 @@ import { probeSystem } from '../probe/index.js';
 import { renderStatus, statusJson } from './status.js';
 
 export async function statusCommand(opts: { json: boolean; deep: boolean }, env: NodeJS.ProcessEnv, isRoot: boolean, out: Out): Promise<number> {
-  const { config, warnings } = loadConfig(env, isRoot);
+  const { config, warnings } = await loadConfig(env, isRoot);
   out.err(warnings.map((w) => `usr-guard: warning: ${w}`));
-  const state = probeSystem({ env, bootcPath: config.paths.bootc });
+  const state = probeSystem({ env, bootcPath: config.paths.bootc, forStatus: true });
   let deep: DeepResult | null = null;
   if (opts.deep) {
     deep = state.host.bootcInstalled || isRoot ? await runBootcStatus(config.paths.bootc) : { ok: false, error: `${config.paths.bootc} is not installed` };

@@ -1,6 +1,8 @@
 // `bootc status --format=json`: authoritative but slow (root only, takes the
 // sysroot lock), so only `usr-guard status --deep` runs it.
 
+import { loadExeca } from '../lazy-execa.js';
+
 export interface BootcStatus {
   /** spec.image is set: bootc tracks an image on this host. */
   tracked: boolean;
@@ -31,7 +33,7 @@ export function parseBootcStatus(text: string): BootcStatus {
 export type DeepResult = { ok: true; status: BootcStatus } | { ok: false; error: string };
 
 export async function runBootcStatus(bootc: string, timeoutMs = 10_000): Promise<DeepResult> {
-  const { execa } = await import('execa');
+  const { execa } = await loadExeca();
   const r = await execa(bootc, ['status', '--format=json'], { reject: false, timeout: timeoutMs, stdin: 'ignore' });
   if (r.failed) {
     const why = r.timedOut ? `timed out after ${timeoutMs / 1000} s` : r.code === 'ENOENT' ? 'not installed' : (r.stderr.trim().split('\n').pop() ?? r.shortMessage);

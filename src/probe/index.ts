@@ -10,6 +10,8 @@ import { parseOsRelease } from './os-release.js';
 export interface ProbeOptions {
   env: NodeJS.ProcessEnv;
   bootcPath: string;
+  /** Also read what only `status` shows (os-release); the hooks' verdict does not need it. */
+  forStatus?: boolean;
 }
 
 const isFile = (p: string) => {
@@ -83,13 +85,15 @@ function hostFacts(opts: ProbeOptions, mounts: MountEntry[] | null, unknowns: st
   const composefs = composefsBooted(mounts, unknowns);
   const bootcInstalled = isFile(opts.bootcPath);
   let os = { id: null, versionId: null, prettyName: null } as HostFacts['os'];
-  try {
-    os = parseOsRelease(readFileSync('/etc/os-release', 'utf8'));
-  } catch {
+  if (opts.forStatus) {
     try {
-      os = parseOsRelease(readFileSync('/usr/lib/os-release', 'utf8'));
-    } catch (e) {
-      unknowns.push(`os-release: ${(e as Error).message}`);
+      os = parseOsRelease(readFileSync('/etc/os-release', 'utf8'));
+    } catch {
+      try {
+        os = parseOsRelease(readFileSync('/usr/lib/os-release', 'utf8'));
+      } catch (e) {
+        unknowns.push(`os-release: ${(e as Error).message}`);
+      }
     }
   }
   const imageBased = ostreeBooted || composefs;
@@ -131,6 +135,7 @@ export function probeSystem(opts: ProbeOptions): SystemState {
     host,
     container,
     transactionalUpdate,
+    // The database is where the status file is; report its folder.
     dpkgDatabase: database(['/var/lib/dpkg/status']) && database(['/var/lib/dpkg']),
     rpmDatabase: database(['/usr/lib/sysimage/rpm', '/var/lib/rpm']),
     unknowns,

@@ -15,6 +15,7 @@ export class MountinfoError extends Error {}
 
 // Field 5 and the source may hold octal escapes such as "\040" for a space.
 function unescapeOctal(s: string): string {
+  if (!s.includes('\\')) return s;
   return s.replace(/\\([0-7]{3})/g, (_m, oct: string) => String.fromCharCode(parseInt(oct, 8)));
 }
 
@@ -25,11 +26,13 @@ function unescapeOctal(s: string): string {
 export function parseMountinfo(text: string): MountEntry[] {
   const entries: MountEntry[] = [];
   const lines = text.split('\n');
-  lines.forEach((line, i) => {
-    if (line.trim() === '') return;
-    const fields = line.trim().split(/\s+/);
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (line === '') continue;
+    // The kernel separates fields with single spaces and escapes spaces inside them.
+    const fields = line.split(' ');
     const sep = fields.indexOf('-', 6);
-    if (fields.length < 10 || sep < 0 || fields.length < sep + 3 || !/^\d+$/.test(fields[0] ?? '')) {
+    if (sep < 0 || fields.length < sep + 3 || !/^\d+$/.test(fields[0]!)) {
       throw new MountinfoError(`mountinfo line ${i + 1} is malformed: ${JSON.stringify(line.slice(0, 120))}`);
     }
     entries.push({
@@ -39,7 +42,7 @@ export function parseMountinfo(text: string): MountEntry[] {
       source: unescapeOctal(fields[sep + 2]!),
       superOptions: (fields[sep + 3] ?? '').split(','),
     });
-  });
+  }
   if (entries.length === 0) throw new MountinfoError('mountinfo is empty');
   return entries;
 }

@@ -7,11 +7,17 @@
 // sandbox is a host, not a container, unless a test says otherwise.
 
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 
-export const REPO = resolve(__dirname, '../..');
+/** The repository root: the first folder up from here with a package.json (works from test/ and when bundled for the bench). */
+function findRepo(from: string): string {
+  let dir = from;
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+}
+export const REPO = findRepo(__dirname);
 export const DIST = join(REPO, 'dist/usr-guard');
 
 /** How /usr is mounted. "image" is a lower-only overlay: read-only image content. */

@@ -2,7 +2,8 @@ import { mkdtempSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { applyEnv, loadConfig, parseConfig } from '../../src/config.js';
+import { applyEnv, loadConfig } from '../../src/config.js';
+import { parseConfig } from '../../src/config-file.js';
 import { BootcStatusError, parseBootcStatus } from '../../src/probe/bootc.js';
 import { parseOsRelease } from '../../src/probe/os-release.js';
 
@@ -35,21 +36,21 @@ describe('usr-guard.conf', () => {
     expect(bad.warnings[0]).toContain('USR_GUARD_MODE=nope');
   });
 
-  it('ignores a group- or world-writable file when running as root', () => {
+  it('ignores a group- or world-writable file when running as root', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ugconf-'));
     const file = join(dir, 'usr-guard.conf');
     writeFileSync(file, '[guard]\nmode = off\n');
     chmodSync(file, 0o666);
-    const r = loadConfig({ USR_GUARD_CONFIG: file }, true);
+    const r = await loadConfig({ USR_GUARD_CONFIG: file }, true);
     expect(r.config.mode).toBe('auto');
     expect(r.warnings[0]).toContain('must be owned by root and not group- or world-writable');
     chmodSync(file, 0o644);
-    expect(loadConfig({ USR_GUARD_CONFIG: file }, process.getuid?.() === 0).config.mode).toBe('off');
+    expect((await loadConfig({ USR_GUARD_CONFIG: file }, process.getuid?.() === 0)).config.mode).toBe('off');
   });
 
-  it('says so when USR_GUARD_CONFIG names a missing file', () => {
-    expect(loadConfig({ USR_GUARD_CONFIG: '/nonexistent/x.conf' }, true).warnings[0]).toContain('/nonexistent/x.conf');
-    expect(loadConfig({ USR_GUARD_CONFIG: '' }, false).config.mode).toBeDefined();
+  it('says so when USR_GUARD_CONFIG names a missing file', async () => {
+    expect((await loadConfig({ USR_GUARD_CONFIG: '/nonexistent/x.conf' }, true)).warnings[0]).toContain('/nonexistent/x.conf');
+    expect((await loadConfig({ USR_GUARD_CONFIG: '' }, false)).config.mode).toBeDefined();
   });
 });
 

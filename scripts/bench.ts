@@ -1,0 +1,105 @@
+// npm run bench: what usr-guard's hooks cost, side by side with a baseline, in
+// one run: medians of several interleaved repetitions, in sandboxes that model
+// each host state (as the tests do). Prints a table, writes bench/results.json,
+// and puts the table into the README between the bench markers.
+
+import { execFileSync } from 'node:child_process';
+import { cpus, totalmem } from 'node:os';
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildDeb } from '../test/helpers/debs.js';
+import { buildImage, DIST, REPO, runInSandbox, type SandboxSpec } from '../test/helpers/sandbox.js';
+
+interface Sample { wall_ms: number[]; maxrss_kb: number[] }
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const TIMER = join(REPO, 'scripts/bench-timer.py');
+
+/** Time argv lists interleaved, N rounds, inside a sandbox. */
+function time(spec: Omit<SandboxSpec, 'script'>, n: number, commands: string[][], between?: string[], prelude = ''): Sample[] {
+  const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+  const script = `${prelude}\npython3 ${TIMER} ${n} ${q(JSON.stringify(commands))} ${between ? q(JSON.stringify(between)) : ''}`;
+  const r = runInSandbox({ ...spec, script });
+  if (r.code !== 0) throw new Error(`bench run failed: ${r.stderr}`);
+  return JSON.parse(r.stdout) as Sample[];
+}
+
+const HOOK = (caller: string) => ['sh', '-c', `if [ -x /usr/libexec/usr-guard/hook ]; then /usr/libexec/usr-guard/hook ${caller}; fi`];
+// As the hook shim runs it.
+const CHECK = ['node', '/usr/bin/usr-guard', 'check', '--caller', 'cli', '--'];
+const NODE = ['node', '-e', '0'];
+
+interface Row { measure: string; baseline: string; ours: string; result: string; target: string; ok: boolean }
+const ms = (x: number) => `${x.toFixed(1)} ms`;
+const mb = (kb: number) => `${(kb / 1024).toFixed(1)} MiB`;
+
+function main(): void {
+  const image = buildImage();
+  const work = join(REPO, 'dist/bench-work');
+  rmSync(work, { recursive: true, force: true });
+  mkdirSync(work, { recursive: true });
+  const deb = buildDeb(work, 'ugbench');
+  const rows: Row[] = [];
+
+  // 1. The apt/dpkg hook line on a mutable host (the shell fast path) against sh -c true.
+  const mutable = { usr: 'writable', image } as const;
+  const [bare, apt, dpkg] = time(mutable, 40, [['sh', '-c', 'true'], HOOK('apt'), HOOK('dpkg')]);
+  for (const [name, s] of [['apt hook', apt!], ['dpkg hook', dpkg!]] as const) {
+    const added = median(s.wall_ms) - median(bare!.wall_ms);
+    rows.push({ measure: `${name} on a mutable host vs sh -c true`, baseline: ms(median(bare!.wall_ms)), ours: ms(median(s.wall_ms)), result: `+${added.toFixed(2)} ms`, target: '≤ +3 ms', ok: added <= 3 });
+  }
+
+  // 2. usr-guard check where the program starts, against bare node.
+  const states: [string, Omit<SandboxSpec, 'script'>][] = [
+    ['image-locked (refuse)', { usr: 'image', ostreeBooted: true, image }],
+    ['image-overlay (warn)', { usr: 'image+overlay', ostreeBooted: true, unlocked: 'development', image }],
+    ['mutable-host (direct call)', mutable],
+  ];
+  for (const [name, spec] of states) {
+    const [node, check] = time(spec, 40, [NODE, CHECK]);
+    const wall = median(check!.wall_ms) / median(node!.wall_ms);
+    const mem = median(check!.maxrss_kb) / median(node!.maxrss_kb);
+    rows.push({ measure: `check, ${name}: wall vs node -e 0`, baseline: ms(median(node!.wall_ms)), ours: ms(median(check!.wall_ms)), result: `${wall.toFixed(2)}×`, target: '≤ 1.15×', ok: wall <= 1.15 });
+    rows.push({ measure: `check, ${name}: peak memory vs node -e 0`, baseline: mb(median(node!.maxrss_kb)), ours: mb(median(check!.maxrss_kb)), result: `${mem.toFixed(2)}×`, target: '≤ 1.15×', ok: mem <= 1.15 });
+  }
+
+  // 3. A whole apt-get install of a tiny .deb, with usr-guard's hooks and without.
+  // Both arms copy a file into place first, so they pay the same extra cost.
+  const put = (apt: string, dpkg: string) => `cp ${apt} /etc/apt/apt.conf.d/50usr-guard && cp ${dpkg} /etc/dpkg/dpkg.cfg.d/usr-guard`;
+  const withHooks = put(`${image}/etc/apt/apt.conf.d/50usr-guard`, `${image}/etc/dpkg/dpkg.cfg.d/usr-guard`);
+  const without = put('/dev/null', '/dev/null');
+  const install = `apt-get install -y -qq ${deb} >/dev/null`;
+  // No package lists: apt then loads a tiny cache, and the run is mostly dpkg.
+  const noLists = 'rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin /etc/apt/sources.list.d/* && : > /etc/apt/sources.list';
+  const [hooked, plain] = time(mutable, 25, [['sh', '-c', `${withHooks} && ${install}`], ['sh', '-c', `${without} && ${install}`]], ['dpkg', '-r', 'ugbench'], noLists);
+  const aptRatio = median(hooked!.wall_ms) / median(plain!.wall_ms);
+  rows.push({ measure: 'apt-get install of a tiny .deb, hooks vs none', baseline: ms(median(plain!.wall_ms)), ours: ms(median(hooked!.wall_ms)), result: `${aptRatio.toFixed(3)}×`, target: '≤ 1.03×', ok: aptRatio <= 1.03 });
+
+  // 4. The bundle.
+  const size = statSync(DIST).size;
+  rows.push({ measure: 'size of dist/usr-guard', baseline: '', ours: `${(size / 1024).toFixed(0)} KiB`, result: '', target: '', ok: true });
+
+  rmSync(work, { recursive: true, force: true });
+  rmSync(image, { recursive: true, force: true });
+  report(rows);
+}
+
+function report(rows: Row[]): void {
+  const osName = /PRETTY_NAME="?([^"\n]*)/.exec(readFileSync('/etc/os-release', 'utf8'))?.[1] ?? 'unknown';
+  const apt = execFileSync('apt-get', ['--version'], { encoding: 'utf8' }).split('\n')[0];
+  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, ${osName}, node ${process.version}, ${apt}`;
+  const table = [
+    '| measure | baseline | usr-guard | result | target | |',
+    '| --- | --- | --- | --- | --- | --- |',
+    ...rows.map((r) => `| ${r.measure} | ${r.baseline} | ${r.ours} | ${r.result} | ${r.target} | ${r.target ? (r.ok ? 'ok' : 'MISSED') : ''} |`),
+  ].join('\n');
+  const md = `Measured ${new Date().toISOString().slice(0, 10)} on ${machine} (medians).\n\n${table}\n`;
+  process.stdout.write(`${md}`);
+  mkdirSync(join(REPO, 'bench'), { recursive: true });
+  writeFileSync(join(REPO, 'bench/results.json'), JSON.stringify({ date: new Date().toISOString(), machine, rows }, null, 2) + '\n');
+  const readme = join(REPO, 'README.md');
+  const text = readFileSync(readme, 'utf8');
+  const updated = text.replace(/(<!-- bench:start -->\n)[\s\S]*?(<!-- bench:end -->)/, `$1${md}$2`);
+  if (updated !== text) writeFileSync(readme, updated);
+}
+
+main();

@@ -1,0 +1,47 @@
+// Parse usr-guard.conf. Pure. `ini` accepts anything (junk lines are dropped
+// silently), so a first pass checks the shape line by line, to name the line
+// that is wrong; ini then reads the values.
+
+import ini from 'ini';
+import { defaultConfig, type ConfigResult } from './config.js';
+import { MODES, type Mode } from './types.js';
+
+const KNOWN: Record<string, readonly string[]> = { guard: ['mode'], paths: ['bootc', 'ostree'] };
+
+function checkShape(text: string, file: string): string | null {
+  let section = '';
+  const lines = text.split(/\r?\n/);
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!.trim();
+    const where = `${file}:${i + 1}`;
+    if (line === '' || line.startsWith('#') || line.startsWith(';')) continue;
+    const sec = /^\[([^\]]+)\]$/.exec(line);
+    if (sec) {
+      section = sec[1]!.trim();
+      if (!(section in KNOWN)) return `${where}: unknown section [${section}]`;
+      continue;
+    }
+    const kv = /^([A-Za-z0-9_.-]+)\s*=\s*(.*)$/.exec(line);
+    if (!kv) return `${where}: expected "key = value", "[section]" or a comment, got ${JSON.stringify(line)}`;
+    if (section === '') return `${where}: "${kv[1]}" is outside any [section]`;
+    if (!KNOWN[section]!.includes(kv[1]!)) return `${where}: unknown key "${kv[1]}" in [${section}]`;
+    const value = kv[2]!.trim();
+    if (section === 'guard' && !(MODES as readonly string[]).includes(value)) {
+      return `${where}: mode must be one of ${MODES.join(', ')}, got ${JSON.stringify(value)}`;
+    }
+    if (section === 'paths' && !value.startsWith('/')) return `${where}: ${kv[1]} must be an absolute path`;
+  }
+  return null;
+}
+
+export function parseConfig(text: string, file: string): ConfigResult {
+  const config = defaultConfig();
+  const problem = checkShape(text, file);
+  if (problem) return { config, warnings: [`${problem}; using the defaults`] };
+  const parsed = ini.parse(text) as { guard?: { mode?: string }; paths?: { bootc?: string; ostree?: string } };
+  if (parsed.guard?.mode) config.mode = parsed.guard.mode as Mode;
+  if (parsed.paths?.bootc) config.paths.bootc = parsed.paths.bootc;
+  if (parsed.paths?.ostree) config.paths.ostree = parsed.paths.ostree;
+  return { config, warnings: [] };
+}
+
