@@ -3,7 +3,7 @@
 
 Usage: bench-timer.py N JSON_COMMANDS [JSON_BETWEEN]
 JSON_COMMANDS is a JSON list of argv lists; they run interleaved, N rounds,
-so that drift on the machine hits all of them alike. JSON_BETWEEN (an argv)
+in alternating order, so that drift on the machine hits all of them alike. JSON_BETWEEN (an argv)
 runs untimed after each timed command, to reset state (e.g. dpkg -r).
 Prints a JSON list, per command: {"wall_ms": [...], "maxrss_kb": [...]}.
 """
@@ -30,8 +30,10 @@ def main():
     commands = json.loads(sys.argv[2])
     between = json.loads(sys.argv[3]) if len(sys.argv) > 3 else None
     results = [{"wall_ms": [], "maxrss_kb": []} for _ in commands]
-    for _ in range(n):
-        for cmd, res in zip(commands, results):
+    for i in range(n):
+        # Alternate the order every round, so that no command always runs first.
+        pairs = list(zip(commands, results))
+        for cmd, res in pairs if i % 2 == 0 else reversed(pairs):
             wall, rss = run(cmd)
             res["wall_ms"].append(wall)
             res["maxrss_kb"].append(rss)
