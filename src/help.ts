@@ -54,7 +54,8 @@ second run changes nothing. Prints one line per file.
 
   --root DIR        install into DIR instead of / (an image being built)
   --without PARTS   comma-separated parts to leave out:
-                    program, hooks, apt, dpkg, config, man
+                    program, hooks, apt, dpkg, config, man, dnf-plugin,
+                    dnf5-actions, dnf-shim (the dnf parts only where dnf is)
   --dry-run         list what would be written, write nothing
 `;
 

@@ -4,6 +4,10 @@
 
 import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, rmdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import dnfShim from '../../hooks/dnf-shim?raw';
+import dnfActions from '../../dnf-plugin/usr-guard.actions?raw';
+import dnfPluginConf from '../../dnf-plugin/usr_guard.conf?raw';
+import dnfPlugin from '../../dnf-plugin/usr_guard.py?raw';
 import aptConf from '../../apt-conf.d/50usr-guard?raw';
 import hookShim from '../../hooks/usr-guard-hook?raw';
 import dpkgCfg from '../../hooks/dpkg.cfg?raw';
@@ -19,9 +23,44 @@ export interface InstallFile {
   content: () => Buffer;
 }
 
-/** Parts by name, for --without. Each lists the files it owns. */
-export function parts(programPath: string): Record<string, InstallFile[]> {
+/**
+ * Where dnf 4 looks for plugins in a root: `dnf-plugins` beside the python3 `dnf`
+ * package (Debian: dist-packages, Fedora: site-packages), as root-relative
+ * paths. The folder itself may not exist until a first plugin is installed.
+ */
+export function dnfPluginDirs(root: string): string[] {
+  const found: string[] = [];
+  for (const lib of ['/usr/lib', '/usr/lib64']) {
+    let names: string[] = [];
+    try {
+      names = readdirSync(join(root, lib)).filter((n) => /^python3(\.\d+)?$/.test(n));
+    } catch {
+      continue;
+    }
+    for (const py of names) {
+      for (const site of ['dist-packages', 'site-packages']) {
+        const dir = `${lib}/${py}/${site}`;
+        if (existsSync(join(root, dir, 'dnf'))) found.push(`${dir}/dnf-plugins`);
+      }
+    }
+  }
+  return found;
+}
+
+const DNF_NAMES = ['dnf', 'dnf5', 'yum'];
+/** The shim goes to /usr/sbin, ahead of /usr/bin, unless sbin is merged into bin there (it would replace dnf). */
+function sbinIsSeparate(root: string): boolean {
+  try {
+    return realpathSync(join(root, 'usr/sbin')) !== realpathSync(join(root, 'usr/bin'));
+  } catch {
+    return true; // not there yet: it will be a folder of its own
+  }
+}
+
+/** Parts by name, for --without. Each lists the files it owns in this root; the dnf parts only where dnf is. */
+export function parts(programPath: string, root: string): Record<string, InstallFile[]> {
   const text = (s: string) => () => Buffer.from(s);
+  const hasDnf = DNF_NAMES.filter((n) => existsSync(join(root, 'usr/bin', n)));
   return {
     program: [{ path: '/usr/bin/usr-guard', mode: 0o755, content: () => readFileSync(programPath) }],
     hooks: [{ path: '/usr/libexec/usr-guard/hook', mode: 0o755, content: text(hookShim) }],
@@ -33,7 +72,40 @@ export function parts(programPath: string): Record<string, InstallFile[]> {
       { path: '/usr/share/man/man7/dnf-image-based.7', mode: 0o644, content: text(manDnf) },
       { path: '/usr/share/man/man8/usr-guard.8', mode: 0o644, content: text(manGuard) },
     ],
+    'dnf-plugin': [
+      ...dnfPluginDirs(root).map((dir) => ({ path: `${dir}/usr_guard.py`, mode: 0o644, content: text(dnfPlugin) })),
+      ...(hasDnf.length > 0 ? [{ path: '/etc/dnf/plugins/usr_guard.conf', mode: 0o644, content: text(dnfPluginConf) }] : []),
+    ],
+    'dnf5-actions': hasDnf.length > 0 ? [{ path: '/etc/dnf/libdnf5-plugins/actions.d/usr-guard.actions', mode: 0o644, content: text(dnfActions) }] : [],
+    'dnf-shim': sbinIsSeparate(root) ? hasDnf.map((n) => ({ path: `/usr/sbin/${n}`, mode: 0o755, content: text(dnfShim) })) : [],
   };
+}
+
+/** Every file usr-guard may have written in a root, whatever is installed there now. */
+function removable(root: string): string[] {
+  const shims = DNF_NAMES.map((n) => `/usr/sbin/${n}`).filter((p) => {
+    // Only our shim: on a merged /usr/sbin this path is the real dnf.
+    try {
+      return readFileSync(join(root, p), 'utf8').includes("usr-guard's dnf shim");
+    } catch {
+      return false;
+    }
+  });
+  return [
+    ...Object.entries(parts('', root)).flatMap(([name, files]) => (name === 'dnf-shim' ? [] : files.map((f) => f.path))),
+    ...dnfPluginDirs(root).flatMap((d) => [`${d}/usr_guard.py`, ...pycache(root, d)]),
+    '/etc/dnf/plugins/usr_guard.conf',
+    '/etc/dnf/libdnf5-plugins/actions.d/usr-guard.actions',
+    ...shims,
+  ];
+}
+
+function pycache(root: string, dir: string): string[] {
+  try {
+    return readdirSync(join(root, dir, '__pycache__')).filter((n) => n.startsWith('usr_guard.')).map((n) => `${dir}/__pycache__/${n}`);
+  } catch {
+    return [];
+  }
 }
 
 /** Files that belong to usr-guard without being installed as such (the package renames the apt hook). */
@@ -84,9 +156,9 @@ export function install(root: string, files: InstallFile[], dryRun: boolean): st
   return report;
 }
 
-export function uninstall(root: string, files: InstallFile[], dryRun: boolean): string[] {
+export function uninstall(root: string, dryRun: boolean): string[] {
   const report: string[] = [];
-  for (const path of [...files.map((f) => f.path), ...LEFTOVERS]) {
+  for (const path of [...new Set([...removable(root), ...LEFTOVERS])]) {
     const target = join(root, path);
     if (!existsSync(target)) continue;
     if (!dryRun) unlinkSync(target);

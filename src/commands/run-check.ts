@@ -18,14 +18,18 @@ function question(v: Verdict): string {
     : "/usr is read-only on this image-based host. Install into a transient overlay that is discarded at reboot (runs 'bootc usr-overlay')?";
 }
 
+/** Say no. dnf5's actions plugin reads `stop=<message>` on stdout; people read stderr. */
+function refuse(message: string[], inv: Invocation, out: Out): number {
+  out.err(message);
+  if (inv.caller === 'dnf5') out.out(`stop=${message[0]}\n`);
+  return EXIT.REFUSED;
+}
+
 /** The offer: ask (unless mode = overlay), make /usr writable, and go on only if the probe agrees. */
 async function offer(v: Verdict, inv: Invocation, config: Config, env: NodeJS.ProcessEnv, out: Out): Promise<number> {
   if (v.ask) {
     const { askYesNo } = await import('../act/prompt.js');
-    if (!(await askYesNo(question(v), PROMPT_TIMEOUT_MS))) {
-      out.err(v.message);
-      return EXIT.REFUSED;
-    }
+    if (!(await askYesNo(question(v), PROMPT_TIMEOUT_MS))) return refuse(v.message, inv, out);
   }
   const { makeUsrWritable } = await import('../act/overlay.js');
   const r = await makeUsrWritable(v.action!, config);
@@ -34,14 +38,13 @@ async function offer(v: Verdict, inv: Invocation, config: Config, env: NodeJS.Pr
     out.err(overlayWarningLines(after, inv));
     return EXIT.OK;
   }
-  out.err([...v.message, `  usr-guard tried: ${r.ok ? `'${r.tool}' ran, but /usr is still read-only` : r.error}.`]);
-  return EXIT.REFUSED;
+  return refuse([...v.message, `  usr-guard tried: ${r.ok ? `'${r.tool}' ran, but /usr is still read-only` : r.error}.`], inv, out);
 }
 
-export async function checkCommand(opts: CheckOptions, _args: string[], env: NodeJS.ProcessEnv, isRoot: boolean, out: Out): Promise<number> {
+export async function checkCommand(opts: CheckOptions, args: string[], env: NodeJS.ProcessEnv, isRoot: boolean, out: Out): Promise<number> {
   const { config, warnings } = await loadConfig(env, isRoot);
   out.err(warnings.map((w) => `usr-guard: warning: ${w}`));
-  const inv = buildInvocation(opts, env, process.ppid, terminalAvailable);
+  const inv = buildInvocation(opts, args, env, process.ppid, terminalAvailable);
   const state = probeSystem({ env, bootcPath: config.paths.bootc });
   const v = decide(state, inv, config);
   switch (v.verdict) {
@@ -51,8 +54,7 @@ export async function checkCommand(opts: CheckOptions, _args: string[], env: Nod
       out.err(v.message);
       return EXIT.OK;
     case 'refuse':
-      out.err(v.message);
-      return EXIT.REFUSED;
+      return refuse(v.message, inv, out);
     case 'offer':
       return offer(v, inv, config, env, out);
   }

@@ -9,11 +9,11 @@ export function installCommand(command: 'install' | 'uninstall', root: string, w
   if (root === '') throw new UsageError(`${command}: --root needs a folder`);
   const dir = isAbsolute(root) ? root : resolve(root);
   if (command === 'install') {
-    const files = selectFiles(parts(without.includes('program') ? '' : runningProgram()), without);
+    const files = selectFiles(parts(without.includes('program') ? '' : runningProgram(), dir), without);
     out.out(install(dir, files, dryRun).join('\n') + '\n');
   } else {
     if (without.length > 0) throw new UsageError('uninstall: --without is only for install');
-    const report = uninstall(dir, selectFiles(parts(''), []), dryRun);
+    const report = uninstall(dir, dryRun);
     out.out((report.length > 0 ? report : [`nothing of usr-guard's in ${dir}`]).join('\n') + '\n');
   }
   return EXIT.OK;

@@ -7,6 +7,7 @@ import type { Caller, Invocation } from '../types.js';
 import { findFrontend } from './ancestry.js';
 import { normaliseRoot, parseAptArgv } from './apt-argv.js';
 import { hookAssumeYes, hookRoot, parseHookInfo } from './apt-hook-info.js';
+import { parseDnfArgv } from './dnf-argv.js';
 
 export interface CheckOptions {
   caller: Caller;
@@ -82,12 +83,61 @@ function dpkgInvocation(opts: CheckOptions, env: NodeJS.ProcessEnv, ppid: number
   };
 }
 
-function genericInvocation(opts: CheckOptions): Invocation {
-  const dnf = opts.caller === 'dnf' || opts.caller === 'dnf5' || opts.caller === 'dnf-shim';
+const DNF_NAMES = /^(dnf|dnf-3|dnf4|dnf5|yum)$/;
+const base = (p: string) => p.slice(p.lastIndexOf('/') + 1);
+
+/** dnf5's argv, from /proc: its actions get no arguments, only ${pid}. */
+function dnf5Argv(pid: string): { name: string; argv: string[] } {
+  let argv: string[] = [];
+  try {
+    argv = readFileSync(`/proc/${Number(pid)}/cmdline`, 'utf8').split('\0');
+    if (argv[argv.length - 1] === '') argv.pop();
+  } catch {
+    // dnf5 went away or /proc is hidden: decide on what we know (a change to /)
+  }
+  // "python3 /usr/bin/dnf …" or "sh /path/dnf5 …": skip the interpreter.
+  if (argv.length > 1 && !DNF_NAMES.test(base(argv[0]!)) && DNF_NAMES.test(base(argv[1]!))) argv = argv.slice(1);
+  return { name: base(argv[0] ?? 'dnf5'), argv: argv.slice(1) };
+}
+
+/**
+ * dnf callers pass a dnf command line after `--`: the shim its own argv, the
+ * dnf4 plugin one rebuilt from dnf's configuration; dnf5's action passes
+ * `${pid} ${conf.installroot}`.
+ */
+function dnfInvocation(opts: CheckOptions, args: string[], env: NodeJS.ProcessEnv): Invocation {
+  let frontend = 'dnf';
+  let argv = args;
+  let root: string | undefined;
+  if (opts.caller === 'dnf5') {
+    const found = dnf5Argv(args[0] ?? '');
+    frontend = found.name;
+    argv = found.argv;
+    root = args[1] || undefined;
+  } else if (opts.caller === 'dnf-shim' && env.USR_GUARD_DNF_NAME) {
+    frontend = env.USR_GUARD_DNF_NAME;
+  }
+  const cmd = parseDnfArgv(argv);
   return {
     caller: opts.caller,
-    manager: dnf ? 'dnf' : 'apt',
-    frontend: opts.command ? opts.command.split(' ')[0]! : dnf ? 'dnf' : 'usr-guard',
+    manager: 'dnf',
+    frontend,
+    // With --transient dnf makes its own overlay: nothing for us to guard.
+    changes: cmd.changes && !cmd.transient,
+    root: root ? normaliseRoot(root) : cmd.root,
+    // dnf5 runs its actions with pipes for stdin and stdout: nobody to ask there.
+    interactive: !cmd.assumeYes && opts.caller !== 'dnf5',
+    // The shim decided (and warned) before it started dnf; the plugin then only backs it up.
+    role: env.USR_GUARD_DECIDED === '1' ? 'backstop' : 'decide',
+    packages: cmd.packages,
+  };
+}
+
+function genericInvocation(opts: CheckOptions): Invocation {
+  return {
+    caller: opts.caller,
+    manager: 'apt',
+    frontend: opts.command ? opts.command.split(' ')[0]! : 'usr-guard',
     changes: !opts.readOnly && !opts.downloadOnly && !opts.assumeNo,
     root: normaliseRoot(opts.root ?? '/'),
     interactive: !opts.assumeYes,
@@ -97,10 +147,11 @@ function genericInvocation(opts: CheckOptions): Invocation {
 }
 
 /** The invocation, with `interactive` only true when a terminal is really there. */
-export function buildInvocation(opts: CheckOptions, env: NodeJS.ProcessEnv, ppid: number, hasTerminal: () => boolean): Invocation {
+export function buildInvocation(opts: CheckOptions, args: string[], env: NodeJS.ProcessEnv, ppid: number, hasTerminal: () => boolean): Invocation {
   let inv: Invocation;
   if (opts.caller === 'apt' || opts.caller === 'apt-dpkg' || opts.caller === 'apt-pkgs') inv = aptInvocation(opts, env, ppid);
   else if (opts.caller === 'dpkg') inv = dpkgInvocation(opts, env, ppid);
+  else if (opts.caller === 'dnf' || opts.caller === 'dnf5' || opts.caller === 'dnf-shim') inv = dnfInvocation(opts, args, env);
   else inv = genericInvocation(opts);
   // Opening /dev/tty is only worth it when the answer could matter.
   if (inv.interactive) inv.interactive = hasTerminal();

@@ -109,10 +109,25 @@ chroot "$R" /usr/bin/env -i ${envArgs} /bin/sh -c ${shq(spec.script)}
   }
 }
 
-/** `usr-guard install --root DIR` into a fresh folder: the image layer. */
+/**
+ * An image layer with usr-guard in it, built as an image build would: `usr-guard
+ * install --root R` where R's /usr and /etc are this machine's, seen through
+ * overlays whose upper layers are the returned folder. So install sees the dnf
+ * and python that are there, and the folder holds only what it wrote.
+ */
 export function buildImage(extraArgs: string[] = []): string {
   const dir = mkdtempSync(join(tmpdir(), 'ug-image-'));
-  const r = spawnSync(DIST, ['install', '--root', dir, ...extraArgs], { encoding: 'utf8' });
+  const args = extraArgs.map(shq).join(' ');
+  const script = `
+set -e
+mkdir -p ${dir}/usr ${dir}/etc ${dir}/.wk/usr ${dir}/.wk/etc ${dir}/.root/usr ${dir}/.root/etc
+mount -t overlay ug-img-usr -o lowerdir=/usr,upperdir=${dir}/usr,workdir=${dir}/.wk/usr ${dir}/.root/usr
+mount -t overlay ug-img-etc -o lowerdir=/etc,upperdir=${dir}/etc,workdir=${dir}/.wk/etc ${dir}/.root/etc
+${DIST} install --root ${dir}/.root ${args}
+`;
+  const r = spawnSync('unshare', ['-m', '--propagation', 'private', 'sh', '-c', script], { encoding: 'utf8' });
+  rmSync(`${dir}/.wk`, { recursive: true, force: true });
+  rmSync(`${dir}/.root`, { recursive: true, force: true });
   if (r.status !== 0) throw new Error(`usr-guard install failed: ${r.stderr}`);
   return dir;
 }
