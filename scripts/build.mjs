@@ -16,7 +16,7 @@ import { brotliCompressSync } from 'node:zlib';
 const common = { bundle: true, platform: 'node', format: 'cjs', target: 'node18', minify: true, legalComments: 'none', logLevel: 'warning' };
 
 /** Modules (by path) and packages (by name) that become lazily compiled chunks; all are imported dynamically. */
-const LAZY_FILES = [/src\/commands\/run-(status|install)\.ts$/, /src\/config-file\.ts$/, /src\/act\/(prompt|overlay)\.ts$/, /src\/help\.ts$/];
+const LAZY_FILES = [/src\/commands\/run-(status|install|overlay)\.ts$/, /src\/config-file\.ts$/, /src\/act\/(offer|trail)\.ts$/, /src\/help\.ts$/];
 const LAZY_PACKAGES = /^execa$/;
 
 const rawText = {
@@ -31,22 +31,30 @@ const rawText = {
 async function chunk(entry) {
   const stdin = { contents: `module.exports = require(${JSON.stringify(entry)});`, resolveDir: process.cwd(), loader: 'js' };
   // execa stays outside the other chunks: they share the one copy (see stub).
-  const external = LAZY_PACKAGES.test(entry) ? [] : ['execa'];
-  const out = await build({ ...common, stdin, external, write: false, outfile: 'chunk.js', plugins: [rawText] });
+  const plugins = LAZY_PACKAGES.test(entry) ? [rawText] : [rawText, sharedExeca];
+  const out = await build({ ...common, stdin, write: false, outfile: 'chunk.js', plugins });
   const code = out.outputFiles[0].contents;
   // Small chunks stay plain: loading zlib to unpack them would cost more than it saves.
   return code.length > 8192 ? { packed: brotliCompressSync(code).toString('base64') } : { plain: out.outputFiles[0].text };
 }
 
+/** Inside a chunk, execa is whatever the main bundle hands over as __shared. */
+const sharedExeca = {
+  name: 'shared-execa',
+  setup(b) {
+    b.onResolve({ filter: LAZY_PACKAGES }, (args) => ({ path: args.path, namespace: 'shared' }));
+    b.onLoad({ filter: /.*/, namespace: 'shared' }, (args) => ({ contents: `module.exports = __shared(${JSON.stringify(args.path)});`, loader: 'js' }));
+  },
+};
+
 /**
- * A CommonJS stand-in that compiles the chunk when it is first required. A chunk
- * asks for execa through the require it is given, which hands it the shared
- * execa chunk of the main bundle.
+ * A CommonJS stand-in that compiles the chunk when it is first required. A
+ * chunk gets execa through __shared: the main bundle's one execa chunk.
  */
 const stub = ({ packed, plain }, isPackage) => `
   const code = ${plain !== undefined ? JSON.stringify(plain) : `require('node:zlib').brotliDecompressSync(Buffer.from(${JSON.stringify(packed)}, 'base64')).toString()`};
-  const req = ${isPackage ? 'require' : "(id) => (id === 'execa' ? require('execa') : require(id))"};
-  new Function('module', 'exports', 'require', code)(module, exports, req);`;
+  const shared = ${isPackage ? 'undefined' : "() => require('execa')"};
+  new Function('module', 'exports', 'require', '__shared', code)(module, exports, require, shared);`;
 
 function lazy() {
   return {

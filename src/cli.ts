@@ -25,6 +25,7 @@ const OPTIONS: Record<string, ParseArgsConfig['options']> = {
   },
   install: { ...COMMON, root: { type: 'string' }, without: { type: 'string' }, 'dry-run': { type: 'boolean' } },
   uninstall: { ...COMMON, root: { type: 'string' }, 'dry-run': { type: 'boolean' } },
+  overlay: { ...COMMON, 'read-only': { type: 'boolean' } },
 };
 
 /**
@@ -96,6 +97,11 @@ async function run(argv: string[], out: Out): Promise<number> {
         isRoot,
         out,
       );
+    }
+    case 'overlay': {
+      if (positionals.length > 0) throw new UsageError(`overlay: unexpected argument "${positionals[0]}"`);
+      const { overlayCommand } = await import('./commands/run-overlay.js');
+      return overlayCommand(values['read-only'] === true, env, isRoot, out);
     }
     default: {
       if (positionals.length > 0) throw new UsageError(`${command}: unexpected argument "${positionals[0]}"`);

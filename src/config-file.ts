@@ -6,7 +6,14 @@ import ini from 'ini';
 import { defaultConfig, type ConfigResult } from './config.js';
 import { MODES, type Mode } from './types.js';
 
-const KNOWN: Record<string, readonly string[]> = { guard: ['mode'], paths: ['bootc', 'ostree'] };
+const KNOWN: Record<string, readonly string[]> = { guard: ['mode', 'prompt_timeout', 'overlay_timeout'], paths: ['bootc', 'ostree'] };
+
+/** What is wrong with one value, or null. */
+function checkValue(section: string, key: string, value: string): string | null {
+  if (section === 'paths') return value.startsWith('/') ? null : `${key} must be an absolute path`;
+  if (key === 'mode') return (MODES as readonly string[]).includes(value) ? null : `mode must be one of ${MODES.join(', ')}, got ${JSON.stringify(value)}`;
+  return /^[1-9]\d{0,5}$/.test(value) ? null : `${key} must be a whole number of seconds, got ${JSON.stringify(value)}`;
+}
 
 function checkShape(text: string, file: string): string | null {
   let section = '';
@@ -25,11 +32,8 @@ function checkShape(text: string, file: string): string | null {
     if (!kv) return `${where}: expected "key = value", "[section]" or a comment, got ${JSON.stringify(line)}`;
     if (section === '') return `${where}: "${kv[1]}" is outside any [section]`;
     if (!KNOWN[section]!.includes(kv[1]!)) return `${where}: unknown key "${kv[1]}" in [${section}]`;
-    const value = kv[2]!.trim();
-    if (section === 'guard' && !(MODES as readonly string[]).includes(value)) {
-      return `${where}: mode must be one of ${MODES.join(', ')}, got ${JSON.stringify(value)}`;
-    }
-    if (section === 'paths' && !value.startsWith('/')) return `${where}: ${kv[1]} must be an absolute path`;
+    const problem = checkValue(section, kv[1]!, kv[2]!.trim());
+    if (problem) return `${where}: ${problem}`;
   }
   return null;
 }
@@ -38,8 +42,13 @@ export function parseConfig(text: string, file: string): ConfigResult {
   const config = defaultConfig();
   const problem = checkShape(text, file);
   if (problem) return { config, warnings: [`${problem}; using the defaults`] };
-  const parsed = ini.parse(text) as { guard?: { mode?: string }; paths?: { bootc?: string; ostree?: string } };
+  const parsed = ini.parse(text) as {
+    guard?: { mode?: string; prompt_timeout?: string; overlay_timeout?: string };
+    paths?: { bootc?: string; ostree?: string };
+  };
   if (parsed.guard?.mode) config.mode = parsed.guard.mode as Mode;
+  if (parsed.guard?.prompt_timeout) config.promptTimeout = Number(parsed.guard.prompt_timeout);
+  if (parsed.guard?.overlay_timeout) config.overlayTimeout = Number(parsed.guard.overlay_timeout);
   if (parsed.paths?.bootc) config.paths.bootc = parsed.paths.bootc;
   if (parsed.paths?.ostree) config.paths.ostree = parsed.paths.ostree;
   return { config, warnings: [] };

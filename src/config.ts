@@ -14,7 +14,7 @@ export interface ConfigResult {
 }
 
 export function defaultConfig(): Config {
-  return { mode: 'auto', paths: { bootc: '/usr/bin/bootc', ostree: '/usr/bin/ostree' } };
+  return { mode: 'auto', promptTimeout: 60, overlayTimeout: 120, paths: { bootc: '/usr/bin/bootc', ostree: '/usr/bin/ostree' } };
 }
 
 export function applyEnv(result: ConfigResult, env: NodeJS.ProcessEnv): ConfigResult {

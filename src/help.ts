@@ -10,6 +10,7 @@ Commands:
   check      decide for a package-manager hook (what the hooks call)
   install    install the program and its hooks (into --root DIR)
   uninstall  remove them again
+  overlay    make a transient overlay on /usr (bootc usr-overlay), and check it
 
 Options:
   -h, --help     show help (also after a command)
@@ -68,4 +69,14 @@ Remove every file that usr-guard install wrote (and a renamed
   --dry-run    list what would be removed, remove nothing
 `;
 
-export const HELP = { main, status, check, install, uninstall };
+const overlay = `Usage: usr-guard overlay [--read-only]
+
+Make /usr writable until the next reboot with the host's own tool (the
+configured bootc: 'bootc usr-overlay'; without bootc: 'ostree admin unlock'),
+then check that it is. A read-only overlay that is there already is remounted
+read-write. Exit 0 when /usr is as asked (or already was), 10 when not.
+
+  --read-only   make the overlay read-only ('bootc usr-overlay --read-only')
+`;
+
+export const HELP = { main, status, check, install, uninstall, overlay };

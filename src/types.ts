@@ -96,6 +96,8 @@ export interface Invocation {
    */
   role: 'decide' | 'guard' | 'backstop';
   packages: string[];
+  /** The front end's command line, for the trail in the system log. */
+  commandLine?: string;
 }
 
 export const MODES = ['auto', 'refuse', 'prompt', 'overlay', 'warn', 'off'] as const;
@@ -103,6 +105,9 @@ export type Mode = (typeof MODES)[number];
 
 export interface Config {
   mode: Mode;
+  /** Seconds to wait for an answer at the prompt, and for the overlay command. */
+  promptTimeout: number;
+  overlayTimeout: number;
   paths: { bootc: string; ostree: string };
 }
 

@@ -1,7 +1,7 @@
 // The one mutating action: make /usr writable for this boot with the host's own
 // tool. Run with no shell; its output is shown on stderr (stdout may be a protocol).
 
-import { existsSync } from 'node:fs';
+import { existsSync, writeSync } from 'node:fs';
 import { loadExeca } from '../lazy-execa.js';
 import type { Config, Verdict } from '../types.js';
 
@@ -18,14 +18,15 @@ export function overlayCommand(action: NonNullable<Verdict['action']>, config: C
 // An existing unlock is what we wanted; the probe afterwards confirms it.
 const ALREADY = /already (in unlocked state|mounted)|An overlayfs is already mounted/i;
 
-export async function makeUsrWritable(action: NonNullable<Verdict['action']>, config: Config, timeoutMs = 120_000): Promise<OverlayResult> {
-  const cmd = overlayCommand(action, config);
+export async function makeUsrWritable(action: NonNullable<Verdict['action']>, config: Config, timeoutMs: number, readOnly = false): Promise<OverlayResult> {
+  const cmd = overlayCommand(action, config, readOnly);
   if (typeof cmd === 'string') return { ok: false, error: cmd };
   const [file, args] = cmd;
   const { execa } = await loadExeca();
   const r = await execa(file, args, { reject: false, timeout: timeoutMs, stdin: 'ignore', all: true });
   const shown = (r.all ?? '').trim();
-  if (shown) process.stderr.write(shown + '\n');
+  // Shown on stderr: stdout may be a protocol (dnf5's actions).
+  if (shown) writeSync(2, shown + '\n');
   const tool = [file, ...args].join(' ');
   if (!r.failed || ALREADY.test(shown)) return { ok: true, tool };
   const why = r.timedOut ? `timed out after ${timeoutMs / 1000} s` : r.code === 'ENOENT' ? 'not found' : `exit code ${r.exitCode ?? r.signal}`;

@@ -1,50 +1,52 @@
 // Ask a yes/no question on /dev/tty, never on stdin (apt may use it for data).
 // Default no: EOF, Ctrl-C, an unreadable terminal or no answer in time all mean no.
-// The terminal stays in the mode we found it (cooked): we never switch it to raw.
+// The terminal stays in the mode we found it (cooked): we never switch it to raw,
+// and we open our own /dev/tty, so apt's descriptors keep their flags.
 
-import { openSync, closeSync, writeSync, createReadStream } from 'node:fs';
+import { openSync, writeSync } from 'node:fs';
+import { ReadStream } from 'node:tty';
 
-export async function askYesNo(question: string, timeoutMs: number): Promise<boolean> {
+export type Answer = 'yes' | 'no' | 'timeout' | 'eof' | 'interrupt' | 'no terminal';
+
+export async function askYesNo(question: string, timeoutMs: number): Promise<Answer> {
   let fd: number;
   try {
     fd = openSync('/dev/tty', 'r+');
-  } catch {
-    return false;
-  }
-  try {
     writeSync(fd, `${question} [y/N] `);
   } catch {
-    closeSync(fd);
-    return false;
+    return 'no terminal';
   }
-  const stream = createReadStream('', { fd, autoClose: false, encoding: 'utf8' });
-  const answer = await new Promise<string | null>((resolve) => {
+  // A tty stream, not an fs stream: its read can be cancelled when time is up.
+  const input = new ReadStream(fd);
+  const answer = await new Promise<Answer>((resolve) => {
     let buf = '';
-    const done = (v: string | null) => {
+    const done = (a: Answer) => {
       clearTimeout(timer);
       process.removeListener('SIGINT', onInt);
-      stream.removeAllListeners();
-      stream.destroy();
-      resolve(v);
+      input.removeAllListeners('data');
+      input.removeAllListeners('end');
+      resolve(a);
     };
-    const onInt = () => done(null);
-    const timer = setTimeout(() => done(null), timeoutMs);
+    const onInt = () => done('interrupt');
+    const timer = setTimeout(() => done('timeout'), timeoutMs);
     process.on('SIGINT', onInt);
-    stream.on('data', (chunk: string | Buffer) => {
-      buf += chunk.toString();
-      if (buf.includes('\n')) done(buf.slice(0, buf.indexOf('\n')));
+    input.setEncoding('utf8');
+    input.on('data', (chunk: string) => {
+      buf += chunk;
+      const nl = buf.indexOf('\n');
+      if (nl >= 0) done(/^\s*(y|yes)\s*$/i.test(buf.slice(0, nl)) ? 'yes' : 'no');
     });
-    stream.on('end', () => done(null));
-    stream.on('error', () => done(null));
+    input.on('end', () => done('eof'));
+    input.on('error', () => done('eof'));
   });
   // Finish the prompt line when nothing ended it (timeout, Ctrl-C, EOF).
-  if (answer === null) {
+  if (answer !== 'yes' && answer !== 'no') {
     try {
       writeSync(fd, '\n');
     } catch {
       // the terminal went away; nothing to tidy
     }
   }
-  closeSync(fd);
-  return answer !== null && /^\s*(y|yes)\s*$/i.test(answer);
+  input.destroy(); // closes fd
+  return answer;
 }

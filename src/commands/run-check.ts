@@ -5,40 +5,29 @@ import { loadConfig } from '../config.js';
 import { decide } from '../decide.js';
 import { EXIT } from '../exit-codes.js';
 import { buildInvocation, terminalAvailable, type CheckOptions } from '../invocation/index.js';
-import { overlayWarningLines } from '../messages.js';
 import type { Out } from '../output.js';
 import { probeSystem } from '../probe/index.js';
-import type { Config, Invocation, Verdict } from '../types.js';
-
-const PROMPT_TIMEOUT_MS = 60_000;
-
-function question(v: Verdict): string {
-  return v.action === 'remount-rw'
-    ? '/usr has a read-only transient overlay. Remount it read-write for this boot (runs \'mount -o remount,rw /usr\')?'
-    : "/usr is read-only on this image-based host. Install into a transient overlay that is discarded at reboot (runs 'bootc usr-overlay')?";
-}
+import type { Config, Invocation, SystemState } from '../types.js';
 
 /** Say no. dnf5's actions plugin reads `stop=<message>` on stdout; people read stderr. */
-function refuse(message: string[], inv: Invocation, out: Out): number {
+async function refuse(message: string[], inv: Invocation, out: Out, logged = false): Promise<number> {
   out.err(message);
   if (inv.caller === 'dnf5') out.out(`stop=${message[0]}\n`);
+  if (!logged) {
+    const { trail } = await import('../act/trail.js');
+    await trail('refused: read-only /usr', inv, 'warning');
+  }
   return EXIT.REFUSED;
 }
 
-/** The offer: ask (unless mode = overlay), make /usr writable, and go on only if the probe agrees. */
-async function offer(v: Verdict, inv: Invocation, config: Config, env: NodeJS.ProcessEnv, out: Out): Promise<number> {
-  if (v.ask) {
-    const { askYesNo } = await import('../act/prompt.js');
-    if (!(await askYesNo(question(v), PROMPT_TIMEOUT_MS))) return refuse(v.message, inv, out);
-  }
-  const { makeUsrWritable } = await import('../act/overlay.js');
-  const r = await makeUsrWritable(v.action!, config);
-  const after = probeSystem({ env, bootcPath: config.paths.bootc });
-  if (r.ok && after.usr && !after.usr.readOnly) {
-    out.err(overlayWarningLines(after, inv));
-    return EXIT.OK;
-  }
-  return refuse([...v.message, `  usr-guard tried: ${r.ok ? `'${r.tool}' ran, but /usr is still read-only` : r.error}.`], inv, out);
+/** mode = off, or USR_GUARD_MODE, let through what the configured mode would not: say so in the trail. */
+async function noteBypass(state: SystemState, inv: Invocation, config: Config, env: NodeJS.ProcessEnv): Promise<void> {
+  const fromEnv = env.USR_GUARD_MODE !== undefined && env.USR_GUARD_MODE === config.mode;
+  if (config.mode !== 'off' && !fromEnv) return;
+  const strict = decide(state, inv, { ...config, mode: 'refuse' }).verdict;
+  if (strict !== 'refuse') return;
+  const { trail } = await import('../act/trail.js');
+  await trail(`bypass: mode = ${config.mode}${fromEnv ? ' (USR_GUARD_MODE)' : ''} on a read-only /usr (${state.state})`, inv, 'warning');
 }
 
 export async function checkCommand(opts: CheckOptions, args: string[], env: NodeJS.ProcessEnv, isRoot: boolean, out: Out): Promise<number> {
@@ -47,6 +36,7 @@ export async function checkCommand(opts: CheckOptions, args: string[], env: Node
   const inv = buildInvocation(opts, args, env, process.ppid, terminalAvailable);
   const state = probeSystem({ env, bootcPath: config.paths.bootc });
   const v = decide(state, inv, config);
+  if (v.verdict === 'proceed' || v.verdict === 'warn') await noteBypass(state, inv, config, env);
   switch (v.verdict) {
     case 'proceed':
       return EXIT.OK;
@@ -55,7 +45,12 @@ export async function checkCommand(opts: CheckOptions, args: string[], env: Node
       return EXIT.OK;
     case 'refuse':
       return refuse(v.message, inv, out);
-    case 'offer':
-      return offer(v, inv, config, env, out);
+    case 'offer': {
+      const { offer } = await import('../act/offer.js');
+      const r = await offer(v, inv, config, env, state.host.kind === 'generic' ? 'image-based' : state.host.kind);
+      if (!r.ok) return refuse(r.message, inv, out, true);
+      out.err(r.message);
+      return EXIT.OK;
+    }
   }
 }

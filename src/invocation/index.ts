@@ -49,6 +49,7 @@ function aptInvocation(opts: CheckOptions, env: NodeJS.ProcessEnv, ppid: number)
     interactive: !cmd.assumeYes && env.DEBIAN_FRONTEND !== 'noninteractive',
     role,
     packages: cmd.packages,
+    commandLine: fe ? [fe.name, ...fe.argv].join(' ') : undefined,
   };
   if (opts.caller === 'apt-pkgs') {
     // apt writes the whole list and waits for us to read it: always drain the pipe.
@@ -80,6 +81,7 @@ function dpkgInvocation(opts: CheckOptions, env: NodeJS.ProcessEnv, ppid: number
     interactive: env.DEBIAN_FRONTEND !== 'noninteractive',
     role: 'decide',
     packages,
+    commandLine: fe ? [fe.name, ...fe.argv].join(' ') : undefined,
   };
 }
 
@@ -130,6 +132,7 @@ function dnfInvocation(opts: CheckOptions, args: string[], env: NodeJS.ProcessEn
     // The shim decided (and warned) before it started dnf; the plugin then only backs it up.
     role: env.USR_GUARD_DECIDED === '1' ? 'backstop' : 'decide',
     packages: cmd.packages,
+    commandLine: [frontend, ...argv].join(' '),
   };
 }
 

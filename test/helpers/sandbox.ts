@@ -93,7 +93,13 @@ R=${t}/r
 mount -t overlay ${spec.composefs ? 'composefs:5eed0f' : 'ug-root'} -o lowerdir=/,upperdir=${t}/root/up,workdir=${t}/root/wk "$R"
 mount -t proc proc "$R/proc"
 ${spec.composefs ? `echo "$(cat /proc/cmdline) composefs=5eed0f" > ${t}/cmdline && mount --bind ${t}/cmdline "$R/proc/cmdline"` : ''}
-mount --rbind /dev "$R/dev"
+# A /dev of its own, so that a test can listen on /dev/log; the devices are the machine's.
+mount -t tmpfs -o mode=755 ug-dev "$R/dev"
+for n in null zero full random urandom tty; do touch "$R/dev/$n" && mount --bind "/dev/$n" "$R/dev/$n"; done
+mkdir "$R/dev/pts" "$R/dev/shm" && mount -t tmpfs ug-shm "$R/dev/shm"
+# Pseudo-terminals of its own (script(1) in the tests makes one).
+mount -t devpts -o newinstance,ptmxmode=0666,mode=620 ug-pts "$R/dev/pts" && ln -s pts/ptmx "$R/dev/ptmx"
+ln -s /proc/self/fd "$R/dev/fd" && ln -s /proc/self/fd/0 "$R/dev/stdin" && ln -s /proc/self/fd/1 "$R/dev/stdout" && ln -s /proc/self/fd/2 "$R/dev/stderr"
 mount -t tmpfs ug-run "$R/run"
 ${usrMounts(spec, t)}
 ${spec.image ? `cp -a ${spec.image}/etc/. "$R/etc/"` : ''}

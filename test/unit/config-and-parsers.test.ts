@@ -11,7 +11,7 @@ describe('usr-guard.conf', () => {
   it('reads mode and paths', () => {
     const r = parseConfig('# c\n[guard]\nmode = overlay\n\n[paths]\nbootc = /opt/bootc\n', 'f.conf');
     expect(r.warnings).toEqual([]);
-    expect(r.config).toEqual({ mode: 'overlay', paths: { bootc: '/opt/bootc', ostree: '/usr/bin/ostree' } });
+    expect(r.config).toEqual({ mode: "overlay", promptTimeout: 60, overlayTimeout: 120, paths: { bootc: "/opt/bootc", ostree: "/usr/bin/ostree" } });
   });
 
   it.each([
@@ -21,6 +21,7 @@ describe('usr-guard.conf', () => {
     ['[gaurd]\nmode = refuse\n', 'f.conf:1: unknown section [gaurd]'],
     ['[guard]\nmood = refuse\n', 'f.conf:2: unknown key "mood"'],
     ['[paths]\nbootc = bootc\n', 'f.conf:2: bootc must be an absolute path'],
+    ['[guard]\nprompt_timeout = soon\n', 'f.conf:2: prompt_timeout must be a whole number of seconds, got "soon"'],
   ])('names the file and line of a malformed file, and keeps the defaults: %j', (text, msg) => {
     const r = parseConfig(text, 'f.conf');
     expect(r.warnings).toHaveLength(1);

@@ -1,0 +1,38 @@
+// The offer: ask (unless mode = overlay), make /usr writable with the host's
+// own tool, and let the package manager go on only when a new probe agrees.
+// Every step leaves a line in the trail.
+
+import { overlayWarningLines } from '../messages.js';
+import { probeSystem } from '../probe/index.js';
+import type { Config, Invocation, Verdict } from '../types.js';
+import { makeUsrWritable, overlayCommand } from './overlay.js';
+import { askYesNo } from './prompt.js';
+import { trail } from './trail.js';
+
+export type OfferResult = { ok: true; message: string[] } | { ok: false; message: string[] };
+
+function question(v: Verdict, config: Config, host: string): string {
+  const cmd = overlayCommand(v.action!, config);
+  const runs = typeof cmd === 'string' ? '' : ` (runs '${[cmd[0].replace(/^.*\//, ''), ...cmd[1]].join(' ')}')`;
+  return v.action === 'remount-rw'
+    ? `/usr has a read-only transient overlay. Remount it read-write until the next reboot${runs}?`
+    : `/usr is read-only on this ${host} host. Install into a transient overlay that is discarded at reboot${runs}?`;
+}
+
+export async function offer(v: Verdict, inv: Invocation, config: Config, env: NodeJS.ProcessEnv, host: string): Promise<OfferResult> {
+  if (v.ask) {
+    await trail(`offered a transient overlay on /usr`, inv);
+    const answer = await askYesNo(question(v, config, host), config.promptTimeout * 1000);
+    await trail(`answer to the overlay offer: ${answer}`, inv);
+    if (answer !== 'yes') return { ok: false, message: v.message };
+  }
+  const r = await makeUsrWritable(v.action!, config, config.overlayTimeout * 1000);
+  const after = probeSystem({ env, bootcPath: config.paths.bootc });
+  if (r.ok && after.usr && !after.usr.readOnly) {
+    await trail(`made /usr writable with '${r.tool}' (${after.state})`, inv);
+    return { ok: true, message: overlayWarningLines(after, inv) };
+  }
+  const why = r.ok ? `'${r.tool}' ran, but /usr is still read-only` : r.error;
+  await trail(`could not make /usr writable: ${why}`, inv, 'warning');
+  return { ok: false, message: [...v.message, `  usr-guard tried: ${why}.`] };
+}
