@@ -9,14 +9,14 @@ import type { Out } from '../output.js';
 import { probeSystem } from '../probe/index.js';
 import type { Config, Invocation, SystemState } from '../types.js';
 
-/** Say no. dnf5's actions plugin reads `stop=<message>` on stdout; people read stderr. */
-async function refuse(message: string[], inv: Invocation, out: Out, logged = false): Promise<number> {
+/**
+ * Say no. dnf5's actions plugin reads `stop=<message>` on stdout; people read
+ * stderr. The hook shim puts the refusal in the system log (a logger started
+ * from node would cost a refused run more than all the rest).
+ */
+function refuse(message: string[], inv: Invocation, out: Out): number {
   out.err(message);
   if (inv.caller === 'dnf5') out.out(`stop=${message[0]}\n`);
-  if (!logged) {
-    const { trail } = await import('../act/trail.js');
-    await trail('refused: read-only /usr', inv, 'warning');
-  }
   return EXIT.REFUSED;
 }
 
@@ -48,7 +48,7 @@ export async function checkCommand(opts: CheckOptions, args: string[], env: Node
     case 'offer': {
       const { offer } = await import('../act/offer.js');
       const r = await offer(v, inv, config, env, state.host.kind === 'generic' ? 'image-based' : state.host.kind);
-      if (!r.ok) return refuse(r.message, inv, out, true);
+      if (!r.ok) return refuse(r.message, inv, out);
       out.err(r.message);
       return EXIT.OK;
     }
