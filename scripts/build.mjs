@@ -16,7 +16,7 @@ import { brotliCompressSync } from 'node:zlib';
 const common = { bundle: true, platform: 'node', format: 'cjs', target: 'node18', minify: true, legalComments: 'none', logLevel: 'warning' };
 
 /** Modules (by path) and packages (by name) that become lazily compiled chunks; all are imported dynamically. */
-const LAZY_FILES = [/src\/commands\/run-(status|install|overlay)\.ts$/, /src\/config-file\.ts$/, /src\/act\/(offer|trail)\.ts$/, /src\/help\.ts$/];
+const LAZY_FILES = [/src\/commands\/run-(status|install|overlay|restore)\.ts$/, /src\/dpkg-db\/snapshot\.ts$/, /src\/config-file\.ts$/, /src\/act\/(offer|trail)\.ts$/, /src\/help\.ts$/];
 const LAZY_PACKAGES = /^execa$/;
 
 const rawText = {

@@ -39,7 +39,7 @@ const walk = (dir) => {
     const p = join(dir, e.name);
     if (e.isDirectory()) {
       if (p !== join(stage, 'DEBIAN')) walk(p);
-    } else files.push(p);
+    } else if (e.isFile()) files.push(p); // links have no md5sum
   }
 };
 walk(stage);

@@ -23,9 +23,10 @@ const OPTIONS: Record<string, ParseArgsConfig['options']> = {
     'read-only': { type: 'boolean' },
     package: { type: 'string', multiple: true },
   },
-  install: { ...COMMON, root: { type: 'string' }, without: { type: 'string' }, 'dry-run': { type: 'boolean' } },
+  install: { ...COMMON, root: { type: 'string' }, without: { type: 'string' }, 'dry-run': { type: 'boolean' }, 'relocate-dpkg-db': { type: 'boolean' } },
   uninstall: { ...COMMON, root: { type: 'string' }, 'dry-run': { type: 'boolean' } },
   overlay: { ...COMMON, 'read-only': { type: 'boolean' } },
+  'restore-dpkg-db': { ...COMMON },
 };
 
 /**
@@ -98,6 +99,11 @@ async function run(argv: string[], out: Out): Promise<number> {
         out,
       );
     }
+    case 'restore-dpkg-db': {
+      if (positionals.length > 0) throw new UsageError(`restore-dpkg-db: unexpected argument "${positionals[0]}"`);
+      const { restoreCommand } = await import('./commands/run-restore.js');
+      return restoreCommand(env, isRoot, out);
+    }
     case 'overlay': {
       if (positionals.length > 0) throw new UsageError(`overlay: unexpected argument "${positionals[0]}"`);
       const { overlayCommand } = await import('./commands/run-overlay.js');
@@ -107,7 +113,8 @@ async function run(argv: string[], out: Out): Promise<number> {
       if (positionals.length > 0) throw new UsageError(`${command}: unexpected argument "${positionals[0]}"`);
       const { installCommand } = await import('./commands/run-install.js');
       const without = typeof values.without === 'string' ? values.without.split(',').map((s) => s.trim()).filter(Boolean) : [];
-      return installCommand(command as 'install' | 'uninstall', (values.root as string | undefined) ?? '/', without, values['dry-run'] === true, out);
+      const root = (values.root as string | undefined) ?? '/';
+      return installCommand(command as 'install' | 'uninstall', root, without, values['dry-run'] === true, out, values['relocate-dpkg-db'] === true);
     }
   }
 }

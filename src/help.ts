@@ -11,6 +11,8 @@ Commands:
   install    install the program and its hooks (into --root DIR)
   uninstall  remove them again
   overlay    make a transient overlay on /usr (bootc usr-overlay), and check it
+  restore-dpkg-db
+             put dpkg's database back after a transient overlay (run at boot)
 
 Options:
   -h, --help     show help (also after a command)
@@ -48,7 +50,7 @@ Exit 0: go on (perhaps after a warning). Exit 10: refused or declined.
   --package NAME    a package of the transaction (repeatable)
 `;
 
-const install = `Usage: usr-guard install [--root DIR] [--without PARTS] [--dry-run]
+const install = `Usage: usr-guard install [--root DIR] [--without PARTS] [--dry-run] [--relocate-dpkg-db]
 
 Install the program (DIR/usr/bin/usr-guard) and its hooks. Idempotent: a
 second run changes nothing. Prints one line per file.
@@ -56,8 +58,22 @@ second run changes nothing. Prints one line per file.
   --root DIR        install into DIR instead of / (an image being built)
   --without PARTS   comma-separated parts to leave out:
                     program, hooks, apt, dpkg, config, man, dnf-plugin,
-                    dnf5-actions, dnf-shim (the dnf parts only where dnf is)
+                    dnf5-actions, dnf-shim (the dnf parts only where dnf is),
+                    dpkg-snapshot (the boot unit that restores dpkg's database)
   --dry-run         list what would be written, write nothing
+  --relocate-dpkg-db
+                    for image builders: move dpkg's database into the image
+                    (/usr/lib/sysimage/dpkg), link /var/lib/dpkg to it, and
+                    add a tmpfiles.d entry that makes the link on older /var
+`;
+
+const restore = `Usage: usr-guard restore-dpkg-db
+
+What usr-guard-restore-dpkg-db.service runs early in a boot: when a snapshot
+of dpkg's database was taken before a transient overlay changed it in an
+earlier boot, and /usr has no overlay now, put the database back (a new
+folder, then a rename), so that dpkg again agrees with /usr. Never while dpkg
+holds its lock. Exit 0 when restored or nothing to do, 1 when it could not.
 `;
 
 const uninstall = `Usage: usr-guard uninstall [--root DIR] [--dry-run]
@@ -79,4 +95,4 @@ read-write. Exit 0 when /usr is as asked (or already was), 10 when not.
   --read-only   make the overlay read-only ('bootc usr-overlay --read-only')
 `;
 
-export const HELP = { main, status, check, install, uninstall, overlay };
+export const HELP = { main, status, check, install, uninstall, overlay, 'restore-dpkg-db': restore };

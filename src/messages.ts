@@ -71,10 +71,12 @@ function persistLine(s: SystemState, inv: Invocation): string {
       : '  /etc and /var persist, and packages commonly change them.';
   }
   const db = s.dpkgDatabase;
-  if (db && !db.onUsr) {
-    return `  /etc and /var persist, and so does dpkg's database in ${db.realPath}: afterwards dpkg will list packages whose files are gone.`;
+  if (!db) return '  /etc and /var persist.';
+  if (s.dpkgProtection === 'relocated') return `  /etc and /var persist; dpkg's database (${db.realPath}) is in the image and goes with it.`;
+  if (s.dpkgProtection === 'snapshot' && s.state === 'image-overlay') {
+    return `  /etc and /var persist; dpkg's database (${db.realPath}) is saved now and put back at the next boot.`;
   }
-  return `  /etc and /var persist${db ? `; dpkg's database (${db.realPath}) is under /usr and goes with it` : ''}.`;
+  return `  /etc and /var persist, and so does dpkg's database in ${db.realPath}: afterwards dpkg will list packages whose files are gone.`;
 }
 
 export function overlayWarningLines(s: SystemState, inv: Invocation): string[] {

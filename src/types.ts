@@ -66,6 +66,12 @@ export interface SystemState {
   container: ContainerFacts;
   transactionalUpdate: boolean;
   dpkgDatabase: DatabaseFacts | null;
+  /**
+   * What keeps dpkg's database true to /usr when a transient overlay goes:
+   * 'relocated' (it lives in the image), 'snapshot' (saved and put back at
+   * the next boot by usr-guard-restore-dpkg-db.service), or 'none'.
+   */
+  dpkgProtection: 'relocated' | 'snapshot' | 'none';
   rpmDatabase: DatabaseFacts | null;
   /** What the probe could not read; never fatal. */
   unknowns: string[];

@@ -2,7 +2,7 @@
 // where apt, dpkg and man look for them. Idempotent: unchanged files are not
 // rewritten, and the report says so.
 
-import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, rmdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, realpathSync, rmdirSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import dnfShim from '../../hooks/dnf-shim?raw';
 import dnfActions from '../../dnf-plugin/usr-guard.actions?raw';
@@ -15,13 +15,25 @@ import exampleConf from '../../config/usr-guard.conf?raw';
 import manApt from '../../man/apt-image-based.7?raw';
 import manDnf from '../../man/dnf-image-based.7?raw';
 import manGuard from '../../man/usr-guard.8?raw';
+import restoreUnit from '../../systemd/usr-guard-restore-dpkg-db.service?raw';
 import { UsageError } from '../exit-codes.js';
 
 export interface InstallFile {
   path: string;
   mode: number;
   content: () => Buffer;
+  /** A symbolic link to this target instead of a file (systemd's .wants). */
+  link?: string;
 }
+
+const exists = (p: string) => {
+  try {
+    lstatSync(p);
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 /**
  * Where dnf 4 looks for plugins in a root: `dnf-plugins` beside the python3 `dnf`
@@ -72,6 +84,10 @@ export function parts(programPath: string, root: string): Record<string, Install
       { path: '/usr/share/man/man7/dnf-image-based.7', mode: 0o644, content: text(manDnf) },
       { path: '/usr/share/man/man8/usr-guard.8', mode: 0o644, content: text(manGuard) },
     ],
+    'dpkg-snapshot': [
+      { path: '/usr/lib/systemd/system/usr-guard-restore-dpkg-db.service', mode: 0o644, content: text(restoreUnit) },
+      { path: '/usr/lib/systemd/system/sysinit.target.wants/usr-guard-restore-dpkg-db.service', mode: 0o777, content: text(''), link: '../usr-guard-restore-dpkg-db.service' },
+    ],
     'dnf-plugin': [
       ...dnfPluginDirs(root).map((dir) => ({ path: `${dir}/usr_guard.py`, mode: 0o644, content: text(dnfPlugin) })),
       ...(hasDnf.length > 0 ? [{ path: '/etc/dnf/plugins/usr_guard.conf', mode: 0o644, content: text(dnfPluginConf) }] : []),
@@ -108,8 +124,8 @@ function pycache(root: string, dir: string): string[] {
   }
 }
 
-/** Files that belong to usr-guard without being installed as such (the package renames the apt hook). */
-const LEFTOVERS = ['/etc/apt/apt.conf.d/50usr-guard.disabled'];
+/** Files that belong to usr-guard without being installed as such (the package renames the apt hook; --relocate-dpkg-db). */
+const LEFTOVERS = ['/etc/apt/apt.conf.d/50usr-guard.disabled', '/usr/lib/tmpfiles.d/usr-guard-dpkg.conf'];
 /** Folders that are usr-guard's own, removed when empty. */
 const OWN_DIRS = ['/usr/libexec/usr-guard', '/etc/usr-guard'];
 
@@ -132,6 +148,10 @@ export function install(root: string, files: InstallFile[], dryRun: boolean): st
   const report: string[] = [];
   for (const f of files) {
     const target = join(root, f.path);
+    if (f.link !== undefined) {
+      report.push(installLink(target, f.link, dryRun));
+      continue;
+    }
     const content = f.content();
     let same = false;
     try {
@@ -139,28 +159,57 @@ export function install(root: string, files: InstallFile[], dryRun: boolean): st
     } catch {
       // absent: write it
     }
-    if (same) {
-      chmodSync(target, f.mode); // cheap, and repairs a changed mode
+    if (same && (statSync(target).mode & 0o7777) === f.mode) {
       report.push(`unchanged ${target}`);
       continue;
     }
     if (dryRun) {
-      report.push(`would write ${target}`);
+      report.push(`would ${same ? 'chmod' : 'write'} ${target}`);
       continue;
     }
-    mkdirSync(dirname(target), { recursive: true });
-    writeFileSync(target, content, { mode: f.mode });
-    chmodSync(target, f.mode);
-    report.push(`wrote ${target}`);
+    writeOrSay(target, () => {
+      mkdirSync(dirname(target), { recursive: true });
+      if (!same) writeFileSync(target, content, { mode: f.mode });
+      chmodSync(target, f.mode);
+    });
+    report.push(`${same ? 'chmod' : 'wrote'} ${target}`);
   }
   return report;
+}
+
+/** A root that cannot be written (a read-only /usr) is the user's to fix: say so plainly. */
+function writeOrSay(target: string, write: () => void): void {
+  try {
+    write();
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EROFS' || code === 'EACCES' || code === 'EPERM') throw new UsageError(`install: cannot write ${target}: ${(e as Error).message.split(':')[1]?.trim() ?? code}`);
+    throw e;
+  }
+}
+
+function installLink(target: string, to: string, dryRun: boolean): string {
+  let current: string | null = null;
+  try {
+    current = readlinkSync(target);
+  } catch {
+    // absent (or not a link): make it
+  }
+  if (current === to) return `unchanged ${target} -> ${to}`;
+  if (dryRun) return `would link ${target} -> ${to}`;
+  writeOrSay(target, () => {
+    mkdirSync(dirname(target), { recursive: true });
+    rmSync(target, { force: true });
+    symlinkSync(to, target);
+  });
+  return `linked ${target} -> ${to}`;
 }
 
 export function uninstall(root: string, dryRun: boolean): string[] {
   const report: string[] = [];
   for (const path of [...new Set([...removable(root), ...LEFTOVERS])]) {
     const target = join(root, path);
-    if (!existsSync(target)) continue;
+    if (!exists(target)) continue;
     if (!dryRun) unlinkSync(target);
     report.push(`${dryRun ? 'would remove' : 'removed'} ${target}`);
   }

@@ -30,6 +30,21 @@ async function noteBypass(state: SystemState, inv: Invocation, config: Config, e
   await trail(`bypass: mode = ${config.mode}${fromEnv ? ' (USR_GUARD_MODE)' : ''} on a read-only /usr (${state.state})`, inv, 'warning');
 }
 
+/**
+ * Before the first change a transient overlay gets in a boot, save dpkg's
+ * database, so that the next boot can put it back (usr-guard-restore-dpkg-db).
+ * A failure here is said, never fatal: the warning has told the risk.
+ */
+async function keepDpkgTrue(state: SystemState, inv: Invocation, out: Out): Promise<void> {
+  if (state.state !== 'image-overlay' || state.dpkgProtection !== 'snapshot' || inv.manager !== 'apt') return;
+  try {
+    const { takeSnapshot } = await import('../dpkg-db/snapshot.js');
+    takeSnapshot();
+  } catch (e) {
+    out.err([`usr-guard: warning: could not save dpkg's database: ${(e as Error).message}`]);
+  }
+}
+
 export async function checkCommand(opts: CheckOptions, args: string[], env: NodeJS.ProcessEnv, isRoot: boolean, out: Out): Promise<number> {
   const { config, warnings } = await loadConfig(env, isRoot);
   out.err(warnings.map((w) => `usr-guard: warning: ${w}`));
@@ -42,6 +57,7 @@ export async function checkCommand(opts: CheckOptions, args: string[], env: Node
       return EXIT.OK;
     case 'warn':
       out.err(v.message);
+      await keepDpkgTrue(state, inv, out);
       return EXIT.OK;
     case 'refuse':
       return refuse(v.message, inv, out);
@@ -50,6 +66,7 @@ export async function checkCommand(opts: CheckOptions, args: string[], env: Node
       const r = await offer(v, inv, config, env, state.host.kind === 'generic' ? 'image-based' : state.host.kind);
       if (!r.ok) return refuse(r.message, inv, out);
       out.err(r.message);
+      await keepDpkgTrue(probeSystem({ env, bootcPath: config.paths.bootc }), inv, out);
       return EXIT.OK;
     }
   }

@@ -15,6 +15,12 @@ const EFFECT: Record<StateName, string> = {
   unknown: 'package changes proceed, with a warning that usr-guard could not tell',
 };
 
+const PROTECTION: Record<SystemState['dpkgProtection'], string> = {
+  relocated: 'relocated into the image: it goes with /usr',
+  snapshot: 'snapshot before a transient overlay, put back at the next boot (usr-guard-restore-dpkg-db.service)',
+  none: 'no: after a transient overlay dpkg will list packages whose files are gone',
+};
+
 function dbLine(db: DatabaseFacts | null): string {
   if (!db) return 'none found';
   const where = db.realPath === db.path ? db.path : `${db.path} -> ${db.realPath}`;
@@ -49,6 +55,7 @@ export function renderStatus(s: SystemState, config: Config, deep: DeepResult | 
     ['container', s.container.detected ? `yes (${s.container.signs.join(', ')})` : 'no'],
     ['/usr', usrLine(s)],
     ['dpkg db', dbLine(s.dpkgDatabase)],
+    ['dpkg db kept true', PROTECTION[s.dpkgProtection]],
     ['rpm db', dbLine(s.rpmDatabase)],
     ['mode', config.mode],
   ];

@@ -114,6 +114,9 @@ function database(candidates: string[]): DatabaseFacts | null {
   return null;
 }
 
+/** The unit that puts dpkg's database back after a transient overlay (see dpkg-db/snapshot.ts). */
+const RESTORE_UNIT = '/usr/lib/systemd/system/usr-guard-restore-dpkg-db.service';
+
 export function probeSystem(opts: ProbeOptions): SystemState {
   const unknowns: string[] = [];
   const mounts = readMounts(unknowns);
@@ -128,6 +131,8 @@ export function probeSystem(opts: ProbeOptions): SystemState {
   const container = containerFacts(opts.env);
   const transactionalUpdate = opts.env.TRANSACTIONAL_UPDATE === 'true';
   const { state, why } = classify({ usr, host, container, transactionalUpdate });
+  // The database is where the status file is; report its folder.
+  const dpkgDatabase = database(['/var/lib/dpkg/status']) && database(['/var/lib/dpkg']);
   return {
     state,
     why,
@@ -135,8 +140,8 @@ export function probeSystem(opts: ProbeOptions): SystemState {
     host,
     container,
     transactionalUpdate,
-    // The database is where the status file is; report its folder.
-    dpkgDatabase: database(['/var/lib/dpkg/status']) && database(['/var/lib/dpkg']),
+    dpkgDatabase,
+    dpkgProtection: dpkgDatabase?.onUsr ? 'relocated' : existsSync(RESTORE_UNIT) ? 'snapshot' : 'none',
     rpmDatabase: database(['/usr/lib/sysimage/rpm', '/var/lib/rpm']),
     unknowns,
   };

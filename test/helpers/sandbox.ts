@@ -37,6 +37,14 @@ export interface SandboxSpec {
   composefs?: boolean;
   unlocked?: 'development' | 'transient';
   env?: Record<string, string>;
+  /**
+   * A folder kept across runs that holds /var (as an overlay's upper layer):
+   * two runs with the same one are two boots of one host. A new one is seeded
+   * with the image's var/, as bootc unpacks /var only from the first image.
+   */
+  varDir?: string;
+  /** What /proc/sys/kernel/random/boot_id says in the sandbox. */
+  bootId?: string;
   /** Shell run inside the chroot, as root, with sh -c. */
   script: string;
 }
@@ -65,6 +73,14 @@ function usrMounts(spec: Omit<SandboxSpec, 'script'>, t: string): string {
       return `${image} && ${ov}${spec.usr === 'image+overlay-ro' ? ' && mount -o remount,ro "$R/usr"' : ''}`;
     }
   }
+}
+
+function varMount(spec: Omit<SandboxSpec, 'script'>): string {
+  if (!spec.varDir) return '';
+  const v = spec.varDir;
+  const seed = spec.image ? `[ -e ${v}/seeded ] || { mkdir -p ${v}/up && cp -a ${spec.image}/var/. ${v}/up/ 2>/dev/null; touch ${v}/seeded; }` : '';
+  return `mkdir -p ${v}/up ${v}/wk && ${seed}
+mount -t overlay ug-var -o lowerdir=/var,upperdir=${v}/up,workdir=${v}/wk "$R/var"`;
 }
 
 function markerScript(spec: SandboxSpec): string {
@@ -103,6 +119,8 @@ ln -s /proc/self/fd "$R/dev/fd" && ln -s /proc/self/fd/0 "$R/dev/stdin" && ln -s
 mount -t tmpfs ug-run "$R/run"
 ${usrMounts(spec, t)}
 ${spec.image ? `cp -a ${spec.image}/etc/. "$R/etc/"` : ''}
+${varMount(spec)}
+${spec.bootId ? `echo ${spec.bootId} > ${t}/boot_id && mount --bind ${t}/boot_id "$R/proc/sys/kernel/random/boot_id"` : ''}
 ${markerScript(spec)}
 set +e
 chroot "$R" /usr/bin/env -i ${envArgs} /bin/sh -c ${shq(spec.script)}
@@ -126,9 +144,10 @@ export function buildImage(extraArgs: string[] = []): string {
   const args = extraArgs.map(shq).join(' ');
   const script = `
 set -e
-mkdir -p ${dir}/usr ${dir}/etc ${dir}/.wk/usr ${dir}/.wk/etc ${dir}/.root/usr ${dir}/.root/etc
-mount -t overlay ug-img-usr -o lowerdir=/usr,upperdir=${dir}/usr,workdir=${dir}/.wk/usr ${dir}/.root/usr
-mount -t overlay ug-img-etc -o lowerdir=/etc,upperdir=${dir}/etc,workdir=${dir}/.wk/etc ${dir}/.root/etc
+for d in usr etc var; do
+  mkdir -p ${dir}/$d ${dir}/.wk/$d ${dir}/.root/$d
+  mount -t overlay ug-img-$d -o lowerdir=/$d,upperdir=${dir}/$d,workdir=${dir}/.wk/$d ${dir}/.root/$d
+done
 ${DIST} install --root ${dir}/.root ${args}
 `;
   const r = spawnSync('unshare', ['-m', '--propagation', 'private', 'sh', '-c', script], { encoding: 'utf8' });

@@ -30,6 +30,7 @@ export function stateOf(name: StateName, dpkgOnUsr = false): SystemState {
   return {
     ...f, state, why, transactionalUpdate: false, unknowns: [],
     dpkgDatabase: { path: '/var/lib/dpkg', realPath: dpkgOnUsr ? '/usr/lib/sysimage/dpkg' : '/var/lib/dpkg', onUsr: dpkgOnUsr },
+    dpkgProtection: dpkgOnUsr ? 'relocated' : 'none',
     rpmDatabase: { path: '/usr/lib/sysimage/rpm', realPath: '/usr/lib/sysimage/rpm', onUsr: true },
   };
 }

@@ -60,7 +60,7 @@ describe('install --root', () => {
   it('rejects an unknown part with a clear error', () => {
     const r = run('install', '--root', scratch(), '--without', 'apt,bogus');
     expect(r.status).toBe(2);
-    expect(r.stderr).toBe('usr-guard: install: --without: unknown part "bogus" (parts: program, hooks, apt, dpkg, config, man, dnf-plugin, dnf5-actions, dnf-shim)\n');
+    expect(r.stderr).toBe('usr-guard: install: --without: unknown part "bogus" (parts: program, hooks, apt, dpkg, config, man, dpkg-snapshot, dnf-plugin, dnf5-actions, dnf-shim)\n');
   });
 
   it('uninstall leaves no file of usr-guard behind', () => {

@@ -1,0 +1,44 @@
+// For image builders: move dpkg's database into the image, next to where
+// Fedora keeps rpm's (/usr/lib/sysimage), and leave /var/lib/dpkg a link to
+// it. Then a discarded /usr overlay, or a new image, takes dpkg's view of the
+// installed packages with it: dpkg can no longer disagree with /usr.
+
+import { cpSync, existsSync, lstatSync, mkdirSync, readlinkSync, realpathSync, renameSync, rmSync, symlinkSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { UsageError } from '../exit-codes.js';
+import { dpkgLocked } from './locks.js';
+
+export const DB = '/var/lib/dpkg';
+export const SYSIMAGE_DB = '/usr/lib/sysimage/dpkg';
+const LINK = '../../usr/lib/sysimage/dpkg';
+
+/** Move the database of `root` into its image; a second run changes nothing. */
+export function relocateDpkgDb(root: string, dryRun: boolean): string[] {
+  const db = join(root, DB);
+  const target = join(root, SYSIMAGE_DB);
+  let st;
+  try {
+    st = lstatSync(db);
+  } catch {
+    throw new UsageError(`install: --relocate-dpkg-db: there is no dpkg database at ${db}`);
+  }
+  if (st.isSymbolicLink()) {
+    if (existsSync(target) && realpathSync(db) === realpathSync(target)) return [`unchanged ${db} -> ${readlinkSync(db)}`];
+    throw new UsageError(`install: --relocate-dpkg-db: ${db} is already a link elsewhere (-> ${readlinkSync(db)}); not moving it`);
+  }
+  if (!st.isDirectory()) throw new UsageError(`install: --relocate-dpkg-db: ${db} is not a folder`);
+  if (existsSync(target)) throw new UsageError(`install: --relocate-dpkg-db: ${target} exists already; not mixing two databases`);
+  if (dpkgLocked(db)) throw new UsageError(`install: --relocate-dpkg-db: dpkg's database is in use (a dpkg or apt run holds its lock); try again when it is done`);
+  if (dryRun) return [`would move ${db} to ${target} and link it`];
+  mkdirSync(dirname(target), { recursive: true });
+  try {
+    renameSync(db, target);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EXDEV') throw e;
+    // /var and /usr on different file systems: copy, then remove.
+    cpSync(db, target, { recursive: true, preserveTimestamps: true, verbatimSymlinks: true });
+    rmSync(db, { recursive: true, force: true });
+  }
+  symlinkSync(LINK, db);
+  return [`moved ${db} to ${target}`, `linked ${db} -> ${LINK}`];
+}

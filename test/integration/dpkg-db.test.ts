@@ -1,0 +1,117 @@
+// dpkg's database across reboots. A reboot is a new sandbox over the same
+// persistent /var (a folder kept between runs), with a fresh /usr from the image
+// and a new boot ID.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { aptUseRepo, buildRepo } from '../helpers/debs.js';
+import { buildImage, runInSandbox } from '../helpers/sandbox.js';
+
+let repo: string;
+const dirs: string[] = [];
+beforeAll(() => {
+  repo = buildRepo(['ughello']);
+});
+afterAll(() => {
+  for (const d of [repo, ...dirs]) rmSync(d, { recursive: true, force: true });
+});
+
+const transient = (image: string, varDir: string, bootId: string) =>
+  ({ usr: 'image+overlay', ostreeBooted: true, unlocked: 'development', image, varDir, bootId }) as const;
+const locked = (image: string, varDir: string, bootId: string) => ({ usr: 'image', ostreeBooted: true, image, varDir, bootId }) as const;
+
+/** Boot 1: install on a transient overlay. Boot 2: the overlay is gone; run the boot unit's command, look at dpkg, reinstall on a new overlay. */
+function twoBoots(image: string) {
+  const varDir = mkdtempSync(join(tmpdir(), 'ug-var-'));
+  dirs.push(varDir);
+  const boot1 = runInSandbox({ ...transient(image, varDir, 'boot-1'), script: `${aptUseRepo(repo)}\napt-get install -y ughello >/dev/null && ughello` });
+  const newOverlay = 'mkdir -p /run/ov/u /run/ov/w && mount -t overlay overlay -o lowerdir=/usr,upperdir=/run/ov/u,workdir=/run/ov/w /usr && mkdir -p /run/ostree/deployment-state/x.0 && touch /run/ostree/deployment-state/x.0/unlocked-development';
+  const boot2 = runInSandbox({
+    ...locked(image, varDir, 'boot-2'),
+    // /etc persists on a real host; here the sandbox's does not, so point apt at the repository again.
+    script: `${aptUseRepo(repo)}
+usr-guard restore-dpkg-db 2>&1; echo "@@restore=$?"
+test -x /usr/bin/ughello && echo "@@file-there" || echo "@@file-gone"
+dpkg -s ughello >/dev/null 2>&1 && echo "@@dpkg-says-installed" || echo "@@dpkg-says-not-installed"
+echo "@@audit:$(dpkg --audit 2>&1)"
+apt-get check >/dev/null 2>&1 && echo "@@apt-check-clean"
+${newOverlay}
+apt-get install -y ughello 2>&1 | grep -q "already the newest version" && echo "@@already-newest"
+ughello && echo "@@reinstalled"`,
+  });
+  return { boot1, boot2 };
+}
+
+describe('dpkg agrees with /usr after a reboot', () => {
+  it('with the snapshot (the boot unit restores it)', () => {
+    const { boot1, boot2 } = twoBoots(buildImage());
+    expect(boot1.stdout).toContain('ughello 1.0');
+    expect(boot1.stderr).toContain('is saved now and put back at the next boot');
+    expect(boot2.stdout).toContain("restored dpkg's database from the snapshot");
+    expect(boot2.stdout).toContain('@@file-gone');
+    expect(boot2.stdout).toContain('@@dpkg-says-not-installed');
+    expect(boot2.stdout).toContain('@@audit:\n');
+    expect(boot2.stdout).toContain('@@apt-check-clean');
+    expect(boot2.stdout).not.toContain('@@already-newest');
+    expect(boot2.stdout).toContain('@@reinstalled');
+  });
+
+  it('with --relocate-dpkg-db (the database goes with the image)', () => {
+    const image = buildImage(['--relocate-dpkg-db']);
+    const { boot1, boot2 } = twoBoots(image);
+    expect(boot1.stdout).toContain('ughello 1.0');
+    expect(boot1.stderr).toContain('is in the image and goes with it');
+    expect(boot2.stdout).toContain("dpkg's database lives in the image: nothing to restore");
+    expect(boot2.stdout).toContain('@@dpkg-says-not-installed');
+    expect(boot2.stdout).toContain('@@audit:\n');
+    expect(boot2.stdout).toContain('@@apt-check-clean');
+    expect(boot2.stdout).toContain('@@reinstalled');
+  });
+
+  it('with neither, dpkg drifts (what the others prevent)', () => {
+    const { boot1, boot2 } = twoBoots(buildImage(['--without', 'dpkg-snapshot']));
+    expect(boot1.stderr).toContain('afterwards dpkg will list packages whose files are gone');
+    expect(boot2.stdout).toContain('@@file-gone');
+    expect(boot2.stdout).toContain('@@dpkg-says-installed');
+    expect(boot2.stdout).toContain('@@already-newest');
+  });
+});
+
+describe('install --relocate-dpkg-db', () => {
+  it('is idempotent, adds the tmpfiles.d entry, and dpkg and dpkg-query work through the link', () => {
+    const image = buildImage(['--relocate-dpkg-db']);
+    dirs.push(image);
+    const r = runInSandbox({
+      usr: 'image',
+      image,
+      varDir: mkdtempSync(join(tmpdir(), 'ug-var-')),
+      script: `readlink /var/lib/dpkg; cat /usr/lib/tmpfiles.d/usr-guard-dpkg.conf | grep '^L+'
+usr-guard install --relocate-dpkg-db --dry-run | grep /var/lib/dpkg
+dpkg-query -W dpkg >/dev/null && echo "@@query-ok"
+dpkg --audit && echo "@@audit-ok"`,
+    });
+    expect(r.stdout).toContain('../../usr/lib/sysimage/dpkg');
+    expect(r.stdout).toContain('L+ /var/lib/dpkg - - - - ../../usr/lib/sysimage/dpkg');
+    expect(r.stdout).toContain('unchanged /var/lib/dpkg -> ../../usr/lib/sysimage/dpkg');
+    expect(r.stdout).toContain('@@query-ok');
+    expect(r.stdout).toContain('@@audit-ok');
+  });
+
+  it('refuses when the database is already elsewhere, or in use', () => {
+    const r = runInSandbox({
+      usr: 'writable',
+      script: `usr-guard install --relocate-dpkg-db >/dev/null 2>&1 || echo "@@no-program-yet"
+mkdir -p /tmp/r/var/lib /tmp/r/elsewhere && ln -s ../../elsewhere /tmp/r/var/lib/dpkg
+/tmp/ug/usr-guard install --root /tmp/r --relocate-dpkg-db --without program; echo "@@rc=$?"
+mkdir -p /tmp/q/var/lib/dpkg && touch /tmp/q/var/lib/dpkg/lock
+python3 -c 'import fcntl,time; f=open("/tmp/q/var/lib/dpkg/lock","a"); fcntl.lockf(f, fcntl.LOCK_EX); time.sleep(3)' & sleep 0.5
+/tmp/ug/usr-guard install --root /tmp/q --relocate-dpkg-db --without program; echo "@@rc=$?"
+test -d /tmp/q/var/lib/dpkg && ! test -L /tmp/q/var/lib/dpkg && echo "@@untouched"`.replaceAll('/tmp/ug/usr-guard', `node ${process.cwd()}/dist/usr-guard`),
+    });
+    expect(r.stderr).toContain('is already a link elsewhere (-> ../../elsewhere); not moving it');
+    expect(r.stderr).toContain("dpkg's database is in use (a dpkg or apt run holds its lock)");
+    expect(r.stdout.match(/@@rc=2/g)).toHaveLength(2);
+    expect(r.stdout).toContain('@@untouched');
+  });
+});
