@@ -1,7 +1,7 @@
 // Name the host state from the probed facts. Pure, and the only place that
 // knows how facts map to a state name; the probe just gathers, decide() just reads.
 
-import type { ContainerFacts, HostFacts, StateName, UsrFacts } from './types.js';
+import type { ContainerFacts, HostFacts, StateName, SystemState, UsrFacts } from './types.js';
 
 export interface Facts {
   usr: UsrFacts | null;
@@ -44,4 +44,25 @@ export function classify(f: Facts): { state: StateName; why: string } {
   // Not image-based: an overlay with an upper layer is just how /usr happens to be mounted.
   if (usr.readOnly) return { state: 'readonly-usr', why: 'not image-based, but /usr is mounted read-only' };
   return { state: 'mutable-host', why: '/usr is writable' };
+}
+
+/** What `bootc status` says about /usr: the parts of it that can change the state name. */
+export interface BootcView {
+  tracked: boolean;
+  usrOverlay: { accessMode: string; persistence: string } | null;
+}
+
+/**
+ * `status --deep`: bootc is authoritative where it speaks. Its usrOverlay tells
+ * a hotfix (persistent) from a transient unlock, and read-only from writable,
+ * better than the runstate files do.
+ */
+export function refineWithBootc(s: SystemState, bootc: BootcView): SystemState {
+  if (!bootc.tracked || s.container.detected) return s;
+  const host = { ...s.host, kind: 'bootc' as const };
+  const ov = bootc.usrOverlay;
+  if (ov === null) return { ...s, host };
+  if (ov.accessMode === 'readOnly') return { ...s, host, state: 'image-overlay-readonly', why: 'bootc: a read-only transient overlay on /usr' };
+  if (ov.persistence === 'persistent') return { ...s, host, state: 'image-hotfix', why: 'bootc: a persistent (hotfix) overlay on /usr' };
+  return { ...s, host, state: 'image-overlay', why: 'bootc: a writable transient overlay on /usr' };
 }

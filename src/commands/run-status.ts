@@ -5,15 +5,18 @@ import { EXIT } from '../exit-codes.js';
 import type { Out } from '../output.js';
 import { runBootcStatus, type DeepResult } from '../probe/bootc.js';
 import { probeSystem } from '../probe/index.js';
+import { refineWithBootc } from '../state.js';
 import { renderStatus, statusJson } from './status.js';
 
 export async function statusCommand(opts: { json: boolean; deep: boolean }, env: NodeJS.ProcessEnv, isRoot: boolean, out: Out): Promise<number> {
   const { config, warnings } = await loadConfig(env, isRoot);
   out.err(warnings.map((w) => `usr-guard: warning: ${w}`));
-  const state = probeSystem({ env, bootcPath: config.paths.bootc, forStatus: true });
+  let state = probeSystem({ env, bootcPath: config.paths.bootc, forStatus: true });
   let deep: DeepResult | null = null;
   if (opts.deep) {
     deep = state.host.bootcInstalled || isRoot ? await runBootcStatus(config.paths.bootc) : { ok: false, error: `${config.paths.bootc} is not installed` };
+    // Only where the probe saw an image host: bootc speaks for the booted system, not a container.
+    if (deep.ok && state.host.imageBased) state = refineWithBootc(state, deep.status);
   }
   out.out(opts.json ? statusJson(state, config, deep) : renderStatus(state, config, deep));
   return EXIT.OK;

@@ -1,6 +1,7 @@
 // Facts → state name, including the cases the probe must not get wrong.
 import { describe, expect, it } from 'vitest';
-import { classify, type Facts } from '../../src/state.js';
+import { classify, refineWithBootc, type Facts } from '../../src/state.js';
+import { stateOf } from '../helpers/states.js';
 import type { HostFacts, UsrFacts } from '../../src/types.js';
 
 const plain: HostFacts = { kind: 'generic', imageBased: false, ostreeBooted: false, composefs: false, unlocked: null, bootcInstalled: false, os: { id: null, versionId: null, prettyName: null } };
@@ -31,5 +32,19 @@ describe('classify', () => {
     ['nothing known about /usr', f(null, plain), 'unknown'],
   ] as const)('%s → %s', (_what, facts, state) => {
     expect(classify(facts).state).toBe(state);
+  });
+});
+
+describe('status --deep: what bootc says wins', () => {
+  it.each([
+    [{ accessMode: 'readWrite', persistence: 'transient' }, 'image-overlay'],
+    [{ accessMode: 'readWrite', persistence: 'persistent' }, 'image-hotfix'],
+    [{ accessMode: 'readOnly', persistence: 'transient' }, 'image-overlay-readonly'],
+  ])('usrOverlay %j → %s', (usrOverlay, state) => {
+    expect(refineWithBootc(stateOf('image-overlay'), { tracked: true, usrOverlay }).state).toBe(state);
+  });
+  it('keeps the probe when bootc tracks no image, or says nothing of /usr', () => {
+    expect(refineWithBootc(stateOf('image-locked'), { tracked: false, usrOverlay: null }).state).toBe('image-locked');
+    expect(refineWithBootc(stateOf('image-locked'), { tracked: true, usrOverlay: null }).state).toBe('image-locked');
   });
 });
