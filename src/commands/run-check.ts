@@ -1,8 +1,10 @@
 // `usr-guard check --caller NAME`: what every hook calls. Probe, decide, act.
 // Human text goes to stderr; stdout stays empty unless a caller's protocol needs it.
 
+import { existsSync } from 'node:fs';
 import { loadConfig } from '../config.js';
 import { decide } from '../decide.js';
+import { SNAPSHOT } from '../dpkg-db/paths.js';
 import { EXIT } from '../exit-codes.js';
 import { buildInvocation, terminalAvailable, type CheckOptions } from '../invocation/index.js';
 import type { Out } from '../output.js';
@@ -37,6 +39,8 @@ async function noteBypass(state: SystemState, inv: Invocation, config: Config, e
  */
 async function keepDpkgTrue(state: SystemState, inv: Invocation, out: Out): Promise<void> {
   if (state.state !== 'image-overlay' || state.dpkgProtection !== 'snapshot' || inv.manager !== 'apt') return;
+  // Taken already in this boot (or kept from an earlier one): no need to load the code that takes it.
+  if (existsSync(SNAPSHOT)) return;
   try {
     const { takeSnapshot } = await import('../dpkg-db/snapshot.js');
     takeSnapshot();

@@ -7,9 +7,8 @@ import { cpSync, existsSync, lstatSync, mkdirSync, readlinkSync, realpathSync, r
 import { dirname, join } from 'node:path';
 import { UsageError } from '../exit-codes.js';
 import { dpkgLocked } from './locks.js';
+import { DB, SYSIMAGE_DB } from './paths.js';
 
-export const DB = '/var/lib/dpkg';
-export const SYSIMAGE_DB = '/usr/lib/sysimage/dpkg';
 const LINK = '../../usr/lib/sysimage/dpkg';
 
 /** Move the database of `root` into its image; a second run changes nothing. */

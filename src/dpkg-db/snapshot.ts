@@ -4,11 +4,8 @@
 // write a new folder, then rename; never touch a database that dpkg holds.
 
 import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { DB } from './relocate.js';
 import { dpkgLocked } from './locks.js';
-
-export const SNAPSHOT = '/var/lib/usr-guard/dpkg-snapshot';
-export const RESTORE_UNIT = '/usr/lib/systemd/system/usr-guard-restore-dpkg-db.service';
+import { DB, SNAPSHOT } from './paths.js';
 
 export function bootId(): string {
   try {

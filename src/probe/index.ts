@@ -2,6 +2,7 @@
 // Nothing here throws: what cannot be read is recorded in `unknowns`.
 
 import { accessSync, constants, existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { RESTORE_UNIT } from '../dpkg-db/paths.js';
 import { classify } from '../state.js';
 import type { ContainerFacts, DatabaseFacts, HostFacts, SystemState, UsrFacts } from '../types.js';
 import { coveringMount, parseMountinfo, rootSource, usrFactsFrom, type MountEntry } from './mountinfo.js';
@@ -113,9 +114,6 @@ function database(candidates: string[]): DatabaseFacts | null {
   }
   return null;
 }
-
-/** The unit that puts dpkg's database back after a transient overlay (see dpkg-db/snapshot.ts). */
-const RESTORE_UNIT = '/usr/lib/systemd/system/usr-guard-restore-dpkg-db.service';
 
 export function probeSystem(opts: ProbeOptions): SystemState {
   const unknowns: string[] = [];
