@@ -90,8 +90,10 @@ describe.skipIf(missing !== null)('dnf on a locked image host', () => {
 });
 
 describe.skipIf(missing !== null)('dnf elsewhere', () => {
+  // A composefs host: dnf 4.21 and later run their own bootc check where
+  // /run/ostree-booted exists, and it needs libostree, which these sandboxes lack.
   it('a transient overlay: the install goes on, with one warning', () => {
-    const r = dnf({ usr: 'image+overlay', ostreeBooted: true, unlocked: 'development' }, 'dnf -y install ugrpm && ugrpm');
+    const r = dnf({ usr: 'image+overlay', composefs: true }, 'dnf -y install ugrpm && ugrpm');
     expect(r.rc).toBe(0);
     expect(r.stdout).toContain("ugrpm 2.0");
     expect(r.stderr.match(/usr-guard: warning/g)).toHaveLength(1);
