@@ -2,18 +2,20 @@
 // own tool, and let the package manager go on only when a new probe agrees.
 // Every step leaves a line in the trail.
 
+import { base } from '../invocation/ancestry.js';
 import { overlayWarningLines } from '../messages.js';
 import { probeSystem } from '../probe/index.js';
-import type { Config, Invocation, Verdict } from '../types.js';
+import type { Config, Invocation, SystemState, Verdict } from '../types.js';
 import { makeUsrWritable, overlayCommand } from './overlay.js';
 import { askYesNo } from './prompt.js';
 import { trail } from './trail.js';
 
-export type OfferResult = { ok: true; message: string[] } | { ok: false; message: string[] };
+/** On success, `state` is the probe after the overlay was made. */
+export type OfferResult = { ok: true; message: string[]; state: SystemState } | { ok: false; message: string[] };
 
 function question(v: Verdict, config: Config, host: string): string {
   const cmd = overlayCommand(v.action!, config);
-  const runs = typeof cmd === 'string' ? '' : ` (runs '${[cmd[0].replace(/^.*\//, ''), ...cmd[1]].join(' ')}')`;
+  const runs = typeof cmd === 'string' ? '' : ` (runs '${[base(cmd[0]), ...cmd[1]].join(' ')}')`;
   return v.action === 'remount-rw'
     ? `/usr has a read-only transient overlay. Remount it read-write until the next reboot${runs}?`
     : `/usr is read-only on this ${host} host. Install into a transient overlay that is discarded at reboot${runs}?`;
@@ -30,7 +32,7 @@ export async function offer(v: Verdict, inv: Invocation, config: Config, env: No
   const after = probeSystem({ env, bootcPath: config.paths.bootc });
   if (r.ok && after.usr && !after.usr.readOnly) {
     await trail(`made /usr writable with '${r.tool}' (${after.state})`, inv);
-    return { ok: true, message: overlayWarningLines(after, inv) };
+    return { ok: true, message: overlayWarningLines(after, inv), state: after };
   }
   const why = r.ok ? `'${r.tool}' ran, but /usr is still read-only` : r.error;
   await trail(`could not make /usr writable: ${why}`, inv, 'warning');

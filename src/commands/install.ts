@@ -109,7 +109,7 @@ function removable(root: string): string[] {
   });
   return [
     ...Object.entries(parts('', root)).flatMap(([name, files]) => (name === 'dnf-shim' ? [] : files.map((f) => f.path))),
-    ...dnfPluginDirs(root).flatMap((d) => [`${d}/usr_guard.py`, ...pycache(root, d)]),
+    ...dnfPluginDirs(root).flatMap((d) => pycache(root, d)),
     '/etc/dnf/plugins/usr_guard.conf',
     '/etc/dnf/libdnf5-plugins/actions.d/usr-guard.actions',
     ...shims,

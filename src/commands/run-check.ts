@@ -70,7 +70,7 @@ export async function checkCommand(opts: CheckOptions, args: string[], env: Node
       const r = await offer(v, inv, config, env, state.host.kind === 'generic' ? 'image-based' : state.host.kind);
       if (!r.ok) return refuse(r.message, inv, out);
       out.err(r.message);
-      await keepDpkgTrue(probeSystem({ env, bootcPath: config.paths.bootc }), inv, out);
+      await keepDpkgTrue(r.state, inv, out);
       return EXIT.OK;
     }
   }

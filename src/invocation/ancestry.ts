@@ -13,7 +13,8 @@ const FRONTENDS = new Set([
   'apt', 'apt-get', 'aptitude', 'aptitude-curses', 'synaptic', 'packagekitd',
   'unattended-upgrade', 'unattended-upgrades', 'dpkg', 'dnf', 'dnf-3', 'dnf4', 'dnf5', 'yum',
 ]);
-const INTERPRETERS = /^(python3?(\.\d+)?|perl)$/;
+// Scripts run as "python3 /usr/bin/unattended-upgrade" or "sh /path/dnf5".
+const INTERPRETERS = /^(python3?(\.\d+)?|perl|sh|dash|bash)$/;
 
 function parentOf(pid: number): number | null {
   try {
@@ -26,7 +27,7 @@ function parentOf(pid: number): number | null {
   }
 }
 
-function argvOf(pid: number): string[] | null {
+export function argvOf(pid: number): string[] | null {
   try {
     const raw = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
     return raw.split('\0').filter((_, i, all) => i < all.length - 1 || all[i] !== '');
@@ -35,20 +36,22 @@ function argvOf(pid: number): string[] | null {
   }
 }
 
-const base = (p: string) => p.slice(p.lastIndexOf('/') + 1);
+export const base = (p: string) => p.slice(p.lastIndexOf('/') + 1);
+
+/** The front end a command line runs, past an interpreter, or null when it is none we know. */
+export function frontendOf(argv: string[]): Frontend | null {
+  if (argv.length === 0) return null;
+  if (FRONTENDS.has(base(argv[0]!))) return { name: base(argv[0]!), argv: argv.slice(1) };
+  if (INTERPRETERS.test(base(argv[0]!)) && argv[1] && FRONTENDS.has(base(argv[1]))) return { name: base(argv[1]), argv: argv.slice(2) };
+  return null;
+}
 
 /** The closest ancestor that is a known front end, or null (at most 12 steps up). */
 export function findFrontend(startPid: number): Frontend | null {
   let pid: number | null = startPid;
   for (let step = 0; pid !== null && pid > 1 && step < 12; step++) {
-    const argv = argvOf(pid);
-    if (argv && argv.length > 0) {
-      if (FRONTENDS.has(base(argv[0]!))) return { name: base(argv[0]!), argv: argv.slice(1) };
-      // Scripts such as unattended-upgrade run as "python3 /usr/bin/unattended-upgrade".
-      if (INTERPRETERS.test(base(argv[0]!)) && argv[1] && FRONTENDS.has(base(argv[1]))) {
-        return { name: base(argv[1]), argv: argv.slice(2) };
-      }
-    }
+    const found = frontendOf(argvOf(pid) ?? []);
+    if (found) return found;
     pid = parentOf(pid);
   }
   return null;

@@ -25,7 +25,8 @@ const VALUE_OPTIONS = new Set([
 const SHORT_READ_ONLY = new Set(['s', 'd']);
 const SHORT_BOOLEAN = new Set(['s', 'd', 'y', 'q', 'f', 'm', 'u', 'b', 'V', 'h', 'v', 'D']);
 
-const TRUE = /^(1|yes|true|with|on|enable)$/i;
+/** How apt spells true in its configuration. */
+export const APT_TRUE = /^(1|yes|true|with|on|enable)$/i;
 const READ_ONLY_KEYS = ['apt::get::simulate', 'apt::get::download-only', 'apt::get::print-uris'];
 
 /** Apply one -o Key=Value to the result (keys are case-insensitive in apt). */
@@ -34,13 +35,18 @@ function applyOption(kv: string, out: AptCommand): void {
   if (eq < 0) return;
   const key = kv.slice(0, eq).toLowerCase().replace(/::$/, '');
   const value = kv.slice(eq + 1);
-  if (READ_ONLY_KEYS.includes(key) && TRUE.test(value)) out.readOnly = true;
-  if (key === 'apt::get::assume-yes' && TRUE.test(value)) out.assumeYes = true;
+  if (READ_ONLY_KEYS.includes(key) && APT_TRUE.test(value)) out.readOnly = true;
+  if (key === 'apt::get::assume-yes' && APT_TRUE.test(value)) out.assumeYes = true;
   if ((key === 'dir' || key === 'rootdir' || key === 'dpkg::chroot-directory') && value !== '') out.root = value;
   if (key === 'dpkg::options') {
     const m = /^--(?:root|instdir)=(.+)$/.exec(value);
     if (m) out.root = m[1]!;
   }
+}
+
+/** ./foo_1.0_all.deb names package foo; foo/trixie and foo=1.0 stay as typed. */
+export function debPackageName(arg: string): string {
+  return arg.endsWith('.deb') ? arg.replace(/^.*\//, '').replace(/(_.*)?\.deb$/, '') : arg;
 }
 
 /** Normalise a root such as "/target/" or "/" to compare with "/". */
@@ -83,8 +89,7 @@ export function parseAptArgv(argv: string[]): AptCommand {
       continue;
     }
     if (out.command === null) out.command = a;
-    // ./foo_1.0_all.deb names package foo; foo/trixie and foo=1.0 stay as typed.
-    else out.packages.push(a.endsWith('.deb') ? a.replace(/^.*\//, '').replace(/(_.*)?\.deb$/, '') : a);
+    else out.packages.push(debPackageName(a));
   }
   out.root = normaliseRoot(out.root);
   return out;

@@ -3,6 +3,7 @@
 // per package. Pure; the caller reads the text from $APT_HOOK_INFO_FD.
 
 import { UsageError } from '../exit-codes.js';
+import { APT_TRUE } from './apt-argv.js';
 
 export interface HookAction {
   name: string;
@@ -64,8 +65,6 @@ export function parseHookInfo(text: string): HookInfo {
   return { version, config, actions };
 }
 
-const TRUE = /^(1|yes|true|with|on|enable)$/i;
-
 export function configValue(info: HookInfo, key: string): string | undefined {
   const v = info.config.get(key.toLowerCase());
   return v ? v[v.length - 1] : undefined;
@@ -84,5 +83,5 @@ export function hookRoot(info: HookInfo): string {
 }
 
 export function hookAssumeYes(info: HookInfo): boolean {
-  return TRUE.test(configValue(info, 'APT::Get::Assume-Yes') ?? '');
+  return APT_TRUE.test(configValue(info, 'APT::Get::Assume-Yes') ?? '');
 }

@@ -4,8 +4,8 @@
 
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import type { Caller, Invocation } from '../types.js';
-import { findFrontend } from './ancestry.js';
-import { normaliseRoot, parseAptArgv } from './apt-argv.js';
+import { argvOf, base, findFrontend, frontendOf } from './ancestry.js';
+import { debPackageName, normaliseRoot, parseAptArgv } from './apt-argv.js';
 import { hookAssumeYes, hookRoot, parseHookInfo } from './apt-hook-info.js';
 import { parseDnfArgv } from './dnf-argv.js';
 
@@ -67,9 +67,7 @@ function aptInvocation(opts: CheckOptions, env: NodeJS.ProcessEnv, ppid: number)
 function dpkgInvocation(opts: CheckOptions, env: NodeJS.ProcessEnv, ppid: number): Invocation {
   const action = env.DPKG_HOOK_ACTION ?? '';
   const fe = findFrontend(ppid);
-  const packages = (fe?.argv ?? [])
-    .filter((a) => !a.startsWith('-'))
-    .map((a) => (a.endsWith('.deb') ? a.replace(/^.*\//, '').replace(/(_.*)?\.deb$/, '') : a));
+  const packages = (fe?.argv ?? []).filter((a) => !a.startsWith('-')).map(debPackageName);
   return {
     caller: 'dpkg',
     manager: 'apt',
@@ -85,21 +83,13 @@ function dpkgInvocation(opts: CheckOptions, env: NodeJS.ProcessEnv, ppid: number
   };
 }
 
-const DNF_NAMES = /^(dnf|dnf-3|dnf4|dnf5|yum)$/;
-const base = (p: string) => p.slice(p.lastIndexOf('/') + 1);
-
-/** dnf5's argv, from /proc: its actions get no arguments, only ${pid}. */
+/**
+ * dnf5's argv, from /proc: its actions get no arguments, only ${pid}. When
+ * dnf5 went away or /proc is hidden, decide on what we know (a change to /).
+ */
 function dnf5Argv(pid: string): { name: string; argv: string[] } {
-  let argv: string[] = [];
-  try {
-    argv = readFileSync(`/proc/${Number(pid)}/cmdline`, 'utf8').split('\0');
-    if (argv[argv.length - 1] === '') argv.pop();
-  } catch {
-    // dnf5 went away or /proc is hidden: decide on what we know (a change to /)
-  }
-  // "python3 /usr/bin/dnf …" or "sh /path/dnf5 …": skip the interpreter.
-  if (argv.length > 1 && !DNF_NAMES.test(base(argv[0]!)) && DNF_NAMES.test(base(argv[1]!))) argv = argv.slice(1);
-  return { name: base(argv[0] ?? 'dnf5'), argv: argv.slice(1) };
+  const argv = argvOf(Number(pid)) ?? [];
+  return frontendOf(argv) ?? { name: base(argv[0] ?? 'dnf5'), argv: argv.slice(1) };
 }
 
 /**

@@ -130,7 +130,7 @@ export function probeSystem(opts: ProbeOptions): SystemState {
   const transactionalUpdate = opts.env.TRANSACTIONAL_UPDATE === 'true';
   const { state, why } = classify({ usr, host, container, transactionalUpdate });
   // The database is where the status file is; report its folder.
-  const dpkgDatabase = database(['/var/lib/dpkg/status']) && database(['/var/lib/dpkg']);
+  const dpkgDatabase = existsSync('/var/lib/dpkg/status') ? database(['/var/lib/dpkg']) : null;
   return {
     state,
     why,

@@ -134,6 +134,19 @@ chroot "$R" /usr/bin/env -i ${envArgs} /bin/sh -c ${shq(spec.script)}
 }
 
 /**
+ * Run `cmd` after `setup`, between two runs of `snapshot` (shell whose output
+ * must not change when a change is refused): its exit code, and whether the
+ * snapshot held.
+ */
+export function runAndCompare(spec: Omit<SandboxSpec, 'script'>, setup: string, snapshot: string, cmd: string) {
+  const r = runInSandbox({
+    ...spec,
+    script: `${setup}\nbefore=$(${snapshot})\n${cmd}\nrc=$?\nafter=$(${snapshot})\n[ "$before" = "$after" ] && echo "@@unchanged" || echo "@@changed"\necho "@@rc=$rc"\nexit 0`,
+  });
+  return { ...r, rc: Number(/@@rc=(\d+)/.exec(r.stdout)?.[1] ?? -1), unchanged: r.stdout.includes('@@unchanged') };
+}
+
+/**
  * An image layer with usr-guard in it, built as an image build would: `usr-guard
  * install --root R` where R's /usr and /etc are this machine's, seen through
  * overlays whose upper layers are the returned folder. So install sees the dnf

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aptUseRepo, buildRepo } from '../helpers/debs.js';
-import { buildImage, runInSandbox, type SandboxSpec } from '../helpers/sandbox.js';
+import { buildImage, runAndCompare, type SandboxSpec } from '../helpers/sandbox.js';
 
 const HEADLINE = 'error: read-only /usr detected, refusing to operate. See `man apt-image-based` for more information.';
 let image: string;
@@ -21,13 +21,7 @@ afterAll(() => {
 /** Run `cmd` after pointing apt at the test repo; report dpkg's status and /usr before and after. */
 function apt(spec: Omit<SandboxSpec, 'script' | 'image'>, cmd: string, imageDir = image) {
   const snap = 'sha256sum </var/lib/dpkg/status; ls -la --time-style=full-iso /usr/bin | sha256sum';
-  const r = runInSandbox({
-    ...spec,
-    image: imageDir,
-    script: `${aptUseRepo(repo)}\nbefore=$(${snap})\n${cmd}\nrc=$?\nafter=$(${snap})\n[ "$before" = "$after" ] && echo "@@unchanged" || echo "@@changed"\necho "@@rc=$rc"\nexit 0`,
-  });
-  const rc = Number(/@@rc=(\d+)/.exec(r.stdout)?.[1] ?? -1);
-  return { ...r, rc, unchanged: r.stdout.includes('@@unchanged') };
+  return runAndCompare({ ...spec, image: imageDir }, aptUseRepo(repo), snap, cmd);
 }
 
 function expectRefused(r: ReturnType<typeof apt>) {

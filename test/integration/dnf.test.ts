@@ -2,7 +2,7 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildRpmRepo, dnfUseRepo, missingRpmTool } from '../helpers/rpms.js';
-import { buildImage, REPO, runInSandbox, type SandboxSpec } from '../helpers/sandbox.js';
+import { buildImage, REPO, runAndCompare, runInSandbox, type SandboxSpec } from '../helpers/sandbox.js';
 
 const HEADLINE = 'error: read-only /usr detected, refusing to operate. See `man dnf-image-based` for more information.';
 const missing = missingRpmTool();
@@ -25,12 +25,7 @@ afterAll(() => {
 /** Run cmd (after setup); report rpm's view and /usr before and after. */
 function dnf(spec: Omit<SandboxSpec, 'script' | 'image'>, cmd: string, imageDir = image, setup = '') {
   const snap = 'rpm -qa | sort | sha256sum; ls -la --time-style=full-iso /usr/bin | sha256sum';
-  const r = runInSandbox({
-    ...spec,
-    image: imageDir,
-    script: `${dnfUseRepo(repo)}\n${setup}\nbefore=$(${snap})\n${cmd}\nrc=$?\nafter=$(${snap})\n[ "$before" = "$after" ] && echo "@@unchanged" || echo "@@changed"\necho "@@rc=$rc"\nexit 0`,
-  });
-  return { ...r, rc: Number(/@@rc=(\d+)/.exec(r.stdout)?.[1] ?? -1), unchanged: r.stdout.includes('@@unchanged') };
+  return runAndCompare({ ...spec, image: imageDir }, `${dnfUseRepo(repo)}\n${setup}`, snap, cmd);
 }
 
 function expectRefused(r: ReturnType<typeof dnf>) {
