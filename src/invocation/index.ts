@@ -52,7 +52,7 @@ function aptInvocation(opts: CheckOptions, env: NodeJS.ProcessEnv, ppid: number)
     commandLine: fe ? [fe.name, ...fe.argv].join(' ') : undefined,
   };
   if (opts.caller === 'apt-pkgs') {
-    // apt writes the whole list and waits for us to read it: always drain the pipe.
+    // The v3 list: the configuration apt really uses (its root, Assume-Yes) and the packages.
     const fd = Number(env.APT_HOOK_INFO_FD ?? '0');
     const info = parseHookInfo(readFileSync(fd, 'utf8'));
     const root = normaliseRoot(hookRoot(info));
