@@ -1,17 +1,26 @@
 // Bundle src/cli.ts into one file, dist/usr-guard, that runs on Node >= 18
 // with no node_modules beside it.
 //
-// Every apt and dpkg run on an image host starts this file, so what the
-// hooks' path (`check`) does not need is kept out of the code node compiles at
-// start: `status`, `install`, help, the config parser (with ini), the prompt,
-// the overlay and execa are bundled on their own, compressed, and embedded as
-// strings that are compiled on first use (measured with `npm run bench`: a
-// few ms of a 45 ms start, where the target is 15 %). Hook files and man pages are
-// embedded as text (`?raw` imports, which Vite understands in the tests too).
+// Every apt and dpkg run on an image host starts this file, so node should
+// compile as little of it as it can. The file is a small boot (src/boot.ts)
+// followed by comment lines (layout in src/boot/sections.ts): the program,
+// which the boot compiles with V8's code cache, and the parts the hooks' path
+// never needs (`status`, `install`, help, the config parser with ini, the
+// prompt, the overlay, execa), compiled on first use, compressed when large.
+// Measured with `npm run bench`. Hook files and man pages are embedded as text
+// (`?raw` imports, which Vite understands in the tests too).
 import { build } from 'esbuild';
-import { chmodSync, readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { createHash } from 'node:crypto';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
 import { brotliCompressSync } from 'node:zlib';
+
+/** The section writer the boot's reader is tested against: one implementation, in TypeScript. */
+async function loadTs(entry) {
+  const out = await build({ entryPoints: [entry], bundle: true, format: 'esm', platform: 'node', write: false, logLevel: 'warning' });
+  return import(`data:text/javascript;base64,${Buffer.from(out.outputFiles[0].contents).toString('base64')}`);
+}
+const { encodeSection } = await loadTs('src/boot/sections.ts');
 
 const common = { bundle: true, platform: 'node', format: 'cjs', target: 'node18', minify: true, legalComments: 'none', logLevel: 'warning' };
 
@@ -27,15 +36,17 @@ const rawText = {
   },
 };
 
-/** Bundle one entry (a file, or a package name): its code, compressed (base64) when that saves much. */
-async function chunk(entry) {
+/** Bundle one entry (a file, or a package name) as a section: its code, brotli-compressed (base64) when that saves much. */
+const chunks = [];
+async function chunk(entry, id) {
   const stdin = { contents: `module.exports = require(${JSON.stringify(entry)});`, resolveDir: process.cwd(), loader: 'js' };
   // execa stays outside the other chunks: they share the one copy (see stub).
   const plugins = LAZY_PACKAGES.test(entry) ? [rawText] : [rawText, sharedExeca];
   const out = await build({ ...common, stdin, write: false, outfile: 'chunk.js', plugins });
   const code = out.outputFiles[0].contents;
   // Small chunks stay plain: loading zlib to unpack them would cost more than it saves.
-  return code.length > 8192 ? { packed: brotliCompressSync(code).toString('base64') } : { plain: out.outputFiles[0].text };
+  const section = code.length > 8192 ? encodeSection(['chunk', id, 'brotli'], brotliCompressSync(code).toString('base64')) : encodeSection(['chunk', id, 'plain'], out.outputFiles[0].text.trimEnd());
+  chunks.push(section);
 }
 
 /** Inside a chunk, execa is whatever the main bundle hands over as __shared. */
@@ -48,13 +59,13 @@ const sharedExeca = {
 };
 
 /**
- * A CommonJS stand-in that compiles the chunk when it is first required. A
- * chunk gets execa through __shared: the main bundle's one execa chunk.
+ * A CommonJS stand-in that compiles the chunk when it is first required: the
+ * boot hands over its code (__chunk, see src/boot.ts). A chunk gets execa
+ * through __shared: the main bundle's one execa chunk.
  */
-const stub = ({ packed, plain }, isPackage) => `
-  const code = ${plain !== undefined ? JSON.stringify(plain) : `require('node:zlib').brotliDecompressSync(Buffer.from(${JSON.stringify(packed)}, 'base64')).toString()`};
+const stub = (id, isPackage) => `
   const shared = ${isPackage ? 'undefined' : "() => require('execa')"};
-  new Function('module', 'exports', 'require', '__shared', code)(module, exports, require, shared);`;
+  new Function('module', 'exports', 'require', '__shared', __chunk(${JSON.stringify(id)}))(module, exports, require, shared);`;
 
 function lazy() {
   return {
@@ -72,20 +83,25 @@ function lazy() {
         }
         return { path, namespace: 'lazy' };
       });
-      b.onLoad({ filter: /.*/, namespace: 'lazy' }, async (args) => ({
-        contents: stub(await chunk(args.path), LAZY_PACKAGES.test(args.path)),
-        loader: 'js',
-        resolveDir: process.cwd(),
-      }));
+      b.onLoad({ filter: /.*/, namespace: 'lazy' }, async (args) => {
+        const isPackage = LAZY_PACKAGES.test(args.path);
+        const id = isPackage ? args.path : relative(process.cwd(), args.path);
+        await chunk(args.path, id);
+        return { contents: stub(id, isPackage), loader: 'js', resolveDir: process.cwd() };
+      });
     },
   };
 }
 
-await build({
-  ...common,
-  entryPoints: ['src/cli.ts'],
-  outfile: 'dist/usr-guard',
-  banner: { js: '#!/usr/bin/env node' },
-  plugins: [rawText, lazy()],
-});
+// The program, as the body of a function the boot calls with CommonJS's
+// arguments and __chunk. V8 cannot run import() in code compiled this way.
+const main = await build({ ...common, entryPoints: ['src/cli.ts'], write: false, outfile: 'main.js', plugins: [rawText, lazy()] });
+const program = `(function (exports, require, module, __filename, __dirname, __chunk) {${main.outputFiles[0].text}})`;
+if (/\bimport\(/.test(program) || chunks.some((c) => /\bimport\(/.test(c))) throw new Error('build: import() cannot run in the program (compiled by vm.Script); use a static import in a lazy part');
+const hash = createHash('sha256').update(program).update(chunks.sort().join('')).digest('hex').slice(0, 16);
+const boot = await build({ ...common, entryPoints: ['src/boot.ts'], write: false, outfile: 'boot.js' });
+const file = ['#!/usr/bin/env node\n', boot.outputFiles[0].text, encodeSection(['hot', hash], program), ...chunks.sort(), '//@usr-guard end\n'].join('');
+// Only the section headers may start a line with the marker, or the boot would misread the file.
+if (file.split('\n//@usr-guard ').length - 1 !== chunks.length + 2) throw new Error('build: a line outside the section headers starts with //@usr-guard');
+writeFileSync('dist/usr-guard', file);
 chmodSync('dist/usr-guard', 0o755);

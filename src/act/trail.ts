@@ -4,13 +4,13 @@
 // Node cannot write to a datagram socket, and the trail must never slow down
 // or fail a package-manager run, so every error here is swallowed.
 
+import { spawn } from 'node:child_process';
 import type { Invocation } from '../types.js';
 
 export async function trail(event: string, inv: Pick<Invocation, 'caller' | 'frontend' | 'commandLine'>, priority: 'notice' | 'warning' = 'notice'): Promise<void> {
   const asked = inv.commandLine ? ` by '${inv.commandLine}'` : ` by ${inv.frontend}`;
   const message = `${event} (${inv.caller === 'cli' ? 'command line' : `${inv.caller} hook`}${asked})`;
   try {
-    const { spawn } = await import('node:child_process');
     const child = spawn('logger', ['-t', 'usr-guard', '-p', `user.${priority}`, '--', message], { stdio: 'ignore', detached: true });
     child.on('error', () => undefined); // no logger: no trail, and no failure
     child.unref();

@@ -1,6 +1,6 @@
 // install/uninstall into a scratch root, and the man pages they install.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -66,8 +66,12 @@ describe('install --root', () => {
   it('uninstall leaves no file of usr-guard behind', () => {
     const root = scratch();
     run('install', '--root', root);
+    // What running it leaves: the code cache.
+    mkdirSync(join(root, 'var/cache/usr-guard'), { recursive: true });
+    writeFileSync(join(root, 'var/cache/usr-guard/check.v8'), 'cache');
     const r = run('uninstall', '--root', root);
     expect(r.status).toBe(0);
+    expect(r.stdout).toContain(`removed ${root}/var/cache/usr-guard/\n`);
     expect(tree(root)).toEqual([]);
     expect(run('uninstall', '--root', root).stdout).toContain("nothing of usr-guard's");
   });

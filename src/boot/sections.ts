@@ -1,0 +1,51 @@
+// The layout of dist/usr-guard after the boot code: sections of comment lines.
+//
+//   //@usr-guard hot BUILDHASH        the program (what `check` runs), compiled with the code cache
+//   //<line of code>…
+//   //@usr-guard chunk ID plain|brotli a part compiled only when used (status, install, help…)
+//   //<line of code or base64>…
+//   //@usr-guard end
+//
+// As comments, node's own compile of the file skips over them almost for free,
+// where the same code as code (or as string literals) costs a parse on every
+// run. scripts/build.mjs writes this layout with encodeSection.
+
+// No newline in the constant: minified, it would become one, and the boot would
+// hold a line that looks like a header. Headers are found at line starts instead.
+const MARK = '//@usr-guard ';
+
+/** The first `needle` at or after `from` that starts a line. */
+function atLineStart(file: string, needle: string, from: number): number {
+  for (let i = file.indexOf(needle, from); i >= 0; i = file.indexOf(needle, i + 1)) if (file.charCodeAt(i - 1) === 10) return i;
+  return -1;
+}
+
+export interface Section {
+  /** The words on the section's first line after its name (and id). */
+  args: string[];
+  /** The section's text, its lines without the leading `//`. */
+  body: string;
+  /** How many lines of the file come before the body (for stack traces). */
+  line: number;
+}
+
+/** One section as comment lines: the header, then every line of `text` behind `//`. */
+export function encodeSection(words: string[], text: string): string {
+  if (/[^\x20-\x7e\t\n]/.test(text)) throw new Error(`section ${words.join(' ')}: only printable ASCII can go into a comment line`);
+  return `//@usr-guard ${words.join(' ')}\n//${text.split('\n').join('\n//')}\n`;
+}
+
+/** The section whose header starts with `name` (and `id`, for chunks), or undefined. */
+export function findSection(file: string, name: string, id?: string): Section | undefined {
+  const head = `${MARK}${name}${id === undefined ? '' : ` ${id}`}`;
+  let at = atLineStart(file, head, 0);
+  // The name must end there: "chunk a" is not "chunk ab".
+  while (at >= 0 && file[at + head.length] !== ' ' && file[at + head.length] !== '\n') at = atLineStart(file, head, at + 1);
+  const start = at < 0 ? 0 : file.indexOf('\n', at) + 1;
+  const end = atLineStart(file, MARK, start);
+  if (start === 0 || end < 0) return undefined;
+  const args = file.slice(at + head.length, start - 1).split(' ').filter(Boolean);
+  let line = 0;
+  for (let i = file.indexOf('\n'); i >= 0 && i < start; i = file.indexOf('\n', i + 1)) line++;
+  return { args, body: file.slice(start + 2, end - 1).replaceAll('\n//', '\n'), line };
+}
