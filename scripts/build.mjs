@@ -100,7 +100,11 @@ const program = `(function (exports, require, module, __filename, __dirname, __c
 if (/\bimport\(/.test(program) || chunks.some((c) => /\bimport\(/.test(c))) throw new Error('build: import() cannot run in the program (compiled by vm.Script); use a static import in a lazy part');
 const hash = createHash('sha256').update(program).update(chunks.sort().join('')).digest('hex').slice(0, 16);
 const boot = await build({ ...common, entryPoints: ['src/boot.ts'], write: false, outfile: 'boot.js' });
-const file = ['#!/usr/bin/env node\n', boot.outputFiles[0].text, encodeSection(['hot', hash], program), ...chunks.sort(), '//@usr-guard end\n'].join('');
+// The sections go inside a function the boot reads back with toString (see src/boot/sections.ts).
+const head = `#!/usr/bin/env node\n${boot.outputFiles[0].text}function usrGuardSections() {\n`;
+// The header says on which line of the file the program starts, for stack traces.
+const line = head.split('\n').length;
+const file = [head, encodeSection(['hot', hash, String(line)], program), ...chunks, '//@usr-guard end\n}\n'].join('');
 // Only the section headers may start a line with the marker, or the boot would misread the file.
 if (file.split('\n//@usr-guard ').length - 1 !== chunks.length + 2) throw new Error('build: a line outside the section headers starts with //@usr-guard');
 writeFileSync('dist/usr-guard', file);

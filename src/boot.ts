@@ -1,32 +1,16 @@
 // The first code node runs in dist/usr-guard: it finds the program in the
 // comment lines below it (see boot/sections.ts) and compiles it, for `check`
 // with V8's code cache (see boot/code-cache.ts), then hands over to cli.ts.
-// Kept to node:fs and node:vm: everything here is paid on every run.
+// Kept small: everything here is paid on every run.
 
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { Script } from 'node:vm';
 import { cacheKey, cachePath, readCache, writeCache } from './boot/code-cache.js';
 import { findSection } from './boot/sections.js';
 
 type Program = (exports: unknown, require: NodeJS.Require, module: NodeJS.Module, filename: string, dirname: string, chunk: (id: string) => string) => void;
 
-function readSelf(): { text: string; size: number; mtimeMs: number } {
-  const fd = openSync(__filename, 'r');
-  try {
-    const st = fstatSync(fd);
-    const buf = Buffer.allocUnsafe(st.size);
-    let off = 0;
-    while (off < buf.length) {
-      const n = readSync(fd, buf, off, buf.length - off, off);
-      if (n === 0) break;
-      off += n;
-    }
-    // The build keeps the file ASCII, so latin1 reads it exactly (and fastest).
-    return { text: buf.toString('latin1', 0, off), size: st.size, mtimeMs: st.mtimeMs };
-  } finally {
-    closeSync(fd);
-  }
-}
+/** Holds the sections as its body of comments; the build writes it after the boot. */
+declare function usrGuardSections(): void;
 
 function damaged(what: string): never {
   process.stderr.write(`usr-guard: internal error: ${__filename} is damaged (${what}); reinstall usr-guard\n`);
@@ -40,19 +24,21 @@ function chunkOf(text: string, id: string): string {
 }
 
 function boot(): void {
-  const self = readSelf();
-  const hot = findSection(self.text, 'hot') ?? damaged('no program');
-  const key = cacheKey(hot.args[0] ?? '', self.size, self.mtimeMs);
+  if (typeof usrGuardSections !== 'function') damaged('no sections');
+  const text = usrGuardSections.toString();
+  const hot = findSection(text, 'hot') ?? damaged('no program');
+  const [hash = '', line = '0'] = hot.args;
+  const key = cacheKey(hash);
   // The hooks' path is the one worth caching; other commands compile as usual.
   const path = process.argv[2] === 'check' ? cachePath(process.env) : undefined;
   const cachedData = path === undefined ? undefined : readCache(path, key);
-  const script = new Script(hot.body, { filename: __filename, lineOffset: hot.line, columnOffset: 2, cachedData });
+  const script = new Script(hot.body, { filename: __filename, lineOffset: Number(line), columnOffset: 2, cachedData });
   if (path !== undefined && process.getuid?.() === 0 && (cachedData === undefined || script.cachedDataRejected === true)) {
     // After the run: the cache then holds every function this run compiled, not just the outer one.
     process.once('exit', () => writeCache(path, key, script.createCachedData()));
   }
   const program = script.runInThisContext() as Program;
-  program(exports, require, module, __filename, __dirname, (id) => chunkOf(self.text, id));
+  program(exports, require, module, __filename, __dirname, (id) => chunkOf(text, id));
 }
 
 boot();

@@ -6,11 +6,11 @@
 // this works on the Node 18 and 20 of Debian 12 and the Fedora releases too.
 //
 // Code from a cache runs as usr-guard, so the file is trusted only when root
-// owns it and nobody else can write it, and it is written only by root. The
-// first line names what it was made from (see cacheKey); V8 checks its own
-// version and flags as well, and anything that does not match is a miss.
+// owns it and its folder and nobody else can write them, and it is written
+// only by root. Its first line names what it was made from (see cacheKey);
+// V8 checks its own version and flags as well; anything else is a miss.
 
-import { closeSync, fstatSync, mkdirSync, openSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 
 export const DEFAULT_CACHE_DIR = '/var/cache/usr-guard';
 const FILE = 'check.v8';
@@ -23,34 +23,35 @@ export function cachePath(env: NodeJS.ProcessEnv): string | undefined {
 }
 
 /**
- * What a cache must have been made from: this build of the code, this very
- * program file (size and mtime change when it is replaced or edited), and
- * this node.
+ * What a cache must have been made from: this build of the program (its hash
+ * is in the program file) and this node. V8 checks more on its own: its
+ * version, its flags, and the length of the source.
  */
-export function cacheKey(buildHash: string, size: number, mtimeMs: number): string {
-  return `usr-guard-code-cache 1 ${buildHash} ${size} ${mtimeMs} ${process.version} ${process.arch}`;
+export function cacheKey(buildHash: string): string {
+  return `usr-guard-code-cache 1 ${buildHash} ${process.version} ${process.arch}`;
 }
 
-/** The cached code made for `key`, if the file is there, root's, written by nobody else, and made for `key`. */
+/** Root's, and nobody else can write it (nor, for a folder, swap what is in it). */
+function rootOnly(path: string, kind: 'file' | 'dir'): boolean {
+  const st = statSync(path, { throwIfNoEntry: false });
+  return st !== undefined && (kind === 'file' ? st.isFile() && st.size <= MAX_BYTES : st.isDirectory()) && st.uid === 0 && (st.mode & 0o022) === 0;
+}
+
+/**
+ * The cached code made for `key`, if the file is there, root's in a folder of
+ * root's, and made for `key`. Plain stat and readFileSync: the probe uses the
+ * same calls right after, so node warms them up once (an fd-based read costs
+ * a hook run about 1 ms more, in code nothing else uses).
+ */
 export function readCache(path: string, key: string): Buffer | undefined {
-  let fd: number | undefined;
   try {
-    fd = openSync(path, 'r');
-    const st = fstatSync(fd);
-    if (!st.isFile() || st.uid !== 0 || (st.mode & 0o022) !== 0 || st.size > MAX_BYTES) return undefined;
-    const buf = Buffer.allocUnsafe(st.size);
-    for (let off = 0; off < buf.length; ) {
-      const n = readSync(fd, buf, off, buf.length - off, off);
-      if (n === 0) return undefined; // shrank under us: not what we stat'ed
-      off += n;
-    }
+    if (!rootOnly(path.slice(0, path.lastIndexOf('/')) || '/', 'dir') || !rootOnly(path, 'file')) return undefined;
+    const buf = readFileSync(path);
     const nl = buf.indexOf(10);
     if (nl < 0 || buf.toString('latin1', 0, nl) !== key) return undefined;
     return buf.subarray(nl + 1);
   } catch {
     return undefined;
-  } finally {
-    if (fd !== undefined) closeSync(fd);
   }
 }
 

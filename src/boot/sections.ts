@@ -1,10 +1,15 @@
-// The layout of dist/usr-guard after the boot code: sections of comment lines.
+// The layout of dist/usr-guard after the boot code: sections of comment lines,
+// inside a function that is never called (the boot reads them back with
+// Function.prototype.toString: V8 still holds the file's text, so no second read).
 //
-//   //@usr-guard hot BUILDHASH        the program (what `check` runs), compiled with the code cache
+//   function usrGuardSections() {
+//   //@usr-guard hot BUILDHASH LINE   the program (what `check` runs), from line LINE of the file
+//   //<line of code>…
 //   //<line of code>…
 //   //@usr-guard chunk ID plain|brotli a part compiled only when used (status, install, help…)
 //   //<line of code or base64>…
 //   //@usr-guard end
+//   }
 //
 // As comments, node's own compile of the file skips over them almost for free,
 // where the same code as code (or as string literals) costs a parse on every
@@ -25,8 +30,6 @@ export interface Section {
   args: string[];
   /** The section's text, its lines without the leading `//`. */
   body: string;
-  /** How many lines of the file come before the body (for stack traces). */
-  line: number;
 }
 
 /** One section as comment lines: the header, then every line of `text` behind `//`. */
@@ -45,7 +48,5 @@ export function findSection(file: string, name: string, id?: string): Section | 
   const end = atLineStart(file, MARK, start);
   if (start === 0 || end < 0) return undefined;
   const args = file.slice(at + head.length, start - 1).split(' ').filter(Boolean);
-  let line = 0;
-  for (let i = file.indexOf('\n'); i >= 0 && i < start; i = file.indexOf('\n', i + 1)) line++;
-  return { args, body: file.slice(start + 2, end - 1).replaceAll('\n//', '\n'), line };
+  return { args, body: file.slice(start + 2, end - 1).replaceAll('\n//', '\n') };
 }

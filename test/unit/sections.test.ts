@@ -4,18 +4,19 @@ import { encodeSection, findSection } from '../../src/boot/sections.js';
 // A file laid out as the build writes it: boot code, then sections.
 const boot = '#!/usr/bin/env node\nconst mark = "//@usr-guard "; // the boot names the marker, mid-line\n';
 const program = '(function () {\n  return `a\n//@usr-guard hot not-a-header\n*/ ok`;\n})';
-const file = [boot, encodeSection(['hot', 'h4sh'], program), encodeSection(['chunk', 'ab', 'plain'], 'two'), encodeSection(['chunk', 'a', 'brotli'], 'b64=='), '//@usr-guard end\n'].join('');
+const file = [boot, 'function usrGuardSections() {\n', encodeSection(['hot', 'h4sh', '4'], program), encodeSection(['chunk', 'ab', 'plain'], 'two'), encodeSection(['chunk', 'a', 'brotli'], 'b64=='), '//@usr-guard end\n}\n'].join('');
 
 describe('program sections (the layout of dist/usr-guard)', () => {
   it('gives back each section exactly, with its header words', () => {
-    expect(findSection(file, 'hot')).toEqual({ args: ['h4sh'], body: program, line: 3 });
+    expect(findSection(file, 'hot')).toEqual({ args: ['h4sh', '4'], body: program });
     expect(findSection(file, 'chunk', 'ab')).toMatchObject({ args: ['plain'], body: 'two' });
     // "chunk a" is not the start of "chunk ab".
     expect(findSection(file, 'chunk', 'a')).toMatchObject({ args: ['brotli'], body: 'b64==' });
   });
 
-  it('is a comment to JavaScript, even where the code holds */ or a header-like line', () => {
-    expect(() => new Function(file.slice(file.indexOf('\n') + 1))).not.toThrow();
+  it('is a comment to JavaScript, even where the code holds */ or a header-like line, and toString gives it back', () => {
+    const usrGuardSections = new Function(`${file.slice(file.indexOf('\n') + 1)}; return usrGuardSections;`)() as () => void;
+    expect(findSection(usrGuardSections.toString(), 'hot')?.body).toBe(program);
   });
 
   it('says undefined for what is not there, or has no end', () => {
