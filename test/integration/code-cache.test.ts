@@ -54,6 +54,13 @@ describe('the code cache', () => {
     expect(r.after2).toBe(r.after1);
   });
 
+  it('in a folder others can write, it is never trusted: every run compiles afresh', () => {
+    const r = twice({ usr: 'writable' }, `${CHECK} 2>/dev/null; chmod 777 /var/cache/usr-guard`);
+    expect([r.rc1, r.rc2]).toEqual([0, 0]);
+    expect(r.after1).not.toBe(r.before);
+    expect(r.after2).not.toBe(r.after1);
+  });
+
   it('other users and other commands never write it; USR_GUARD_CACHE_DIR moves or disables it', () => {
     const script = `
 setpriv --reuid=65534 --regid=65534 --clear-groups ${CHECK}; echo "nobody=$? $(${STAT})"
