@@ -106,7 +106,8 @@ function hostFacts(opts: ProbeOptions, mounts: MountEntry[] | null, unknowns: st
 function database(candidates: string[]): DatabaseFacts | null {
   for (const path of candidates) {
     try {
-      const realPath = realpathSync(path);
+      // The native realpath(3): one call, where node's own walks every component in JS.
+      const realPath = realpathSync.native(path);
       return { path, realPath, onUsr: realPath === '/usr' || realPath.startsWith('/usr/') };
     } catch {
       // not here; try the next place

@@ -43,7 +43,7 @@ describe('the code cache', () => {
   it.each([
     ['writable by others', `head -c 64 /dev/urandom > ${CACHE}; chmod 666 ${CACHE}`],
     ['owned by another user', `head -c 64 /dev/urandom > ${CACHE}; chown 65534 ${CACHE}`],
-    ['damaged', `{ printf '%s\\n' "$(head -n 1 ${CACHE}.good)"; head -c 40000 /dev/urandom; } > ${CACHE}`],
+    ['damaged', `{ head -c 128 ${CACHE}.good; head -c 40000 /dev/urandom; } > ${CACHE}`],
     ['made for another build', `sed '1s/ 1 [0-9a-f]* / 1 0123456789abcdef /' ${CACHE}.good > ${CACHE}`],
   ])('one %s is ignored and replaced', (_, plant) => {
     const setup = `${CHECK} 2>/dev/null; mv ${CACHE} ${CACHE}.good; ${plant}`;
