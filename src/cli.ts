@@ -135,7 +135,10 @@ async function main(): Promise<void> {
       code = EXIT.INTERNAL;
     }
   }
-  process.exitCode = code;
+  // Exit now rather than when the event loop runs dry: everything was written
+  // with writeSync and every child awaited, and node's full teardown costs a
+  // hook run about 0.3 ms more (npm run bench). 'exit' handlers still run.
+  process.exit(code);
 }
 
 void main();
