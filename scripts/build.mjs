@@ -11,7 +11,7 @@
 // (`?raw` imports, which Vite understands in the tests too).
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
-import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { brotliCompressSync } from 'node:zlib';
 
@@ -107,5 +107,6 @@ const line = head.split('\n').length;
 const file = [head, encodeSection(['hot', hash, String(line)], program), ...chunks, '//@usr-guard end\n}\n'].join('');
 // Only the section headers may start a line with the marker, or the boot would misread the file.
 if (file.split('\n//@usr-guard ').length - 1 !== chunks.length + 2) throw new Error('build: a line outside the section headers starts with //@usr-guard');
+mkdirSync('dist', { recursive: true });
 writeFileSync('dist/usr-guard', file);
 chmodSync('dist/usr-guard', 0o755);
