@@ -20,7 +20,7 @@ async function loadTs(entry) {
   const out = await build({ entryPoints: [entry], bundle: true, format: 'esm', platform: 'node', write: false, logLevel: 'warning' });
   return import(`data:text/javascript;base64,${Buffer.from(out.outputFiles[0].contents).toString('base64')}`);
 }
-const { encodeSection } = await loadTs('src/boot/sections.ts');
+const { encodeSection, MARK } = await loadTs('src/boot/sections.ts');
 
 const common = { bundle: true, platform: 'node', format: 'cjs', target: 'node18', minify: true, legalComments: 'none', logLevel: 'warning' };
 
@@ -98,15 +98,16 @@ function lazy() {
 const main = await build({ ...common, entryPoints: ['src/cli.ts'], write: false, outfile: 'main.js', plugins: [rawText, lazy()] });
 const program = `(function (exports, require, module, __filename, __dirname, __chunk) {${main.outputFiles[0].text}})`;
 if (/\bimport\(/.test(program) || chunks.some((c) => /\bimport\(/.test(c))) throw new Error('build: import() cannot run in the program (compiled by vm.Script); use a static import in a lazy part');
-const hash = createHash('sha256').update(program).update(chunks.sort().join('')).digest('hex').slice(0, 16);
+chunks.sort(); // a stable order, for a stable hash and file
+const hash = createHash('sha256').update(program).update(chunks.join('')).digest('hex').slice(0, 16);
 const boot = await build({ ...common, entryPoints: ['src/boot.ts'], write: false, outfile: 'boot.js' });
 // The sections go inside a function the boot reads back with toString (see src/boot/sections.ts).
 const head = `#!/usr/bin/env node\n${boot.outputFiles[0].text}function usrGuardSections() {\n`;
 // The header says on which line of the file the program starts, for stack traces.
 const line = head.split('\n').length;
-const file = [head, encodeSection(['hot', hash, String(line)], program), ...chunks, '//@usr-guard end\n}\n'].join('');
+const file = [head, encodeSection(['hot', hash, String(line)], program), ...chunks, `${MARK}end\n}\n`].join('');
 // Only the section headers may start a line with the marker, or the boot would misread the file.
-if (file.split('\n//@usr-guard ').length - 1 !== chunks.length + 2) throw new Error('build: a line outside the section headers starts with //@usr-guard');
+if (file.split(`\n${MARK}`).length - 1 !== chunks.length + 2) throw new Error('build: a line outside the section headers starts with //@usr-guard');
 mkdirSync('dist', { recursive: true });
 writeFileSync('dist/usr-guard', file);
 chmodSync('dist/usr-guard', 0o755);

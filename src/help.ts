@@ -19,6 +19,8 @@ Options:
   -V, --version  show the version
 
 Exit codes: 0 proceed, 10 refused or declined, 2 usage error, 1 internal error.
+Environment: USR_GUARD_CONFIG, USR_GUARD_MODE, USR_GUARD_CACHE_DIR,
+USR_GUARD_DEBUG, NO_COLOR.
 See usr-guard(8), apt-image-based(7) and dnf-image-based(7).
 `;
 

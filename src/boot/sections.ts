@@ -17,7 +17,7 @@
 
 // No newline in the constant: minified, it would become one, and the boot would
 // hold a line that looks like a header. Headers are found at line starts instead.
-const MARK = '//@usr-guard ';
+export const MARK = '//@usr-guard ';
 
 /** The first `needle` at or after `from` that starts a line. */
 function atLineStart(file: string, needle: string, from: number): number {
@@ -35,7 +35,7 @@ export interface Section {
 /** One section as comment lines: the header, then every line of `text` behind `//`. */
 export function encodeSection(words: string[], text: string): string {
   if (/[^\x20-\x7e\t\n]/.test(text)) throw new Error(`section ${words.join(' ')}: only printable ASCII can go into a comment line`);
-  return `//@usr-guard ${words.join(' ')}\n//${text.split('\n').join('\n//')}\n`;
+  return `${MARK}${words.join(' ')}\n//${text.split('\n').join('\n//')}\n`;
 }
 
 /** The section whose header starts with `name` (and `id`, for chunks), or undefined. */

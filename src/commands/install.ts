@@ -17,7 +17,7 @@ import manDnf from '../../man/dnf-image-based.7?raw';
 import manGuard from '../../man/usr-guard.8?raw';
 import restoreUnit from '../../systemd/usr-guard-restore-dpkg-db.service?raw';
 import { UsageError } from '../exit-codes.js';
-import { DEFAULT_CACHE_DIR } from '../boot/code-cache.js';
+import { cachePath, DEFAULT_CACHE_DIR } from '../boot/code-cache.js';
 
 export interface InstallFile {
   path: string;
@@ -126,7 +126,7 @@ function pycache(root: string, dir: string): string[] {
 }
 
 /** Files that belong to usr-guard without being installed as such (the package renames the apt hook; --relocate-dpkg-db; the code cache). */
-const LEFTOVERS = ['/etc/apt/apt.conf.d/50usr-guard.disabled', '/usr/lib/tmpfiles.d/usr-guard-dpkg.conf', `${DEFAULT_CACHE_DIR}/check.v8`];
+const LEFTOVERS = ['/etc/apt/apt.conf.d/50usr-guard.disabled', '/usr/lib/tmpfiles.d/usr-guard-dpkg.conf', cachePath({})!];
 /** Folders that are usr-guard's own, removed when empty. */
 const OWN_DIRS = ['/usr/libexec/usr-guard', '/etc/usr-guard', DEFAULT_CACHE_DIR];
 
