@@ -96,11 +96,11 @@ export interface Invocation {
   /** A person can answer a question on a terminal. */
   interactive: boolean;
   /**
-   * What this hook may say in a run where several hooks fire:
-   * 'decide' warns, offers and refuses; 'guard' offers and refuses (another
-   * hook of the run warns); 'backstop' only refuses (an earlier hook decided).
+   * What this hook may say in a run where several hooks fire: 'decide' warns,
+   * offers and refuses; 'backstop' only refuses, when /usr is still read-only
+   * after the hook that decided (or when that hook was walked around).
    */
-  role: 'decide' | 'guard' | 'backstop';
+  role: 'decide' | 'backstop';
   packages: string[];
   /** The front end's command line, for the trail in the system log. */
   commandLine?: string;

@@ -3,7 +3,7 @@
 // per package. Pure; the caller reads the text from $APT_HOOK_INFO_FD.
 
 import { UsageError } from '../exit-codes.js';
-import { APT_TRUE } from './apt-argv.js';
+import { aptBool } from './apt-cmdline.js';
 
 export interface HookAction {
   name: string;
@@ -70,18 +70,25 @@ export function configValue(info: HookInfo, key: string): string | undefined {
   return v ? v[v.length - 1] : undefined;
 }
 
-/** The root that dpkg will write to, from RootDir, Dir, the chroot or dpkg's --root/--instdir. */
-export function hookRoot(info: HookInfo): string {
-  let root = configValue(info, 'DPkg::Chroot-Directory') || configValue(info, 'RootDir') || '/';
-  const dir = configValue(info, 'Dir');
-  if (dir && dir !== '/' && root === '/') root = dir;
-  for (const opt of info.config.get('dpkg::options') ?? []) {
-    const m = /^--(?:root|instdir)=(.+)$/.exec(opt);
-    if (m) root = m[1]!;
+/**
+ * The root dpkg will write to: its own --root or --instdir among DPkg::Options
+ * (the last one wins, as in dpkg; "--root" and its folder may be two items),
+ * or undefined. Dir and RootDir only move where apt reads its files: dpkg still
+ * installs into /. DPkg::Chroot-Directory is no root here: apt runs the hook
+ * inside that chroot already.
+ */
+export function hookRoot(info: HookInfo): string | undefined {
+  let root: string | undefined;
+  const opts = info.config.get('dpkg::options') ?? [];
+  for (let i = 0; i < opts.length; i++) {
+    const m = /^--(root|instdir)(=(.*))?$/.exec(opts[i]!);
+    if (!m) continue;
+    const value = m[2] !== undefined ? m[3]! : opts[++i];
+    if (value !== undefined) root = value;
   }
   return root;
 }
 
 export function hookAssumeYes(info: HookInfo): boolean {
-  return APT_TRUE.test(configValue(info, 'APT::Get::Assume-Yes') ?? '');
+  return aptBool(configValue(info, 'APT::Get::Assume-Yes') ?? '', 0) === 1;
 }

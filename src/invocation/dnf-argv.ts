@@ -3,52 +3,68 @@
 // action (which reads dnf5's argv from /proc) all come through here.
 
 import { normaliseRoot } from './apt-argv.js';
+import { FLAG_OPTIONS, longOption, VALUE_OPTIONS } from './dnf-options.js';
 
 export interface DnfCommand {
   command: string | null;
   /** Will it change installed packages in the target root? */
   changes: boolean;
+  /** Nothing will change whatever the command: --downloadonly, --assumeno, a test transaction, --help. */
+  noChange: boolean;
   root: string;
   assumeYes: boolean;
   /** --transient: dnf makes its own overlay on /usr. */
   transient: boolean;
+  /** The command removes packages (remove, erase, autoremove …). */
+  removes: boolean;
   packages: string[];
 }
 
-/** Commands that change packages, by every name and alias dnf 4 and dnf5 know. */
+const nevra = (base: string) => [base, `${base}-n`, `${base}-na`, `${base}-nevra`];
+/** Commands that change packages, by every name and alias dnf 4, dnf5 and their plugins know. */
 const CHANGING = new Set([
-  'install', 'in', 'localinstall', 'reinstall', 'rei', 'remove', 'rm', 'erase', 'autoremove',
-  'upgrade', 'update', 'up', 'upgrade-minimal', 'update-minimal', 'up-min', 'downgrade', 'dg',
-  'swap', 'distro-sync', 'distrosync', 'dsync', 'distribution-synchronization', 'builddep', 'build-dep',
-  'groupinstall', 'groupremove', 'groupupdate', 'groupupgrade', 'shell', 'sh', 'replay',
+  ...nevra('install'), 'in', 'localinstall', 'reinstall', 'rei', ...nevra('remove'), 'rm', ...nevra('erase'), ...nevra('autoremove'),
+  'upgrade', 'update', 'up', 'upgrade-to', 'update-to', 'localupdate', 'upgrade-minimal', 'update-minimal', 'up-min',
+  'downgrade', 'dg', 'swap', 'distro-sync', 'distrosync', 'dsync', 'distribution-synchronization', 'builddep', 'build-dep',
+  'debuginfo-install', 'groupinstall', 'groupremove', 'groupupdate', 'groupupgrade', 'shell', 'sh',
+  'replay', 'do', 'automatic',
+]);
+const REMOVING = new Set([...nevra('remove'), 'rm', ...nevra('erase'), ...nevra('autoremove'), 'groupremove']);
+/** Commands known to change nothing installed. A command in neither set counts as a change. */
+const READ_ONLY = new Set([
+  'search', 'se', 'info', 'if', 'list', 'ls', 'provides', 'whatprovides', 'prov', 'wp', 'check-update', 'check-upgrade',
+  'repolist', 'repoinfo', ...nevra('repoquery'), 'rq', 'makecache', 'mc', 'clean', 'check', 'deplist', 'help', 'alias',
+  'updateinfo', 'upif', 'list-updateinfo', 'list-security', 'list-sec', 'info-updateinfo', 'info-security', 'info-sec',
+  'summary-updateinfo', 'advisory', 'leaves', 'download', 'changelog', 'config-manager', 'copr', 'needs-restarting',
+  'repoclosure', 'repograph', 'repodiff', 'repomanage', 'reposync', 'versionlock', 'repo', 'mark', 'debug-dump', 'version',
 ]);
 /** Commands whose subcommand decides: `dnf group install` changes, `dnf group list` does not. */
 const CHANGING_SUB: Record<string, Set<string>> = {
-  group: new Set(['install', 'remove', 'upgrade', 'update', 'mark']),
-  groups: new Set(['install', 'remove', 'upgrade', 'update', 'mark']),
-  module: new Set(['install', 'remove', 'update', 'upgrade', 'switch-to', 'enable', 'disable', 'reset']),
-  history: new Set(['undo', 'redo', 'rollback', 'replay', 'store']),
+  group: new Set(['install', 'remove', 'upgrade', 'update']),
+  module: new Set(['install', 'remove', 'erase', 'update', 'upgrade', 'switch-to', 'enable', 'disable', 'reset']),
+  history: new Set(['undo', 'redo', 'rollback', 'replay']),
   'system-upgrade': new Set(['reboot', 'upgrade']),
-  'offline-upgrade': new Set(['reboot', 'upgrade']),
   offline: new Set(['reboot']),
   environment: new Set(['install', 'remove', 'upgrade']),
+  manifest: new Set(['install']),
 };
+for (const [alias, of] of [['groups', 'group'], ['grp', 'group'], ['hist', 'history'], ['offline-upgrade', 'system-upgrade'], ['offline-distrosync', 'system-upgrade']] as const) {
+  CHANGING_SUB[alias] = CHANGING_SUB[of]!;
+}
+/** dnf 4's `repository-packages REPO SUB`: the subcommand is the third word. */
+const REPO_PKGS = new Set(['repository-packages', 'repo-pkgs', 'repo-packages', 'repository-pkgs']);
+const REPO_PKGS_CHANGING = new Set(['install', 'move-to', 'reinstall-old', 'reinstall', 'remove-or-distro-sync', 'remove-or-reinstall', 'remove', 'upgrade', 'upgrade-to']);
 
-/** Options that take a value as the next word (dnf 4 and dnf5). */
-const VALUE_OPTIONS = new Set([
-  '-c', '--config', '--installroot', '--releasever', '--setopt', '--repo', '--repoid', '--enablerepo',
-  '--disablerepo', '-x', '--exclude', '--excludepkgs', '--disableplugin', '--enableplugin', '--disable-plugin',
-  '--enable-plugin', '--forcearch', '-d', '--debuglevel', '-e', '--errorlevel', '--rpmverbosity', '--color',
-  '--destdir', '--downloaddir', '--comment', '--advisory', '--advisories', '--bz', '--cve', '--sec-severity',
-  '--secseverity', '--repofrompath', '--use-host-config', '--from-repo', '--installonly-limit', '--dump-variables',
-]);
-const YES = new Set(['-y', '--assumeyes', '--assume-yes']);
-const NO_CHANGE = new Set(['--assumeno', '--assume-no', '--downloadonly', '--download-only', '--store', '--test']);
+const YES = new Set(['-y', '--assumeyes']);
+const NO_CHANGE = new Set(['--assumeno', '--downloadonly', '--store', '--test', '-h', '--help', '--help-cmd', '--version']);
+const SHORT_VALUE = new Set([...VALUE_OPTIONS].filter((o) => /^-[^-]$/.test(o)).map((o) => o[1]!));
+const SHORT_FLAG = new Set([...FLAG_OPTIONS].filter((o) => /^-[^-]$/.test(o)).map((o) => o[1]!));
+const DNF_TRUE = /^(1|yes|true|on)$/i;
 
-export function parseDnfArgv(argv: string[]): DnfCommand {
-  const out: DnfCommand = { command: null, changes: false, root: '/', assumeYes: false, transient: false, packages: [] };
+/** The options of argv as [name, value] pairs, and the words that are not options. */
+function split(argv: string[]): { options: [string, string | null][]; words: string[] } {
+  const options: [string, string | null][] = [];
   const words: string[] = [];
-  let noChange = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--') {
@@ -57,29 +73,65 @@ export function parseDnfArgv(argv: string[]): DnfCommand {
     }
     if (!a.startsWith('-') || a === '-') {
       words.push(a);
-      continue;
+    } else if (a.startsWith('--')) {
+      const eq = a.indexOf('=');
+      const name = longOption(eq > 0 ? a.slice(0, eq) : a);
+      const value = eq > 0 ? a.slice(eq + 1) : VALUE_OPTIONS.has(name) ? (argv[++i] ?? '') : null;
+      options.push([name, value]);
+    } else {
+      // A cluster of short options (-yC, -xfoo, -c/etc/dnf.conf): a letter that takes a value takes the rest, or the next word.
+      for (let at = 1; at < a.length; at++) {
+        const c = a[at]!;
+        if (SHORT_VALUE.has(c)) {
+          const rest = a.slice(at + 1).replace(/^=/, '');
+          options.push([`-${c}`, rest !== '' ? rest : (argv[++i] ?? '')]);
+          break;
+        }
+        if (!SHORT_FLAG.has(c)) break; // dnf rejects the line
+        options.push([`-${c}`, null]);
+      }
     }
-    const eq = a.indexOf('=');
-    const name = a.startsWith('--') && eq > 0 ? a.slice(0, eq) : a;
-    const value = a.startsWith('--') && eq > 0 ? a.slice(eq + 1) : VALUE_OPTIONS.has(a) ? (argv[++i] ?? '') : null;
+  }
+  return { options, words };
+}
+
+export function parseDnfArgv(argv: string[]): DnfCommand {
+  const out: DnfCommand = { command: null, changes: false, noChange: false, root: '/', assumeYes: false, transient: false, removes: false, packages: [] };
+  const { options, words } = split(argv);
+  for (const [name, value] of options) {
     if (YES.has(name)) out.assumeYes = true;
-    if (NO_CHANGE.has(name)) noChange = true;
+    if (NO_CHANGE.has(name)) out.noChange = true;
     if (name === '--transient') out.transient = true;
     if (name === '--installroot' && value) out.root = value;
-    if (name === '--setopt' && value) {
-      if (/^installroot=/.test(value)) out.root = value.slice('installroot='.length);
-      if (/^tsflags=.*\btest\b/.test(value)) noChange = true;
-      if (/^assumeyes=(1|true|yes)$/i.test(value)) out.assumeYes = true;
+    if (name === '--setopt' && value?.includes('=')) {
+      const key = value.slice(0, value.indexOf('='));
+      const val = value.slice(value.indexOf('=') + 1);
+      if (key === 'installroot' && val) out.root = val;
+      if (key === 'tsflags' && val.split(/[\s,]+/).includes('test')) out.noChange = true;
+      if (key === 'assumeyes' && DNF_TRUE.test(val)) out.assumeYes = true;
+      if (key === 'assumeno' && DNF_TRUE.test(val)) out.noChange = true;
+      if (key === 'persistence' && val === 'transient') out.transient = true;
     }
-    // Bundled short flags such as -yq.
-    if (/^-[a-zA-Z]{2,}$/.test(a) && a.includes('y')) out.assumeYes = true;
   }
-  out.command = words[0] ?? null;
-  const sub = words[1];
-  const subSet = out.command ? CHANGING_SUB[out.command] : undefined;
-  const changing = out.command !== null && (CHANGING.has(out.command) || (subSet !== undefined && sub !== undefined && subSet.has(sub)));
-  out.changes = changing && !noChange;
-  out.packages = words.slice(subSet ? 2 : 1).map((w) => (w.endsWith('.rpm') ? w.replace(/^.*\//, '').replace(/-[^-]+-[^-]+\.rpm$/, '') : w));
+  const [command = null, ...rest] = words;
+  out.command = command;
+  let changing: boolean;
+  let args = rest;
+  if (command === null) changing = false;
+  else if (REPO_PKGS.has(command)) {
+    changing = rest[1] !== undefined && REPO_PKGS_CHANGING.has(rest[1]);
+    args = rest.slice(2);
+  } else if (CHANGING_SUB[command]) {
+    changing = rest[0] !== undefined && CHANGING_SUB[command]!.has(rest[0]);
+    out.removes = rest[0] === 'remove' || rest[0] === 'erase';
+    args = rest.slice(1);
+  } else {
+    // What dnf does not list as a command of its own is a plugin's: fail closed, it may change packages.
+    changing = !READ_ONLY.has(command);
+    out.removes = REMOVING.has(command);
+  }
+  out.changes = changing && !out.noChange;
+  out.packages = args.map((w) => (w.endsWith('.rpm') ? w.replace(/^.*\//, '').replace(/-[^-]+-[^-]+\.rpm$/, '') : w));
   out.root = normaliseRoot(out.root);
   return out;
 }

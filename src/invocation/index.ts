@@ -2,7 +2,7 @@
 // command does, which root, and whether a person can answer. This is the edge
 // that reads /proc, /dev/tty and apt's hook pipe; the parsers it uses are pure.
 
-import { closeSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, statSync } from 'node:fs';
 import type { Caller, Invocation } from '../types.js';
 import { argvOf, base, findFrontend, frontendOf } from './ancestry.js';
 import { debPackageName, normaliseRoot, parseAptArgv } from './apt-argv.js';
@@ -20,6 +20,21 @@ export interface CheckOptions {
   packages: string[];
 }
 
+/**
+ * "/" for every spelling of the root this process sees ("/.", "/tmp/..", a link
+ * to it): dpkg and dnf write to the folder, whatever its name.
+ */
+export function rootOf(path: string): string {
+  try {
+    const a = statSync(path);
+    const b = statSync('/');
+    if (a.dev === b.dev && a.ino === b.ino) return '/';
+  } catch {
+    // not there: not this root
+  }
+  return normaliseRoot(path);
+}
+
 /** A person can answer: /dev/tty opens (it does not without a controlling terminal). */
 export function terminalAvailable(): boolean {
   try {
@@ -31,35 +46,47 @@ export function terminalAvailable(): boolean {
 }
 
 const APT_CLIS = new Set(['apt', 'apt-get']);
+const DNF_CLIS = new Set(['dnf', 'dnf-3', 'dnf4', 'dnf5', 'yum']);
 
+/** Words of a front end's argv that are not options: its command, then its arguments (for messages). */
+const nonOptions = (argv: string[]) => argv.filter((w) => !w.startsWith('-'));
+
+/**
+ * apt's hooks. APT::Install::Pre-Invoke (apt, apt-get) fires before the prompt
+ * and the download, also for -s, and reads the command line as apt does. The
+ * DPkg hooks fire only when dpkg is about to run: for them the run changes the
+ * root dpkg will write to, whatever the command line seems to say.
+ */
 function aptInvocation(opts: CheckOptions, env: NodeJS.ProcessEnv, ppid: number): Invocation {
   const fe = findFrontend(ppid);
-  const cmd = parseAptArgv(fe?.argv ?? []);
   const frontend = fe?.name ?? 'apt';
-  // APT::Install::Pre-Invoke only fires in apt and apt-get and decides for the run;
-  // the DPkg::* hooks fire for every libapt front end, after the download.
-  let role: Invocation['role'] = 'decide';
-  if (opts.caller !== 'apt') role = APT_CLIS.has(frontend) ? 'backstop' : opts.caller === 'apt-dpkg' ? 'guard' : 'decide';
+  const argv = fe?.argv ?? [];
   const inv: Invocation = {
     caller: opts.caller,
     manager: 'apt',
     frontend,
-    changes: !cmd.readOnly,
-    root: cmd.root,
-    interactive: !cmd.assumeYes && env.DEBIAN_FRONTEND !== 'noninteractive',
-    role,
-    packages: cmd.packages,
-    commandLine: fe ? [fe.name, ...fe.argv].join(' ') : undefined,
+    changes: true,
+    // dpkg takes DPKG_ROOT for its root when no --root is given (chroots are entered by apt before any hook runs).
+    root: env.DPKG_ROOT || '/',
+    interactive: env.DEBIAN_FRONTEND !== 'noninteractive' && !argv.some((a) => /^(-[a-zA-Z]*y[a-zA-Z]*|--yes|--assume-yes)$/.test(a)),
+    // APT::Install::Pre-Invoke decides for apt and apt-get; DPkg::Pre-Invoke for every other
+    // libapt front end. The rest only refuse when /usr is still read-only when they fire.
+    role: opts.caller === 'apt' || (opts.caller === 'apt-dpkg' && !APT_CLIS.has(frontend)) ? 'decide' : 'backstop',
+    packages: nonOptions(argv).slice(1).map(debPackageName),
+    commandLine: fe ? [fe.name, ...argv].join(' ') : undefined,
   };
-  if (opts.caller === 'apt-pkgs') {
-    // The v3 list: the configuration apt really uses (its root, Assume-Yes) and the packages.
+  if (opts.caller === 'apt') {
+    const cmd = parseAptArgv(frontend, argv);
+    inv.changes = !cmd.readOnly;
+    inv.interactive = !cmd.assumeYes && env.DEBIAN_FRONTEND !== 'noninteractive';
+    inv.packages = cmd.packages;
+  } else if (opts.caller === 'apt-pkgs') {
+    // The v3 list: the configuration apt really uses (dpkg's options, Assume-Yes) and the packages.
     const fd = Number(env.APT_HOOK_INFO_FD ?? '0');
     const info = parseHookInfo(readFileSync(fd, 'utf8'));
-    const root = normaliseRoot(hookRoot(info));
-    if (root !== '/') inv.root = root;
+    inv.root = hookRoot(info) ?? inv.root;
     if (hookAssumeYes(info)) inv.interactive = false;
     inv.packages = [...new Set(info.actions.filter((a) => a.action !== 'configure').map((a) => a.name))];
-    if (info.actions.length === 0) inv.changes = false;
   }
   return inv;
 }
@@ -67,59 +94,53 @@ function aptInvocation(opts: CheckOptions, env: NodeJS.ProcessEnv, ppid: number)
 function dpkgInvocation(opts: CheckOptions, env: NodeJS.ProcessEnv, ppid: number): Invocation {
   const action = env.DPKG_HOOK_ACTION ?? '';
   const fe = findFrontend(ppid);
-  const packages = (fe?.argv ?? []).filter((a) => !a.startsWith('-')).map(debPackageName);
   return {
     caller: 'dpkg',
     manager: 'apt',
     frontend: 'dpkg',
-    // Under apt (DPKG_FRONTEND_LOCKED) apt's own hooks have decided. Architecture
-    // changes only touch dpkg's database, not /usr.
-    changes: env.DPKG_FRONTEND_LOCKED !== 'true' && !/^(add|remove)-architecture$/.test(action),
-    root: normaliseRoot(env.DPKG_ROOT || '/'),
+    // Architecture changes only touch dpkg's database, not /usr.
+    changes: !/^(add|remove)-architecture$/.test(action),
+    // dpkg sets DPKG_ROOT for its hooks from --root, --instdir or its own DPKG_ROOT.
+    root: env.DPKG_ROOT || '/',
     interactive: env.DEBIAN_FRONTEND !== 'noninteractive',
-    role: 'decide',
-    packages,
+    // Under a front end (DPKG_FRONTEND_LOCKED) the front end's hooks have decided.
+    role: env.DPKG_FRONTEND_LOCKED === 'true' ? 'backstop' : 'decide',
+    packages: nonOptions(fe?.argv ?? []).map(debPackageName),
     commandLine: fe ? [fe.name, ...fe.argv].join(' ') : undefined,
   };
 }
 
 /**
- * dnf5's argv, from /proc: its actions get no arguments, only ${pid}. When
- * dnf5 went away or /proc is hidden, decide on what we know (a change to /).
- */
-function dnf5Argv(pid: string): { name: string; argv: string[] } {
-  const argv = argvOf(Number(pid)) ?? [];
-  return frontendOf(argv) ?? { name: base(argv[0] ?? 'dnf5'), argv: argv.slice(1) };
-}
-
-/**
  * dnf callers pass a dnf command line after `--`: the shim its own argv, the
  * dnf4 plugin one rebuilt from dnf's configuration; dnf5's action passes
- * `${pid} ${conf.installroot}`.
+ * `${pid} ${conf.installroot}` (its actions get no argv: it is read from /proc).
  */
 function dnfInvocation(opts: CheckOptions, args: string[], env: NodeJS.ProcessEnv): Invocation {
-  let frontend = 'dnf';
+  let frontend = opts.caller === 'dnf-shim' && env.USR_GUARD_DNF_NAME ? env.USR_GUARD_DNF_NAME : 'dnf';
   let argv = args;
   let root: string | undefined;
+  let dnfCli = true;
   if (opts.caller === 'dnf5') {
-    const found = dnf5Argv(args[0] ?? '');
-    frontend = found.name;
-    argv = found.argv;
+    const all = argvOf(Number(args[0])) ?? [];
+    const fe = frontendOf(all);
+    dnfCli = fe !== null && DNF_CLIS.has(fe.name);
+    frontend = fe?.name ?? base(all[0] ?? 'dnf5');
+    argv = fe?.argv ?? [];
     root = args[1] || undefined;
-  } else if (opts.caller === 'dnf-shim' && env.USR_GUARD_DNF_NAME) {
-    frontend = env.USR_GUARD_DNF_NAME;
   }
-  const cmd = parseDnfArgv(argv);
+  const cmd = parseDnfArgv(dnfCli ? argv : []);
   return {
     caller: opts.caller,
     manager: 'dnf',
     frontend,
+    // At dnf5's goal_resolved a transaction exists: it is a change unless the
+    // command line plainly says it is not (dnf5daemon, PackageKit: always).
     // With --transient dnf makes its own overlay: nothing for us to guard.
-    changes: cmd.changes && !cmd.transient,
-    root: root ? normaliseRoot(root) : cmd.root,
+    changes: (opts.caller === 'dnf5' ? !cmd.noChange : cmd.changes) && !cmd.transient,
+    root: root ?? cmd.root,
     // dnf5 runs its actions with pipes for stdin and stdout: nobody to ask there.
     interactive: !cmd.assumeYes && opts.caller !== 'dnf5',
-    // The shim decided (and warned) before it started dnf; the plugin then only backs it up.
+    // The shim decided (and warned) before it started dnf; the plugin and the action then only back it up.
     role: env.USR_GUARD_DECIDED === '1' ? 'backstop' : 'decide',
     packages: cmd.packages,
     commandLine: [frontend, ...argv].join(' '),
@@ -148,5 +169,6 @@ export function buildInvocation(opts: CheckOptions, args: string[], env: NodeJS.
   else inv = genericInvocation(opts);
   // Opening /dev/tty is only worth it when the answer could matter.
   if (inv.interactive) inv.interactive = hasTerminal();
+  inv.root = rootOf(inv.root);
   return inv;
 }
