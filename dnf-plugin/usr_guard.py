@@ -40,5 +40,7 @@ class UsrGuard(dnf.Plugin):
         if getattr(conf, 'persistence', '') == 'transient':
             argv.append('--transient')
         argv += ['--'] + sorted(installs | removes)
-        if subprocess.call(['/bin/sh', HOOK, 'dnf'] + argv) == REFUSED:
+        rc = subprocess.call(['/bin/sh', HOOK, 'dnf'] + argv)
+        # Only a refusal stops dnf; a broken hook does only where /usr is read-only anyway.
+        if rc == REFUSED or (rc != 0 and not os.access('/usr', os.W_OK)):
             raise dnf.exceptions.Error('usr-guard: nothing was changed (see above).')

@@ -20,7 +20,7 @@ async function loadTs(entry) {
   const out = await build({ entryPoints: [entry], bundle: true, format: 'esm', platform: 'node', write: false, logLevel: 'warning' });
   return import(`data:text/javascript;base64,${Buffer.from(out.outputFiles[0].contents).toString('base64')}`);
 }
-const { encodeSection, MARK } = await loadTs('src/boot/sections.ts');
+const { encodeSection, MARK, TRAILER } = await loadTs('src/boot/sections.ts');
 
 const common = { bundle: true, platform: 'node', format: 'cjs', target: 'node18', minify: true, legalComments: 'none', logLevel: 'warning' };
 
@@ -105,7 +105,8 @@ const boot = await build({ ...common, entryPoints: ['src/boot.ts'], write: false
 const head = `#!/usr/bin/env node\n${boot.outputFiles[0].text}function usrGuardSections() {\n`;
 // The header says on which line of the file the program starts, for stack traces.
 const line = head.split('\n').length;
-const file = [head, encodeSection(['hot', hash, String(line)], program), ...chunks, `${MARK}end\n}\n`].join('');
+// The last line says the file is whole: the hook shim runs the program only then (hooks/usr-guard-hook).
+const file = [head, encodeSection(['hot', hash, String(line)], program), ...chunks, `${MARK}end\n}\n`, TRAILER].join('');
 // Only the section headers may start a line with the marker, or the boot would misread the file.
 if (file.split(`\n${MARK}`).length - 1 !== chunks.length + 2) throw new Error('build: a line outside the section headers starts with //@usr-guard');
 mkdirSync('dist', { recursive: true });

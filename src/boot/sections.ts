@@ -18,6 +18,8 @@
 // No newline in the constant: minified, it would become one, and the boot would
 // hold a line that looks like a header. Headers are found at line starts instead.
 export const MARK = '//@usr-guard ';
+/** The file's last line: a file without it is cut short (the hook shim checks, as does install). */
+export const TRAILER = '// usr-guard: end of program\n';
 
 /** The first `needle` at or after `from` that starts a line. */
 function atLineStart(file: string, needle: string, from: number): number {
