@@ -3,7 +3,7 @@
 
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { VERSION } from './version.js';
-import { EXIT, isUsageError, UsageError } from './exit-codes.js';
+import { EXIT, isFailure, isUsageError, UsageError } from './exit-codes.js';
 import { makeOut, type Out } from './output.js';
 import { CALLERS, type Caller } from './types.js';
 
@@ -128,6 +128,9 @@ async function main(): Promise<void> {
     if (isUsageError(e)) {
       out.err([`usr-guard: ${e.message}`]);
       code = EXIT.USAGE;
+    } else if (isFailure(e)) {
+      out.err([`usr-guard: ${e.message}`]);
+      code = EXIT.INTERNAL;
     } else {
       // Never a stack trace for a person; USR_GUARD_DEBUG=1 shows it.
       out.err([`usr-guard: internal error: ${(e as Error)?.message ?? String(e)}`]);

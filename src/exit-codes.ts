@@ -2,7 +2,7 @@
 // Documented in usr-guard(8) and the README.
 export const EXIT = {
   OK: 0, // proceed, or proceed after a warning
-  INTERNAL: 1, // usr-guard itself failed; the hook shims fall back to a shell check
+  INTERNAL: 1, // usr-guard could not do it (a file system error, or a bug); the hook shims fall back to a shell check
   USAGE: 2, // bad command line, bad input
   REFUSED: 10, // refused, or the offer was declined (the apt-listbugs convention)
 } as const;
@@ -15,5 +15,14 @@ export class UsageError extends Error {
   }
 }
 
+/** The command could not be done (a full disk, a read-only file system): exit 1 with the message, no stack trace. */
+export class Failure extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'Failure';
+  }
+}
+
 // By name, not instanceof: lazily compiled chunks (scripts/build.mjs) carry their own copy of the class.
 export const isUsageError = (e: unknown): e is UsageError => e instanceof Error && e.name === 'UsageError';
+export const isFailure = (e: unknown): e is Failure => e instanceof Error && e.name === 'Failure';

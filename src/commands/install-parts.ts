@@ -1,0 +1,128 @@
+// What `usr-guard install` puts into a root, part by part (--without names
+// parts), as the root has it: the dnf parts only where dnf is, the plugin
+// where python3's dnf package is, the hook shim with the root's own node.
+
+import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
+import dnfShim from '../../hooks/dnf-shim?raw';
+import dnfActions from '../../dnf-plugin/usr-guard.actions?raw';
+import dnfPluginConf from '../../dnf-plugin/usr_guard.conf?raw';
+import dnfPlugin from '../../dnf-plugin/usr_guard.py?raw';
+import aptConf from '../../apt-conf.d/50usr-guard?raw';
+import hookShim from '../../hooks/usr-guard-hook?raw';
+import dpkgCfg from '../../hooks/dpkg.cfg?raw';
+import exampleConf from '../../config/usr-guard.conf?raw';
+import manApt from '../../man/apt-image-based.7?raw';
+import manDnf from '../../man/dnf-image-based.7?raw';
+import manGuard from '../../man/usr-guard.8?raw';
+import restoreUnit from '../../systemd/usr-guard-restore-dpkg-db.service?raw';
+import { resolveInRoot } from './in-root.js';
+
+export interface InstallFile {
+  path: string;
+  mode: number;
+  content: () => Buffer;
+  /** A symbolic link to this target instead of a file (systemd's .wants). */
+  link?: string;
+}
+
+/** Does `path` (as seen inside root) exist there? Links are followed inside the root. */
+export const inRootExists = (root: string, path: string) => existsSync(resolveInRoot(root, path));
+
+/**
+ * Where dnf 4 looks for plugins in a root: `dnf-plugins` beside the python3 `dnf`
+ * package (Debian: dist-packages, Fedora: site-packages), as root-relative
+ * paths. The folder itself may not exist until a first plugin is installed.
+ */
+export function dnfPluginDirs(root: string): string[] {
+  const found: string[] = [];
+  for (const lib of ['/usr/lib', '/usr/lib64']) {
+    let names: string[] = [];
+    try {
+      names = readdirSync(resolveInRoot(root, lib)).filter((n) => /^python3(\.\d+)?$/.test(n));
+    } catch {
+      continue;
+    }
+    for (const py of names) {
+      for (const site of ['dist-packages', 'site-packages']) {
+        const dir = `${lib}/${py}/${site}`;
+        if (inRootExists(root, `${dir}/dnf`)) found.push(`${dir}/dnf-plugins`);
+      }
+    }
+  }
+  return found;
+}
+
+export const DNF_NAMES = ['dnf', 'dnf5', 'yum'];
+/** The shim goes to /usr/sbin, ahead of /usr/bin, unless sbin is merged into bin there (it would replace dnf). */
+function sbinIsSeparate(root: string): boolean {
+  return resolveInRoot(root, '/usr/sbin') !== resolveInRoot(root, '/usr/bin');
+}
+
+/** Root's, all the way up, and nobody else can write any of it: fit to be run by root. */
+function rootsAllTheWay(path: string): boolean {
+  for (let p = path; ; p = dirname(p)) {
+    const st = lstatSync(p, { throwIfNoEntry: false });
+    if (!st || st.uid !== 0 || (st.mode & 0o022) !== 0) return false;
+    if (p === '/') return true;
+  }
+}
+
+/**
+ * The node the hooks run, as an absolute path: the root's own system node, or
+ * (installing into this machine) the node running now when only root could
+ * have put it there. null when the root has none: the hooks then take their
+ * shell check until one is installed at /usr/bin/node.
+ */
+export function nodeFor(root: string): string | null {
+  for (const p of ['/usr/bin/node', '/usr/bin/nodejs', '/usr/local/bin/node']) {
+    const real = resolveInRoot(root, p);
+    const st = statSync(real, { throwIfNoEntry: false });
+    if (st?.isFile() && (st.mode & 0o111) !== 0) return p;
+  }
+  if (realpathSync(root) !== '/') return null;
+  const exec = realpathSync(process.execPath);
+  return rootsAllTheWay(exec) && !/['\s]/.test(exec) ? exec : null;
+}
+
+/** The hook shim, running `node` (its default is /usr/bin/node). */
+export function hookShimWith(node: string | null): string {
+  return node === null || node === '/usr/bin/node' ? hookShim : hookShim.replace(/^node=.*$/m, `node='${node}'`);
+}
+
+/** Parts by name, for --without. Each lists the files it owns in this root; the dnf parts only where dnf is. */
+export function parts(programPath: string, root: string, node: string | null = '/usr/bin/node'): Record<string, InstallFile[]> {
+  const text = (s: string) => () => Buffer.from(s);
+  const hasDnf = DNF_NAMES.filter((n) => inRootExists(root, `/usr/bin/${n}`));
+  return {
+    program: [{ path: '/usr/bin/usr-guard', mode: 0o755, content: () => readFileSync(programPath) }],
+    hooks: [{ path: '/usr/libexec/usr-guard/hook', mode: 0o755, content: text(hookShimWith(node)) }],
+    apt: [{ path: '/etc/apt/apt.conf.d/50usr-guard', mode: 0o644, content: text(aptConf) }],
+    dpkg: [{ path: '/etc/dpkg/dpkg.cfg.d/usr-guard', mode: 0o644, content: text(dpkgCfg) }],
+    config: [{ path: '/etc/usr-guard/usr-guard.conf', mode: 0o644, content: text(exampleConf) }],
+    man: [
+      { path: '/usr/share/man/man7/apt-image-based.7', mode: 0o644, content: text(manApt) },
+      { path: '/usr/share/man/man7/dnf-image-based.7', mode: 0o644, content: text(manDnf) },
+      { path: '/usr/share/man/man8/usr-guard.8', mode: 0o644, content: text(manGuard) },
+    ],
+    'dpkg-snapshot': [
+      { path: '/usr/lib/systemd/system/usr-guard-restore-dpkg-db.service', mode: 0o644, content: text(restoreUnit) },
+      { path: '/usr/lib/systemd/system/sysinit.target.wants/usr-guard-restore-dpkg-db.service', mode: 0o777, content: text(''), link: '../usr-guard-restore-dpkg-db.service' },
+    ],
+    'dnf-plugin': [
+      ...dnfPluginDirs(root).map((dir) => ({ path: `${dir}/usr_guard.py`, mode: 0o644, content: text(dnfPlugin) })),
+      ...(hasDnf.length > 0 ? [{ path: '/etc/dnf/plugins/usr_guard.conf', mode: 0o644, content: text(dnfPluginConf) }] : []),
+    ],
+    'dnf5-actions': hasDnf.length > 0 ? [{ path: '/etc/dnf/libdnf5-plugins/actions.d/usr-guard.actions', mode: 0o644, content: text(dnfActions) }] : [],
+    'dnf-shim': sbinIsSeparate(root) ? hasDnf.map((n) => ({ path: `/usr/sbin/${n}`, mode: 0o755, content: text(dnfShim) })) : [],
+  };
+}
+
+/** Is the file at `path` (a real path) usr-guard's dnf shim? On a merged /usr/sbin that name is the real dnf. */
+export function isOurShim(path: string): boolean {
+  try {
+    return readFileSync(path, 'utf8').includes("usr-guard's dnf shim");
+  } catch {
+    return false;
+  }
+}
