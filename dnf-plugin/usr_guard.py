@@ -40,7 +40,8 @@ class UsrGuard(dnf.Plugin):
         if getattr(conf, 'persistence', '') == 'transient':
             argv.append('--transient')
         argv += ['--'] + sorted(installs | removes)
-        rc = subprocess.call(['/bin/sh', HOOK, 'dnf'] + argv)
+        # Sourced: a hook that ends without an exit of its own (empty, cut short) is broken, not a pass.
+        rc = subprocess.call(['/bin/sh', '-c', 'unset usr_guard_caller; . "$0"; exit 3', HOOK, 'dnf'] + argv)
         # Only a refusal stops dnf; a broken hook does only where /usr is read-only anyway.
         if rc == REFUSED or (rc != 0 and not os.access('/usr', os.W_OK)):
             raise dnf.exceptions.Error('usr-guard: nothing was changed (see above).')
