@@ -2,8 +2,7 @@
 // parts), as the root has it: the dnf parts only where dnf is, the plugin
 // where python3's dnf package is, the hook shim with the root's own node.
 
-import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import dnfShim from '../../hooks/dnf-shim?raw';
 import dnfActions from '../../dnf-plugin/usr-guard.actions?raw';
 import dnfPluginConf from '../../dnf-plugin/usr_guard.conf?raw';
@@ -16,6 +15,7 @@ import manApt from '../../man/apt-image-based.7?raw';
 import manDnf from '../../man/dnf-image-based.7?raw';
 import manGuard from '../../man/usr-guard.8?raw';
 import restoreUnit from '../../systemd/usr-guard-restore-dpkg-db.service?raw';
+import { notRootsAbove } from '../trust.js';
 import { resolveInRoot } from './in-root.js';
 
 export interface InstallFile {
@@ -59,15 +59,6 @@ function sbinIsSeparate(root: string): boolean {
   return resolveInRoot(root, '/usr/sbin') !== resolveInRoot(root, '/usr/bin');
 }
 
-/** Root's, all the way up, and nobody else can write any of it: fit to be run by root. */
-function rootsAllTheWay(path: string): boolean {
-  for (let p = path; ; p = dirname(p)) {
-    const st = lstatSync(p, { throwIfNoEntry: false });
-    if (!st || st.uid !== 0 || (st.mode & 0o022) !== 0) return false;
-    if (p === '/') return true;
-  }
-}
-
 /**
  * The node the hooks run, as an absolute path: the root's own system node, or
  * (installing into this machine) the node running now when only root could
@@ -82,7 +73,7 @@ export function nodeFor(root: string): string | null {
   }
   if (realpathSync(root) !== '/') return null;
   const exec = realpathSync(process.execPath);
-  return rootsAllTheWay(exec) && !/['\s]/.test(exec) ? exec : null;
+  return notRootsAbove(exec) === null && !/['\s]/.test(exec) ? exec : null;
 }
 
 /** The hook shim, running `node` (its default is /usr/bin/node). */

@@ -2,8 +2,15 @@
 // boot, copy dpkg's database aside on persistent storage, marked with the boot
 // ID; early in the next boot, when the overlay is gone, put it back. Always
 // write a new folder, then rename; never touch a database that dpkg holds.
+//
+// What is put back becomes root's database, whose maintainer scripts root
+// runs: only a snapshot that root owns all the way down, in folders only
+// root can write, is ever restored.
 
-import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, lstatSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { writeError } from '../commands/in-root.js';
+import { notRootsAbove, notRootsWithin } from '../trust.js';
 import { dpkgLocked } from './locks.js';
 import { DB, SNAPSHOT } from './paths.js';
 
@@ -15,15 +22,34 @@ export function bootId(): string {
   }
 }
 
+/** usr-guard's folder in /var/lib, made root's (0755 whatever the umask), or why it cannot be trusted. */
+function ownFolder(): void {
+  const dir = dirname(SNAPSHOT);
+  if (!existsSync(dir)) {
+    mkdirSync(dir, 0o755);
+    chmodSync(dir, 0o755);
+  }
+  const bad = lstatSync(dir).isDirectory() ? notRootsAbove(dir) : dir;
+  if (bad !== null) throw new Error(`${bad} is not root's alone (or not a folder): not keeping dpkg's database there`);
+}
+
 /** Take the snapshot unless there is one: the oldest one is closest to what the image holds. */
 export function takeSnapshot(): 'taken' | 'kept' {
   if (existsSync(SNAPSHOT)) return 'kept';
+  ownFolder();
   const fresh = `${SNAPSHOT}.new`;
   rmSync(fresh, { recursive: true, force: true });
-  mkdirSync(fresh, { recursive: true });
-  cpSync(DB, `${fresh}/db`, { recursive: true, preserveTimestamps: true, verbatimSymlinks: true });
-  writeFileSync(`${fresh}/boot_id`, bootId() + '\n');
-  renameSync(fresh, SNAPSHOT);
+  try {
+    mkdirSync(fresh, 0o700);
+    cpSync(DB, `${fresh}/db`, { recursive: true, preserveTimestamps: true, verbatimSymlinks: true });
+    writeFileSync(`${fresh}/boot_id`, bootId() + '\n', { mode: 0o644 });
+    chmodSync(fresh, 0o755);
+    renameSync(fresh, SNAPSHOT);
+  } catch (e) {
+    // A full disk leaves no half snapshot: the next run tries again.
+    rmSync(fresh, { recursive: true, force: true });
+    throw writeError('write', fresh, e);
+  }
   return 'taken';
 }
 
@@ -31,9 +57,22 @@ export type RestoreResult =
   | { done: true; message: string }
   | { done: false; message: string; failed?: boolean };
 
+/** Why the snapshot must not be put back, or null. */
+function untrusted(): string | null {
+  if (!lstatSync(SNAPSHOT).isDirectory()) return `${SNAPSHOT} is not a folder (a link?): not putting it back`;
+  const bad = notRootsAbove(dirname(SNAPSHOT)) ?? notRootsWithin(SNAPSHOT);
+  if (bad !== null) return `${bad} is not root's alone: a snapshot others could have changed is never put back`;
+  if (!existsSync(`${SNAPSHOT}/boot_id`) || !lstatSync(`${SNAPSHOT}/db/status`, { throwIfNoEntry: false })?.isFile()) {
+    return `the snapshot in ${SNAPSHOT} is incomplete (no boot_id or db/status): not putting it back`;
+  }
+  return null;
+}
+
 /** Put the snapshot back when the boot it was taken in is over and /usr no longer has its overlay. */
 export function restoreSnapshot(overlayGone: boolean): RestoreResult {
   if (!existsSync(SNAPSHOT)) return { done: false, message: "no snapshot of dpkg's database: nothing to restore" };
+  const distrust = untrusted();
+  if (distrust !== null) return { done: false, failed: true, message: distrust };
   const taken = readFileSync(`${SNAPSHOT}/boot_id`, 'utf8').trim();
   if (taken === bootId()) return { done: false, message: 'the snapshot is from this boot: the overlay is still there, nothing to restore' };
   if (!overlayGone) return { done: false, message: "/usr still has an overlay (a hotfix?): keeping dpkg's database and the snapshot" };
@@ -41,7 +80,13 @@ export function restoreSnapshot(overlayGone: boolean): RestoreResult {
   const fresh = `${DB}.usr-guard-new`;
   const old = `${DB}.usr-guard-old`;
   rmSync(fresh, { recursive: true, force: true });
-  cpSync(`${SNAPSHOT}/db`, fresh, { recursive: true, preserveTimestamps: true, verbatimSymlinks: true });
+  try {
+    cpSync(`${SNAPSHOT}/db`, fresh, { recursive: true, preserveTimestamps: true, verbatimSymlinks: true });
+  } catch (e) {
+    // A full disk: dpkg's database stays as it is, and so does the snapshot, for the next boot.
+    rmSync(fresh, { recursive: true, force: true });
+    return { done: false, failed: true, message: `${writeError('copy the snapshot to', fresh, e).message}; dpkg's database is as it was` };
+  }
   rmSync(old, { recursive: true, force: true });
   try {
     renameSync(DB, old);
