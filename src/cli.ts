@@ -61,7 +61,7 @@ async function run(argv: string[], out: Out): Promise<number> {
     out.out(`usr-guard ${VERSION}\n`);
     return EXIT.OK;
   }
-  if (!(command in OPTIONS)) throw new UsageError(`unknown command "${command}" (commands: ${Object.keys(OPTIONS).join(', ')}; see usr-guard --help)`);
+  if (!Object.hasOwn(OPTIONS, command)) throw new UsageError(`unknown command "${command}" (commands: ${Object.keys(OPTIONS).join(', ')}; see usr-guard --help)`);
   const { values, positionals } = parse(command, rest);
   if (values.help) {
     const { HELP } = await import('./help.js');

@@ -25,7 +25,7 @@ function checkShape(text: string, file: string): string | null {
     const sec = /^\[([^\]]+)\]$/.exec(line);
     if (sec) {
       section = sec[1]!.trim();
-      if (!(section in KNOWN)) return `${where}: unknown section [${section}]`;
+      if (!Object.hasOwn(KNOWN, section)) return `${where}: unknown section [${section}]`;
       continue;
     }
     const kv = /^([A-Za-z0-9_.-]+)\s*=\s*(.*)$/.exec(line);

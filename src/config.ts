@@ -38,8 +38,11 @@ export async function loadConfig(env: NodeJS.ProcessEnv, isRoot: boolean): Promi
   let result: ConfigResult = { config: defaultConfig(), warnings: [] };
   try {
     const st = statSync(file);
-    // As root we act on what this file says; only root may have written it.
-    if (isRoot && (st.uid !== 0 || (st.mode & 0o022) !== 0)) {
+    // A FIFO or a device would hang or flood every package-manager run.
+    if (!st.isFile() || st.size > 65536) {
+      result.warnings.push(`${file}: ignored, it is not a regular file of at most 64 KiB`);
+    } else if (isRoot && (st.uid !== 0 || (st.mode & 0o022) !== 0)) {
+      // As root we act on what this file says; only root may have written it.
       result.warnings.push(`${file}: ignored, it must be owned by root and not group- or world-writable`);
     } else {
       const text = readFileSync(file, 'utf8');

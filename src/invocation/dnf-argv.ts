@@ -39,17 +39,18 @@ const READ_ONLY = new Set([
   'repoclosure', 'repograph', 'repodiff', 'repomanage', 'reposync', 'versionlock', 'repo', 'mark', 'debug-dump', 'version',
 ]);
 /** Commands whose subcommand decides: `dnf group install` changes, `dnf group list` does not. */
-const CHANGING_SUB: Record<string, Set<string>> = {
-  group: new Set(['install', 'remove', 'upgrade', 'update']),
-  module: new Set(['install', 'remove', 'erase', 'update', 'upgrade', 'switch-to', 'enable', 'disable', 'reset']),
-  history: new Set(['undo', 'redo', 'rollback', 'replay']),
-  'system-upgrade': new Set(['reboot', 'upgrade']),
-  offline: new Set(['reboot']),
-  environment: new Set(['install', 'remove', 'upgrade']),
-  manifest: new Set(['install']),
-};
+// A Map, not an object: a command named "toString" is a word, not a property.
+const CHANGING_SUB = new Map<string, Set<string>>([
+  ['group', new Set(['install', 'remove', 'upgrade', 'update'])],
+  ['module', new Set(['install', 'remove', 'erase', 'update', 'upgrade', 'switch-to', 'enable', 'disable', 'reset'])],
+  ['history', new Set(['undo', 'redo', 'rollback', 'replay'])],
+  ['system-upgrade', new Set(['reboot', 'upgrade'])],
+  ['offline', new Set(['reboot'])],
+  ['environment', new Set(['install', 'remove', 'upgrade'])],
+  ['manifest', new Set(['install'])],
+]);
 for (const [alias, of] of [['groups', 'group'], ['grp', 'group'], ['hist', 'history'], ['offline-upgrade', 'system-upgrade'], ['offline-distrosync', 'system-upgrade']] as const) {
-  CHANGING_SUB[alias] = CHANGING_SUB[of]!;
+  CHANGING_SUB.set(alias, CHANGING_SUB.get(of)!);
 }
 /** dnf 4's `repository-packages REPO SUB`: the subcommand is the third word. */
 const REPO_PKGS = new Set(['repository-packages', 'repo-pkgs', 'repo-packages', 'repository-pkgs']);
@@ -121,8 +122,8 @@ export function parseDnfArgv(argv: string[]): DnfCommand {
   else if (REPO_PKGS.has(command)) {
     changing = rest[1] !== undefined && REPO_PKGS_CHANGING.has(rest[1]);
     args = rest.slice(2);
-  } else if (CHANGING_SUB[command]) {
-    changing = rest[0] !== undefined && CHANGING_SUB[command]!.has(rest[0]);
+  } else if (CHANGING_SUB.has(command)) {
+    changing = rest[0] !== undefined && CHANGING_SUB.get(command)!.has(rest[0]);
     out.removes = rest[0] === 'remove' || rest[0] === 'erase';
     args = rest.slice(1);
   } else {

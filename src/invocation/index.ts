@@ -6,7 +6,7 @@ import { closeSync, openSync, readFileSync, statSync } from 'node:fs';
 import type { Caller, Invocation } from '../types.js';
 import { argvOf, base, findFrontend, frontendOf } from './ancestry.js';
 import { debPackageName, normaliseRoot, parseAptArgv } from './apt-argv.js';
-import { hookAssumeYes, hookRoot, parseHookInfo } from './apt-hook-info.js';
+import { HookInfoError, hookAssumeYes, hookRoot, parseHookInfo } from './apt-hook-info.js';
 import { parseDnfArgv } from './dnf-argv.js';
 
 export interface CheckOptions {
@@ -42,6 +42,15 @@ export function terminalAvailable(): boolean {
     return true;
   } catch {
     return false;
+  }
+}
+
+/** What apt writes to a Pre-Install-Pkgs hook; a descriptor that is not open is apt's mistake, said plainly. */
+function readHookInput(fd: number): string {
+  try {
+    return readFileSync(fd, 'utf8');
+  } catch (e) {
+    throw new HookInfoError(`apt hook input: cannot read descriptor ${fd} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); set DPkg::Tools::Options::<hook>::InfoFD`);
   }
 }
 
@@ -82,8 +91,9 @@ function aptInvocation(opts: CheckOptions, env: NodeJS.ProcessEnv, ppid: number)
     inv.packages = cmd.packages;
   } else if (opts.caller === 'apt-pkgs') {
     // The v3 list: the configuration apt really uses (dpkg's options, Assume-Yes) and the packages.
-    const fd = Number(env.APT_HOOK_INFO_FD ?? '0');
-    const info = parseHookInfo(readFileSync(fd, 'utf8'));
+    const fd = env.APT_HOOK_INFO_FD ?? '0';
+    if (!/^\d{1,4}$/.test(fd)) throw new HookInfoError(`apt hook input: APT_HOOK_INFO_FD=${JSON.stringify(fd).slice(0, 40)} is not a file descriptor`);
+    const info = parseHookInfo(readHookInput(Number(fd)));
     inv.root = hookRoot(info) ?? inv.root;
     if (hookAssumeYes(info)) inv.interactive = false;
     inv.packages = [...new Set(info.actions.filter((a) => a.action !== 'configure').map((a) => a.name))];
