@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DIST } from '../helpers/sandbox.js';
 
@@ -72,5 +73,17 @@ describe('usr-guard CLI', () => {
     const r = run(['check', '--caller', 'cli']);
     expect(r.status).toBe(0);
     expect(r.stdout + r.stderr).toBe('');
+  });
+
+  it('any command line (of the commands that only read): exit 0, 2 or 10, one voice, never a stack trace', () => {
+    const token = fc.oneof(fc.constantFrom('--caller', 'cli', 'apt', 'apt-pkgs', 'dnf5', '--json', '--deep', '--help', '--frob', '--root', '-h', '--', '--package', '--command'), fc.string({ maxLength: 6 }));
+    fc.assert(
+      fc.property(fc.constantFrom('status', 'check', 'help', '--version', 'frob', 'toString', 'constructor', ''), fc.array(token, { maxLength: 5 }), (cmd, rest) => {
+        const r = run([cmd, ...rest].filter((a, i) => i > 0 || a !== ''));
+        expect([0, 2, 10]).toContain(r.status);
+        expect(r.stderr).not.toMatch(/\n\s+at |internal error/);
+      }),
+      { numRuns: 25 },
+    );
   });
 });

@@ -116,9 +116,10 @@ describe.skipIf(missing !== null)('the dnf5 action', () => {
     expect(options!.split(' ').sort()).toEqual(['enabled=host-only', 'raise_error=0']);
   });
 
-  function action(spec: Omit<SandboxSpec, 'script' | 'image'>, dnf5Args: string) {
+  /** `name` is what runs the transaction: dnf5 itself, or a library client such as dnf5daemon-server. */
+  function action(spec: Omit<SandboxSpec, 'script' | 'image'>, dnf5Args: string, name = 'dnf5') {
     // Its output goes elsewhere, so that its sleep does not hold the sandbox's pipes once killed.
-    const fake = `mkdir -p /tmp/fake && printf '#!/bin/sh\\nsleep 30\\n' > /tmp/fake/dnf5 && chmod +x /tmp/fake/dnf5 && /tmp/fake/dnf5 ${dnf5Args} >/dev/null 2>&1 & pid=$!; sleep 0.2`;
+    const fake = `mkdir -p /tmp/fake && printf '#!/bin/sh\\nsleep 30\\n' > /tmp/fake/${name} && chmod +x /tmp/fake/${name} && /tmp/fake/${name} ${dnf5Args} >/dev/null 2>&1 & pid=$!; sleep 0.2`;
     const argv = command!.replace('${pid}', '$pid').replace('${conf.installroot}', '/');
     return runInSandbox({ ...spec, image, script: `${fake}\n${argv} >/tmp/out 2>/tmp/err; rc=$?; kill $pid; cat /tmp/out; cat /tmp/err >&2; echo "@@rc=$rc"` });
   }
@@ -128,6 +129,19 @@ describe.skipIf(missing !== null)('the dnf5 action', () => {
     expect(r.stdout).toContain(`stop=${HEADLINE}\n`);
     expect(r.stdout).toContain('@@rc=10');
     expect(r.stderr).toContain(HEADLINE);
+  });
+
+  // At goal_resolved a transaction exists: it is a change unless the command line plainly says not.
+  it.each([
+    ['dnf5daemon-server (a library client)', '', 'dnf5daemon-server'],
+    ['packagekitd', '', 'packagekitd'],
+    ['a command dnf5 does not list', 'frobnicate ugrpm', 'dnf5'],
+    ['options with values before the command', '--setvar arch=x --enable-repo fedora install ugrpm', 'dnf5'],
+    ['a flag that looked like it took a value', '--use-host-config install ugrpm', 'dnf5'],
+  ])('stops %s on a locked host', (_what, args, name) => {
+    const r = action(LOCKED, args, name);
+    expect(r.stdout).toContain(`stop=${HEADLINE}`);
+    expect(r.stdout).toContain('@@rc=10');
   });
 
   it('says nothing for a read-only command or on a mutable host', () => {

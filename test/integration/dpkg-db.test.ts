@@ -10,6 +10,12 @@ import { buildImage, runInSandbox } from '../helpers/sandbox.js';
 
 let repo: string;
 const dirs: string[] = [];
+let shared: string | undefined;
+/** One image for the tests that do not change it. */
+const buildImageOnce = () => {
+  if (!shared) dirs.push((shared = buildImage()));
+  return shared;
+};
 beforeAll(() => {
   repo = buildRepo(['ughello']);
 });
@@ -75,6 +81,42 @@ describe('dpkg agrees with /usr after a reboot', () => {
     expect(boot2.stdout).toContain('@@file-gone');
     expect(boot2.stdout).toContain('@@dpkg-says-installed');
     expect(boot2.stdout).toContain('@@already-newest');
+  });
+});
+
+describe('a full disk', () => {
+  it('before the first change: no snapshot and no half of one, and apt goes on with a warning', () => {
+    const varDir = mkdtempSync(join(tmpdir(), 'ug-var-'));
+    dirs.push(varDir);
+    const r = runInSandbox({
+      ...transient(buildImageOnce(), varDir, 'boot-1'),
+      script: `${aptUseRepo(repo)}
+mkdir -p /var/lib/usr-guard && mount -t tmpfs -o size=64k,mode=755 full /var/lib/usr-guard
+apt-get install -y ughello >/dev/null; echo "@@rc=$?"; ls -A /var/lib/usr-guard`,
+    });
+    expect(r.stdout).toBe('@@rc=0\n');
+    expect(r.stderr).toMatch(/usr-guard: warning: could not save dpkg's database: cannot write \/var\/lib\/usr-guard\/dpkg-snapshot.new: no space left on device/);
+  });
+
+  it("at the restore: dpkg's database and the snapshot stay as they are, for the next boot", () => {
+    const varDir = mkdtempSync(join(tmpdir(), 'ug-var-'));
+    dirs.push(varDir);
+    const image = buildImageOnce();
+    runInSandbox({ ...transient(image, varDir, 'boot-1'), script: `${aptUseRepo(repo)}\napt-get install -y ughello >/dev/null 2>&1` });
+    const r = runInSandbox({
+      ...locked(image, varDir, 'boot-2'),
+      script: `mkdir /tmp/stash && cp -a /var/lib/dpkg /var/lib/usr-guard /tmp/stash/
+need=$(du -sk /tmp/stash | cut -f1)
+mount -t tmpfs -o size=$((need + 2048))k,mode=755 full /var/lib && cp -a /tmp/stash/. /var/lib/
+dd if=/dev/zero of=/var/lib/fill bs=4k 2>/dev/null
+before=$(sha256sum </var/lib/dpkg/status)
+usr-guard restore-dpkg-db; echo "@@rc=$?"
+[ "$before" = "$(sha256sum </var/lib/dpkg/status)" ] && echo @@db-unchanged
+test -f /var/lib/usr-guard/dpkg-snapshot/db/status && echo @@snapshot-kept
+ls -d /var/lib/dpkg.usr-guard-* 2>/dev/null`,
+    });
+    expect(r.stdout).toBe('@@rc=1\n@@db-unchanged\n@@snapshot-kept\n');
+    expect(r.stderr).toMatch(/no space left on device; dpkg's database is as it was/);
   });
 });
 

@@ -1,0 +1,25 @@
+// An apt (or dpkg) command in a sandbox pointed at a local repository, with
+// dpkg's status file and /usr compared before and after, and what a refusal
+// must look like.
+import { expect } from 'vitest';
+import { aptUseRepo } from './debs.js';
+import { runAndCompare, type SandboxSpec } from './sandbox.js';
+
+export const APT_HEADLINE = 'error: read-only /usr detected, refusing to operate. See `man apt-image-based` for more information.';
+export const LOCKED = { usr: 'image', ostreeBooted: true } as const;
+export const OVERLAY = { usr: 'image+overlay', ostreeBooted: true, unlocked: 'development' } as const;
+
+/** Run `cmd` after pointing apt at `repo`; report dpkg's status and /usr before and after. */
+export function aptRun(spec: Omit<SandboxSpec, 'script'>, cmd: string, repo: string, setup = '') {
+  const snap = 'sha256sum </var/lib/dpkg/status; ls -la --time-style=full-iso /usr/bin | sha256sum';
+  return runAndCompare(spec, `${aptUseRepo(repo)}\n${setup}`, snap, cmd);
+}
+
+/** Refused by usr-guard: its headline, nothing changed, no dpkg error, and (unless `afterDownload`) nothing downloaded. */
+export function expectAptRefused(r: ReturnType<typeof aptRun>, afterDownload = false) {
+  expect(r.stderr).toContain(APT_HEADLINE);
+  expect(r.rc).not.toBe(0);
+  expect(r.unchanged).toBe(true); // dpkg's status file and /usr are as they were
+  expect(r.stdout + r.stderr).not.toMatch(/dpkg: error processing|Read-only file system|unable to clean up/);
+  if (!afterDownload) expect(r.stdout).not.toMatch(/^Get:/m); // refused before anything was downloaded
+}

@@ -1,0 +1,105 @@
+// The odd paths of apt and dpkg on a locked host: command lines read as apt
+// reads them, other roots that are not, the first hook walked around, and
+// the same on the hosts that must never be blocked.
+import { rmSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { aptRun, expectAptRefused, LOCKED, OVERLAY } from '../helpers/apt-runs.js';
+import { buildRepo } from '../helpers/debs.js';
+import { buildImage, type SandboxSpec } from '../helpers/sandbox.js';
+
+let image: string;
+let repo: string;
+beforeAll(() => {
+  image = buildImage();
+  repo = buildRepo(['ughello']);
+});
+afterAll(() => {
+  for (const d of [image, repo]) rmSync(d, { recursive: true, force: true });
+});
+
+const apt = (spec: Omit<SandboxSpec, 'script' | 'image'>, cmd: string, setup = '') => aptRun({ ...spec, image }, cmd, repo, setup);
+// apt with -o Dir= reads its configuration and state through this folder, and still runs dpkg on /.
+// (-o RootDir= is another root for real: apt then runs its hooks and dpkg chrooted into it.)
+const ALT_ROOT = 'mkdir -p /tmp/alt && for d in etc var usr; do ln -s /$d /tmp/alt/$d; done';
+
+describe('a locked host: what apt will really do, not what a flag is called', () => {
+  it.each([
+    ['--simulate=no', 'apt-get --simulate=no install -y ughello'],
+    ['--dry-run=false', 'apt-get --dry-run=false install -y ughello'],
+    ['-s no', 'apt-get -s no install -y ughello'],
+    ['--no-simulate', 'apt-get --no-simulate install -y ughello'],
+    ['-o Simulate=1 then =0 (the last one wins)', 'apt-get -o APT::Get::Simulate=1 -o APT::Get::Simulate=0 install -y ughello'],
+    ['--download-only=no', 'apt install --download-only=no -y ughello'],
+    ['-o Dir= (dpkg still installs into /)', `${ALT_ROOT} && apt-get -o Dir=/tmp/alt install -y ughello`],
+  ])('%s is refused before the download', (_what, cmd) => {
+    expectAptRefused(apt(LOCKED, cmd));
+  });
+
+  it.each([
+    ['--simulate=yes', 'apt-get --simulate=yes install ughello'],
+    ['-o Simulate=0 then =1', 'apt-get -o APT::Get::Simulate=0 -o APT::Get::Simulate=1 install ughello'],
+    ['-sy', 'apt-get -sy install ughello'],
+    ['--download-only=true', 'apt-get --download-only=true install -y ughello'],
+  ])('%s simulates or downloads, in silence', (_what, cmd) => {
+    const r = apt(LOCKED, cmd);
+    expect(r.rc).toBe(0);
+    expect(r.unchanged).toBe(true);
+    expect(r.stderr).not.toContain('usr-guard');
+    expect(r.stderr).not.toContain('read-only /usr');
+  });
+
+  it('-o Dir= really installs into / (on a mutable host)', () => {
+    const r = apt({ usr: 'writable' }, `${ALT_ROOT} && apt-get -o Dir=/tmp/alt install -y ughello && test -x /usr/bin/ughello && echo @@in-slash`);
+    expect(r.stdout).toContain('@@in-slash');
+  });
+});
+
+describe('a locked host: the hook that decides walked around, the backstops refuse', () => {
+  const clear = (...keys: string[]) => keys.map((k) => `echo '#clear ${k};' >> /etc/apt/apt.conf.d/99clear`).join('\n');
+
+  it('without APT::Install::Pre-Invoke, DPkg::Pre-Invoke refuses before dpkg runs', () => {
+    const r = apt(LOCKED, 'apt-get install -y ughello', clear('APT::Install::Pre-Invoke'));
+    expectAptRefused(r, true);
+    expect(r.stderr).toContain('Problem executing scripts DPkg::Pre-Invoke');
+  });
+
+  it('without both Pre-Invoke hooks, Pre-Install-Pkgs refuses before dpkg runs', () => {
+    const r = apt(LOCKED, 'apt-get install -y ughello', clear('APT::Install::Pre-Invoke', 'DPkg::Pre-Invoke'));
+    expectAptRefused(r, true);
+    expect(r.stderr).toContain('Failure running script /usr/libexec/usr-guard/hook apt-pkgs');
+  });
+
+  it("apt's error line itself says why (for clients that show only apt's error)", () => {
+    const r = apt(LOCKED, 'apt-get install -y ughello', clear('APT::Install::Pre-Invoke'));
+    expect(r.stderr).toMatch(/^E: Problem executing scripts DPkg::Pre-Invoke .*usr-guard refused: \/usr is read-only, nothing was changed; see man apt-image-based/m);
+  });
+
+  it.each([
+    ['DPKG_FRONTEND_LOCKED=true (as if apt ran dpkg)', `DPKG_FRONTEND_LOCKED=true dpkg -i ${'$REPO'}/ughello_1.0_all.deb`],
+    ['dpkg --root=/. (/ by another name)', `dpkg --root=/. -i ${'$REPO'}/ughello_1.0_all.deb`],
+    ['dpkg --instdir=/tmp/.. (the same)', `dpkg --instdir=/tmp/.. -i ${'$REPO'}/ughello_1.0_all.deb`],
+    ['dpkg --root through a link to /', `ln -s / /tmp/slash && dpkg --root=/tmp/slash -i ${'$REPO'}/ughello_1.0_all.deb`],
+  ])('bare dpkg: %s is refused', (_what, cmd) => {
+    expectAptRefused(apt(LOCKED, cmd.replace('$REPO', repo)));
+  });
+
+  it('DPKG_ROOT names another root to dpkg: it proceeds, and installs there', () => {
+    const target = '/tmp/target';
+    const prep = `mkdir -p ${target}/var/lib/dpkg/info ${target}/var/lib/dpkg/updates && touch ${target}/var/lib/dpkg/status`;
+    const r = apt(LOCKED, `${prep} && DPKG_ROOT=${target} dpkg --force-script-chrootless -i ${repo}/ughello_1.0_all.deb && test -x ${target}/usr/bin/ughello`);
+    expect(r.rc).toBe(0);
+    expect(r.stderr).not.toContain('usr-guard');
+  });
+});
+
+describe('the hosts that are never blocked stay so on the odd paths', () => {
+  it.each([
+    ['a mutable host', { usr: 'writable' }],
+    ['a container build', { usr: 'writable', env: { container: 'oci' } }],
+    ['a transient overlay', OVERLAY],
+  ] as const)('%s: every hook line, and bare dpkg under DPKG_FRONTEND_LOCKED', (_what, spec) => {
+    const r = apt(spec, `apt-get --no-simulate install -y ughello && DPKG_FRONTEND_LOCKED=true dpkg -r ughello && echo @@done`);
+    expect(r.stdout).toContain('@@done');
+    expect(r.stderr).not.toContain('refusing');
+  });
+});
