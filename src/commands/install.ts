@@ -33,7 +33,7 @@ export function existingRoot(command: string, root: string): string {
 
 export function selectFiles(all: Record<string, InstallFile[]>, without: string[]): InstallFile[] {
   for (const w of without) {
-    if (!(w in all)) throw new UsageError(`install: --without: unknown part "${w}" (parts: ${Object.keys(all).join(', ')})`);
+    if (!Object.hasOwn(all, w)) throw new UsageError(`install: --without: unknown part "${w}" (parts: ${Object.keys(all).join(', ')})`);
   }
   return Object.entries(all).flatMap(([name, files]) => (without.includes(name) ? [] : files));
 }
