@@ -1,19 +1,17 @@
 // Bundle src/cli.ts into one file, dist/usr-guard, that runs on Node >= 18
 // with no node_modules beside it.
 //
-// Every apt and dpkg run on an image host starts this file, so node should
+// An apt or dnf run on an image host starts this file once, so node should
 // compile as little of it as it can. The file is a small boot (src/boot.ts)
 // followed by comment lines (layout in src/boot/sections.ts): the program,
-// which the boot compiles with V8's code cache, and the parts the hooks' path
-// never needs (`status`, `install`, help, the config parser with ini, the
-// prompt, the overlay, execa), compiled on first use, compressed when large.
-// Measured with `npm run bench`. Hook files and man pages are embedded as text
-// (`?raw` imports, which Vite understands in the tests too).
+// which the boot compiles, and the parts the hooks' path never needs
+// (`status`, `install`, help, the config parser with ini, the prompt, the
+// overlay, execa), compiled on first use. Measured with `npm run bench`. Hook
+// files and man pages are embedded as text (`?raw` imports, which Vite
+// understands in the tests too).
 import { build } from 'esbuild';
-import { createHash } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
-import { brotliCompressSync } from 'node:zlib';
 
 /** The section writer the boot's reader is tested against: one implementation, in TypeScript. */
 async function loadTs(entry) {
@@ -36,16 +34,14 @@ const rawText = {
   },
 };
 
-/** Bundle one entry (a file, or a package name) as a section: its code, brotli-compressed (base64) when that saves much. */
+/** Bundle one entry (a file, or a package name) as a section of its own. */
 const chunks = [];
 async function chunk(entry, id) {
   const stdin = { contents: `module.exports = require(${JSON.stringify(entry)});`, resolveDir: process.cwd(), loader: 'js' };
   // execa stays outside the other chunks: they share the one copy (see stub).
   const plugins = LAZY_PACKAGES.test(entry) ? [rawText] : [rawText, sharedExeca];
   const out = await build({ ...common, stdin, write: false, outfile: 'chunk.js', plugins });
-  const code = out.outputFiles[0].contents;
-  // Small chunks stay plain: loading zlib to unpack them would cost more than it saves.
-  const section = code.length > 8192 ? encodeSection(['chunk', id, 'brotli'], brotliCompressSync(code).toString('base64')) : encodeSection(['chunk', id, 'plain'], out.outputFiles[0].text.trimEnd());
+  const section = encodeSection(['chunk', id], out.outputFiles[0].text.trimEnd());
   chunks.push(section);
 }
 
@@ -93,22 +89,19 @@ function lazy() {
   };
 }
 
-// The program, as the body of a function the boot calls with CommonJS's
-// arguments and __chunk. V8 cannot run import() in code compiled this way.
+// The program, as a function the boot calls with CommonJS's arguments and
+// __chunk (a function declaration: the boot above it can call it). The code
+// that compiles a lazy part runs in new Function, where import() cannot run.
 const main = await build({ ...common, entryPoints: ['src/cli.ts'], write: false, outfile: 'main.js', plugins: [rawText, lazy()] });
-const program = `(function (exports, require, module, __filename, __dirname, __chunk) {${main.outputFiles[0].text}})`;
-if (/\bimport\(/.test(program) || chunks.some((c) => /\bimport\(/.test(c))) throw new Error('build: import() cannot run in the program (compiled by vm.Script); use a static import in a lazy part');
-chunks.sort(); // a stable order, for a stable hash and file
-const hash = createHash('sha256').update(program).update(chunks.join('')).digest('hex').slice(0, 16);
+const program = `function usrGuardProgram(exports, require, module, __filename, __dirname, __chunk) {${main.outputFiles[0].text}}\n`;
+if (/\bimport\(/.test(program) || chunks.some((c) => /\bimport\(/.test(c))) throw new Error('build: import() cannot run in a lazily compiled part; use a static import there');
+chunks.sort(); // a stable order, for a stable file
 const boot = await build({ ...common, entryPoints: ['src/boot.ts'], write: false, outfile: 'boot.js' });
-// The sections go inside a function the boot reads back with toString (see src/boot/sections.ts).
-const head = `#!/usr/bin/env node\n${boot.outputFiles[0].text}function usrGuardSections() {\n`;
-// The header says on which line of the file the program starts, for stack traces.
-const line = head.split('\n').length;
+// The lazy parts go inside a function the boot reads back with toString (see src/boot/sections.ts).
 // The last line says the file is whole: the hook shim runs the program only then (hooks/usr-guard-hook).
-const file = [head, encodeSection(['hot', hash, String(line)], program), ...chunks, `${MARK}end\n}\n`, TRAILER].join('');
+const file = [`#!/usr/bin/env node\n${boot.outputFiles[0].text}`, program, 'function usrGuardSections() {\n', ...chunks, `${MARK}end\n}\n`, TRAILER].join('');
 // Only the section headers may start a line with the marker, or the boot would misread the file.
-if (file.split(`\n${MARK}`).length - 1 !== chunks.length + 2) throw new Error('build: a line outside the section headers starts with //@usr-guard');
+if (file.split(`\n${MARK}`).length - 1 !== chunks.length + 1) throw new Error('build: a line outside the section headers starts with //@usr-guard');
 mkdirSync('dist', { recursive: true });
 writeFileSync('dist/usr-guard', file);
 chmodSync('dist/usr-guard', 0o755);

@@ -1,44 +1,24 @@
-// The first code node runs in dist/usr-guard: it finds the program in the
-// comment lines below it (see boot/sections.ts) and compiles it, for `check`
-// with V8's code cache (see boot/code-cache.ts), then hands over to cli.ts.
+// The first code node runs in dist/usr-guard. The build writes the program
+// after it, as the function usrGuardProgram, and the parts that `check` never
+// needs as comment lines in usrGuardSections (see boot/sections.ts): the boot
+// hands the program a way to compile such a part when it is first asked for.
 // Kept small: everything here is paid on every run.
 
-import { Script } from 'node:vm';
-import { cacheKey, cachePath, readCache, writeCache } from './boot/code-cache.js';
 import { findSection } from './boot/sections.js';
 
-type Program = (exports: unknown, require: NodeJS.Require, module: NodeJS.Module, filename: string, dirname: string, chunk: (id: string) => string) => void;
-
-/** Holds the sections as its body of comments; the build writes it after the boot. */
+/** The program (src/cli.ts and what it imports); the build writes it after the boot. */
+declare function usrGuardProgram(exports: unknown, require: NodeJS.Require, module: NodeJS.Module, filename: string, dirname: string, chunk: (id: string) => string): void;
+/** Holds the lazily compiled parts as its body of comments; the build writes it last. */
 declare function usrGuardSections(): void;
 
-function damaged(what: string): never {
-  process.stderr.write(`usr-guard: internal error: ${__filename} is damaged (${what}); reinstall usr-guard\n`);
-  process.exit(1);
-}
-
-/** A lazily compiled part's code (the main program asks for it by id). */
-function chunkOf(text: string, id: string): string {
-  const s = findSection(text, 'chunk', id) ?? damaged(`no part "${id}"`);
-  return s.args[0] === 'brotli' ? require('node:zlib').brotliDecompressSync(Buffer.from(s.body, 'base64')).toString() : s.body;
-}
-
-function boot(): void {
-  if (typeof usrGuardSections !== 'function') damaged('no sections');
-  const text = usrGuardSections.toString();
-  const hot = findSection(text, 'hot') ?? damaged('no program');
-  const [hash = '', line = '0'] = hot.args;
-  const key = cacheKey(hash);
-  // The hooks' path is the one worth caching; other commands compile as usual.
-  const path = process.argv[2] === 'check' ? cachePath(process.env) : undefined;
-  const cachedData = path === undefined ? undefined : readCache(path, key);
-  const script = new Script(hot.body, { filename: __filename, lineOffset: Number(line), columnOffset: 2, cachedData });
-  if (path !== undefined && process.getuid?.() === 0 && (cachedData === undefined || script.cachedDataRejected === true)) {
-    // After the run: the cache then holds every function this run compiled, not just the outer one.
-    process.once('exit', () => writeCache(path, key, script.createCachedData()));
+/** A part's code, read back from the comment lines (V8 still holds the file's text: no second read). */
+function chunk(id: string): string {
+  const s = typeof usrGuardSections === 'function' ? findSection(usrGuardSections.toString(), 'chunk', id) : undefined;
+  if (s === undefined) {
+    process.stderr.write(`usr-guard: internal error: ${__filename} is damaged (no part "${id}"); reinstall usr-guard\n`);
+    process.exit(1);
   }
-  const program = script.runInThisContext() as Program;
-  program(exports, require, module, __filename, __dirname, (id) => chunkOf(text, id));
+  return s.body;
 }
 
-boot();
+usrGuardProgram(exports, require, module, __filename, __dirname, chunk);

@@ -1,19 +1,22 @@
-// The layout of dist/usr-guard after the boot code: sections of comment lines,
-// inside a function that is never called (the boot reads them back with
-// Function.prototype.toString: V8 still holds the file's text, so no second read).
+// The layout of dist/usr-guard: the boot, the program, then the parts that
+// `check` never needs, as sections of comment lines inside a function that is
+// never called (the boot reads them back with Function.prototype.toString: V8
+// still holds the file's text, so no second read).
 //
+//   #!/usr/bin/env node
+//   <boot>                          src/boot.ts
+//   function usrGuardProgram(…) {…} src/cli.ts and what it imports
 //   function usrGuardSections() {
-//   //@usr-guard hot BUILDHASH LINE   the program (what `check` runs), from line LINE of the file
+//   //@usr-guard chunk ID           a part compiled only when used (status, install, help, execa…)
 //   //<line of code>…
-//   //<line of code>…
-//   //@usr-guard chunk ID plain|brotli a part compiled only when used (status, install, help…)
-//   //<line of code or base64>…
 //   //@usr-guard end
 //   }
+//   // usr-guard: end of program    the trailer: a file without it is cut short
 //
 // As comments, node's own compile of the file skips over them almost for free,
-// where the same code as code (or as string literals) costs a parse on every
-// run. scripts/build.mjs writes this layout with encodeSection.
+// where the same code as code costs a parse on every run: about 12 ms of each
+// run that starts node (npm run bench; README, Speed). scripts/build.mjs
+// writes this layout with encodeSection.
 
 // No newline in the constant: minified, it would become one, and the boot would
 // hold a line that looks like a header. Headers are found at line starts instead.

@@ -6,15 +6,18 @@
 import { lstatSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmdirSync, statSync, unlinkSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { TRAILER } from '../boot/sections.js';
-import { cachePath, DEFAULT_CACHE_DIR } from '../boot/code-cache.js';
 import { Failure, UsageError } from '../exit-codes.js';
 import { makeDirs, resolveInRoot, symlinkAtomic, writeError, writeFileAtomic } from './in-root.js';
 import { dnfPluginDirs, DNF_NAMES, isOurShim, parts, type InstallFile } from './install-parts.js';
 
-/** Files that belong to usr-guard without being installed as such (the package renames the apt hook; --relocate-dpkg-db; the code cache). */
-const LEFTOVERS = ['/etc/apt/apt.conf.d/50usr-guard.disabled', '/usr/lib/tmpfiles.d/usr-guard-dpkg.conf', cachePath({})!];
+/**
+ * Files that belong to usr-guard without being installed as such: the apt hook
+ * the package renames on removal, --relocate-dpkg-db's tmpfiles.d entry, and
+ * the code cache that usr-guard 0.1 kept in /var/cache.
+ */
+const LEFTOVERS = ['/etc/apt/apt.conf.d/50usr-guard.disabled', '/usr/lib/tmpfiles.d/usr-guard-dpkg.conf', '/var/cache/usr-guard/check.v8'];
 /** Folders that are usr-guard's own, removed when empty. */
-const OWN_DIRS = ['/usr/libexec/usr-guard', '/etc/usr-guard', DEFAULT_CACHE_DIR];
+const OWN_DIRS = ['/usr/libexec/usr-guard', '/etc/usr-guard', '/var/cache/usr-guard'];
 
 /** What to say when / cannot be written: on an image host, usr-guard is part of the image. */
 export const IMAGE_PART =

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { DIST } from '../helpers/sandbox.js';
 
 const run = (args: string[], opts: { input?: string; env?: Record<string, string> } = {}) =>
-  spawnSync(DIST, args, { encoding: 'utf8', input: opts.input ?? '', env: { PATH: process.env.PATH!, USR_GUARD_CACHE_DIR: '', ...opts.env } });
+  spawnSync(DIST, args, { encoding: 'utf8', input: opts.input ?? '', env: { PATH: process.env.PATH!, ...opts.env } });
 
 describe('usr-guard CLI', () => {
   it('--version and --help', () => {

@@ -14,7 +14,7 @@ const scratch = (name = 'ug-root-') => {
   dirs.push(d);
   return d;
 };
-const run = (...args: string[]) => spawnSync(DIST, args, { encoding: 'utf8', env: { PATH: process.env.PATH!, USR_GUARD_CACHE_DIR: '' } });
+const run = (...args: string[]) => spawnSync(DIST, args, { encoding: 'utf8', env: { PATH: process.env.PATH! } });
 const oneLine = (r: ReturnType<typeof run>) => {
   expect(r.stderr.trim().split('\n')).toHaveLength(1);
   expect(r.stderr).not.toMatch(/\n\s+at |internal error/);

@@ -11,7 +11,7 @@ import { DIST } from '../helpers/sandbox.js';
 const node18 = process.env.USR_GUARD_NODE18;
 if (!node18) console.log('SKIP Node 18 tests: USR_GUARD_NODE18 is not set (.ci/run sets it)');
 const run = (args: string[], env: Record<string, string> = {}) =>
-  spawnSync(node18!, [DIST, ...args], { encoding: 'utf8', env: { PATH: process.env.PATH!, USR_GUARD_CACHE_DIR: '', ...env } });
+  spawnSync(node18!, [DIST, ...args], { encoding: 'utf8', env: { PATH: process.env.PATH!, ...env } });
 
 describe.skipIf(!node18)('on Node 18', () => {
   it('is Node 18', () => {
