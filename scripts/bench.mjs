@@ -1,6 +1,21 @@
-// Run scripts/bench.ts: bundle it (with the test helpers it shares) and start it.
+// npm run bench: bundle scripts/bench.ts (with the test helpers it shares) and
+// what it runs inside the sandboxes, then start it. The plain bundle is the
+// program without its comment sections, to weigh what they buy (row 5).
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
+import { appendFileSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 
-await build({ entryPoints: ['scripts/bench.ts'], outfile: 'dist/bench.cjs', bundle: true, platform: 'node', format: 'cjs', target: 'node18', logLevel: 'warning' });
+const common = { bundle: true, platform: 'node', format: 'cjs', target: 'node18', logLevel: 'warning' };
+await build({ ...common, entryPoints: ['scripts/bench.ts'], outfile: 'dist/bench.cjs' });
+await build({ ...common, entryPoints: ['scripts/bench-snapshot.ts'], outfile: 'dist/bench-snapshot.cjs' });
+const rawText = {
+  name: 'raw-text',
+  setup(b) {
+    b.onResolve({ filter: /\?raw$/ }, (args) => ({ path: resolve(args.resolveDir, args.path.slice(0, -4)), namespace: 'raw' }));
+    b.onLoad({ filter: /.*/, namespace: 'raw' }, (args) => ({ contents: readFileSync(args.path, 'utf8'), loader: 'text', resolveDir: dirname(args.path) }));
+  },
+};
+await build({ ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/usr-guard-plain', minify: true, legalComments: 'none', plugins: [rawText], banner: { js: '#!/usr/bin/env node' } });
+appendFileSync('dist/usr-guard-plain', '// usr-guard: end of program\n');
 execFileSync(process.execPath, ['dist/bench.cjs'], { stdio: 'inherit' });

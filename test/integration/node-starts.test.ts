@@ -1,0 +1,50 @@
+// One node start per package-manager run on an image host with an overlay:
+// the hook that decides; the others answer in the shell while /usr is
+// writable. On a locked host the first hook refuses and nothing else runs.
+import { rmSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { aptRun, LOCKED, OVERLAY } from '../helpers/apt-runs.js';
+import { buildRepo } from '../helpers/debs.js';
+import { COUNT_NODE_STARTS, nodeStarts } from '../helpers/node-starts.js';
+import { buildRpmRepo, dnfUseRepo, missingRpmTool } from '../helpers/rpms.js';
+import { buildImage, runInSandbox } from '../helpers/sandbox.js';
+
+let image: string;
+let repo: string;
+beforeAll(() => {
+  image = buildImage();
+  repo = buildRepo(['ughello']);
+});
+afterAll(() => {
+  for (const d of [image, repo]) rmSync(d, { recursive: true, force: true });
+});
+
+describe('node starts once per run', () => {
+  it.each([
+    ['apt-get install', 'apt-get install -y ughello', ['node apt']],
+    ['apt install', 'apt install -y ughello', ['node apt']],
+    ['apt-get remove', 'apt-get install -y ughello >/dev/null 2>&1 && : > /tmp/node-starts && apt-get remove -y ughello', ['node apt']],
+    ['python-apt (a libapt front end: DPkg::Pre-Invoke decides)', `python3 -c 'import apt; c = apt.Cache(); c["ughello"].mark_install(); c.commit()'`, ['node apt-dpkg']],
+    ['bare dpkg -i', 'dpkg -i $REPO/ughello_1.0_all.deb', ['node dpkg']],
+  ])('%s on an overlay', (_what, cmd, starts) => {
+    const r = aptRun({ ...OVERLAY, image }, `${COUNT_NODE_STARTS}\n${cmd.replace('$REPO', repo)} >/dev/null 2>&1; echo "@@rc=$?"; cat /tmp/node-starts`, repo);
+    expect(r.stdout).toContain('@@rc=0');
+    expect(nodeStarts(r.stdout)).toEqual(starts);
+  });
+
+  it.skipIf(missingRpmTool() !== null)('dnf install on an overlay', () => {
+    const rpms = buildRpmRepo(['ugrpm-1.0']);
+    try {
+      const r = runInSandbox({ usr: 'image+overlay', composefs: true, image, script: `${dnfUseRepo(rpms)}\n${COUNT_NODE_STARTS}\ndnf -y install ugrpm >/dev/null 2>&1; echo "@@rc=$?"; cat /tmp/node-starts` });
+      expect(r.stdout).toContain('@@rc=0');
+      expect(nodeStarts(r.stdout)).toEqual(['node dnf-shim']);
+    } finally {
+      rmSync(rpms, { recursive: true, force: true });
+    }
+  });
+
+  it('a locked host: the first hook refuses, nothing else runs', () => {
+    const r = aptRun({ ...LOCKED, image }, `${COUNT_NODE_STARTS}\napt-get install -y ughello >/dev/null 2>&1; cat /tmp/node-starts`, repo);
+    expect(nodeStarts(r.stdout)).toEqual(['node apt']);
+  });
+});
