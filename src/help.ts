@@ -18,9 +18,9 @@ Options:
   -h, --help     show help (also after a command)
   -V, --version  show the version
 
-Exit codes: 0 proceed, 10 refused or declined, 2 usage error, 1 internal error.
-Environment: USR_GUARD_CONFIG, USR_GUARD_MODE, USR_GUARD_CACHE_DIR,
-USR_GUARD_DEBUG, NO_COLOR.
+Exit codes: 0 proceed, 10 refused or declined, 2 usage error, 1 could not do it
+(a file system error, or an internal error).
+Environment: USR_GUARD_CONFIG, USR_GUARD_MODE, USR_GUARD_DEBUG, NO_COLOR.
 See usr-guard(8), apt-image-based(7) and dnf-image-based(7).
 `;
 
@@ -31,7 +31,8 @@ image-overlay, image-overlay-readonly, image-hotfix, readonly-usr, unknown)
 and what usr-guard does there.
 
   --json   print the state as JSON (state, why, usr, host, container,
-           dpkgDatabase, rpmDatabase, unknowns, mode)
+           transactionalUpdate, dpkgDatabase, dpkgProtection, rpmDatabase,
+           unknowns, mode)
   --deep   also ask 'bootc status --format=json' (slow; needs root)
 `;
 
@@ -55,9 +56,12 @@ Exit 0: go on (perhaps after a warning). Exit 10: refused or declined.
 const install = `Usage: usr-guard install [--root DIR] [--without PARTS] [--dry-run] [--relocate-dpkg-db]
 
 Install the program (DIR/usr/bin/usr-guard) and its hooks. Idempotent: a
-second run changes nothing. Prints one line per file.
+second run changes nothing. Every file is written whole or not at all, and
+only inside DIR (links are followed as a chroot would). Prints one line per
+file.
 
-  --root DIR        install into DIR instead of / (an image being built)
+  --root DIR        install into DIR instead of / (an image being built;
+                    it must exist)
   --without PARTS   comma-separated parts to leave out:
                     program, hooks, apt, dpkg, config, man, dnf-plugin,
                     dnf5-actions, dnf-shim (the dnf parts only where dnf is),
@@ -75,7 +79,9 @@ What usr-guard-restore-dpkg-db.service runs early in a boot: when a snapshot
 of dpkg's database was taken before a transient overlay changed it in an
 earlier boot, and /usr has no overlay now, put the database back (a new
 folder, then a rename), so that dpkg again agrees with /usr. Never while dpkg
-holds its lock. Exit 0 when restored or nothing to do, 1 when it could not.
+holds its lock, and only a snapshot that root owns all the way down. Exit 0
+when restored or nothing to do, 1 when it could not (dpkg's database is then
+as it was).
 `;
 
 const uninstall = `Usage: usr-guard uninstall [--root DIR] [--dry-run]
@@ -83,7 +89,7 @@ const uninstall = `Usage: usr-guard uninstall [--root DIR] [--dry-run]
 Remove every file that usr-guard install wrote (and a renamed
 50usr-guard.disabled), and usr-guard's own folders when empty.
 
-  --root DIR   remove from DIR instead of /
+  --root DIR   remove from DIR instead of / (it must exist)
   --dry-run    list what would be removed, remove nothing
 `;
 
