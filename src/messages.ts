@@ -1,25 +1,52 @@
 // The words usr-guard says. Pure: (state, invocation) → lines. decide() picks
-// which of these apply; nothing here chooses a verdict.
+// which of these apply; nothing here chooses a verdict. The advice fits what
+// was asked: an install is kept by installing it in the image, a removal by
+// removing it there, an upgrade by a new image.
 
 import type { Invocation, SystemState } from './types.js';
 
+const page = (inv: Invocation) => `${inv.manager}-image-based`;
+
 export function refusalHeadline(inv: Invocation): string {
-  return `error: read-only /usr detected, refusing to operate. See \`man ${inv.manager}-image-based\` for more information.`;
+  return `error: read-only /usr detected, refusing to operate. See \`man ${page(inv)}\` for more information.`;
 }
 
-function installLine(inv: Invocation): string {
-  const pkgs = inv.packages.length > 0 ? inv.packages.join(' ') : 'PACKAGE';
+/** The Containerfile line that makes the change last, or null when there are no package names to put in it. */
+function containerfileLine(inv: Invocation): string | null {
+  if (inv.packages.length === 0) return null;
+  const pkgs = inv.packages.join(' ');
+  if (inv.operation === 'remove') return inv.manager === 'dnf' ? `RUN dnf remove -y ${pkgs}` : `RUN apt-get purge -y ${pkgs}`;
   return inv.manager === 'dnf' ? `RUN dnf install -y ${pkgs}` : `RUN apt-get install -y ${pkgs}`;
 }
 
+/** How this host moves to a new image. */
+const deploy = (s: SystemState) => (s.host.kind === 'bootc' ? "'bootc upgrade' (or 'bootc switch') to it" : 'deploy it');
+
 function lastingRoute(s: SystemState, inv: Invocation): string {
-  const update = s.host.kind === 'bootc' ? "then 'bootc upgrade' (or 'bootc switch') to it" : 'then deploy it';
-  return `  To keep it: add '${installLine(inv)}' to the image's Containerfile, build the image, ${update}.`;
+  const line = containerfileLine(inv);
+  switch (inv.operation) {
+    case 'remove':
+      return line
+        ? `  To remove it for good: add '${line}' to the image's Containerfile, build the image, then ${deploy(s)}.`
+        : `  To remove packages for good: remove them in the image's Containerfile, build the image, then ${deploy(s)}.`;
+    case 'upgrade':
+      return s.host.kind === 'bootc'
+        ? "  To update: 'bootc upgrade' moves this host to the image's newest build (rebuild the image for newer packages)."
+        : "  To update: rebuild the image and deploy it ('ostree admin upgrade', 'rpm-ostree upgrade').";
+    case 'fix':
+      return `  The packages to fix are the image's: fix them in its Containerfile, build the image, then ${deploy(s)}.`;
+    default:
+      return line
+        ? `  To keep it: add '${line}' to the image's Containerfile, build the image, then ${deploy(s)}.`
+        : `  To keep it: make the change in the image's Containerfile, build the image, then ${deploy(s)}.`;
+  }
 }
 
-function transientRoute(s: SystemState, inv: Invocation): string {
+/** Until the next reboot: only where trying a change out helps (installs and removals). */
+function transientRoute(s: SystemState, inv: Invocation): string | null {
+  if (inv.operation !== 'install' && inv.operation !== 'remove' && inv.operation !== 'other') return null;
   const tool = s.host.kind === 'bootc' ? 'bootc usr-overlay' : 'ostree admin unlock';
-  const dnf = inv.manager === 'dnf' ? ` (or pass --transient to ${inv.frontend})` : '';
+  const dnf = inv.manager === 'dnf' && inv.transientOption ? ` (or pass --transient to ${inv.frontend})` : '';
   return `  To try it until the next reboot: run '${tool}'${dnf}, then run this command again.`;
 }
 
@@ -29,38 +56,42 @@ export function refusalLines(s: SystemState, inv: Invocation): string[] {
 
 /** mode = warn: say the same, but as a warning; the package manager will meet the read-only /usr itself. */
 export function readOnlyWarningLines(s: SystemState, inv: Invocation): string[] {
-  return [`usr-guard: warning: read-only /usr detected; going on because mode = warn. See \`man ${inv.manager}-image-based\`.`, ...refusalDetails(s, inv)];
+  return [`usr-guard: warning: read-only /usr detected; going on because mode = warn. See \`man ${page(inv)}\`.`, ...refusalDetails(s, inv)];
 }
 
+const isUnattended = (inv: Invocation) => /^unattended-upgr/.test(inv.frontend);
+
 function refusalDetails(s: SystemState, inv: Invocation): string[] {
-  const lines: string[] = [];
   const family = s.host.kind === 'generic' ? 'an image-based' : `an image-based (${s.host.kind})`;
-  if (s.state === 'image-locked') {
-    lines.push(`  This is ${family} host: /usr belongs to the image and is read-only.`, transientRoute(s, inv), lastingRoute(s, inv));
-  } else if (s.state === 'image-overlay-readonly') {
-    lines.push(
-      `  /usr has a transient overlay, but it is mounted read-only${s.host.kind === 'bootc' ? " (as 'bootc usr-overlay --read-only' leaves it)" : ''}.`,
-      "  To write to it until the next reboot: run 'mount -o remount,rw /usr', then run this command again.",
-      lastingRoute(s, inv),
-    );
-  } else if (s.container.detected) {
-    lines.push(
-      "  This container's root file system is read-only (as with 'podman run --read-only').",
-      "  Install packages in the image's Containerfile instead.",
-    );
-  } else {
-    lines.push(
-      '  /usr is mounted read-only on this host. It may be an image-based or immutable system:',
-      "  see your distribution's documentation. If it is read-only only for now: 'mount -o remount,rw /usr'.",
-    );
+  if (isUnattended(inv) && s.host.imageBased) {
+    return [
+      `  This is ${family} host: unattended-upgrades cannot change it. Turn it off`,
+      `  ('systemctl disable --now apt-daily-upgrade.timer') and update the image instead${s.host.kind === 'bootc' ? " ('bootc upgrade')" : ''}.`,
+    ];
   }
-  if (/^unattended-upgr/.test(inv.frontend)) {
-    lines.push(
-      '  unattended-upgrades cannot change an image-based host: turn it off',
-      "  ('systemctl disable --now apt-daily-upgrade.timer') and update the image instead.",
-    );
+  const routes = (first: string | null) => [first, lastingRoute(s, inv)].filter((l): l is string => l !== null);
+  if (s.state === 'image-locked') return [`  This is ${family} host: /usr belongs to the image and is read-only.`, ...routes(transientRoute(s, inv))];
+  if (s.state === 'image-overlay-readonly') {
+    const remount = transientRoute(s, inv) && "  To write to it until the next reboot: run 'mount -o remount,rw /usr', then run this command again.";
+    return [`  /usr has a transient overlay, but it is mounted read-only${s.host.kind === 'bootc' ? " (as 'bootc usr-overlay --read-only' leaves it)" : ''}.`, ...routes(remount)];
   }
-  return lines;
+  if (s.container.detected) {
+    return ["  This container's root file system is read-only (as with 'podman run --read-only').", "  Change packages in the image's Containerfile instead."];
+  }
+  return [
+    '  /usr is mounted read-only on this host. It may be an image-based or immutable system:',
+    "  see your distribution's documentation. If it is read-only only for now: 'mount -o remount,rw /usr'.",
+  ];
+}
+
+/**
+ * The refusal in one line, for clients that show only an exception or an
+ * error string (Ansible, PackageKit, Cockpit, dnf5daemon): why, and the next step.
+ */
+export function refusalSummary(s: SystemState, inv: Invocation): string {
+  const next = refusalDetails(s, inv).find((l) => /^\s+(To |Turn |The packages|Change )/.test(l)) ?? '';
+  const why = s.host.imageBased ? '/usr is read-only on this image-based host' : '/usr is read-only';
+  return `usr-guard refused: ${why}; nothing was changed. ${next.trim()} See man ${page(inv)}.`.replace(/\s+/g, ' ');
 }
 
 function persistLine(s: SystemState, inv: Invocation): string {
@@ -83,11 +114,8 @@ export function overlayWarningLines(s: SystemState, inv: Invocation): string[] {
   const what = inv.packages.length > 0 ? ` (${inv.packages.join(', ')})` : '';
   const when = s.state === 'image-hotfix' ? 'at the next deployment (bootc upgrade, ostree admin deploy)' : 'at reboot';
   const kind = s.state === 'image-hotfix' ? 'a hotfix overlay' : 'a transient overlay';
-  return [
-    `usr-guard: warning: /usr is ${kind}: changes there${what} are discarded ${when}.`,
-    persistLine(s, inv),
-    "  To keep a package, add it to the image's Containerfile.",
-  ];
+  const keep = inv.operation === 'remove' ? "  To remove a package for good, remove it in the image's Containerfile." : "  To keep a package, add it to the image's Containerfile.";
+  return [`usr-guard: warning: /usr is ${kind}: changes there${what} are discarded ${when}.`, persistLine(s, inv), keep];
 }
 
 export function unknownWarningLines(s: SystemState): string[] {

@@ -82,6 +82,9 @@ export const CALLERS: readonly Caller[] = ['apt', 'apt-dpkg', 'apt-pkgs', 'dpkg'
 
 export type PackageManager = 'apt' | 'dnf';
 
+/** What the run does to packages: the advice fits it (a removal is not kept by installing). */
+export type Operation = 'install' | 'remove' | 'upgrade' | 'fix' | 'other';
+
 /** Who asks, what for, and whether a person can answer. */
 export interface Invocation {
   caller: Caller;
@@ -102,6 +105,12 @@ export interface Invocation {
    */
   role: 'decide' | 'backstop';
   packages: string[];
+  operation: Operation;
+  /**
+   * dnf only: whether the dnf that runs has --transient (dnf 4.23, dnf5
+   * 5.4.3 and later). Looked up only where a refusal may need it.
+   */
+  transientOption?: boolean;
   /** The front end's command line, for the trail in the system log. */
   commandLine?: string;
 }

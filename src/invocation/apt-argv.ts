@@ -3,6 +3,7 @@
 // DPkg hooks fire only when dpkg really runs, and take the target root from
 // what dpkg will do, never from here.
 
+import type { Operation } from '../types.js';
 import { findB, parseAptCommandLine } from './apt-cmdline.js';
 
 export interface AptCommand {
@@ -13,6 +14,20 @@ export interface AptCommand {
   /** --purge, or the purge command: a removal that takes the configuration too. */
   purge: boolean;
   packages: string[];
+  operation: Operation;
+}
+
+/** What a command of apt, apt-get or aptitude does to packages. */
+const OPERATIONS = new Map<string, Operation>([
+  ...['install', 'reinstall', 'build-dep', 'satisfy'].map((c) => [c, 'install'] as const),
+  ...['remove', 'purge', 'autoremove', 'auto-remove', 'autopurge'].map((c) => [c, 'remove'] as const),
+  ...['upgrade', 'dist-upgrade', 'full-upgrade', 'dselect-upgrade', 'safe-upgrade'].map((c) => [c, 'upgrade'] as const),
+]);
+
+/** The operation of `command` with `packages`: an install of nothing is finishing what is half done (-f install). */
+export function aptOperation(command: string | null, packages: string[]): Operation {
+  const op = (command !== null && OPERATIONS.get(command)) || 'other';
+  return op === 'install' && packages.length === 0 && command === 'install' ? 'fix' : op;
 }
 
 /** ./foo_1.0_all.deb names package foo; foo/trixie and foo=1.0 stay as typed. */
@@ -37,5 +52,6 @@ export function parseAptArgv(binary: string, argv: string[]): AptCommand {
     assumeYes: findB(config, 'APT::Get::Assume-Yes'),
     purge: command === 'purge' || command === 'autopurge' || findB(config, 'APT::Get::Purge'),
     packages: rest.map(debPackageName),
+    operation: aptOperation(command, rest),
   };
 }

@@ -2,6 +2,7 @@
 // plugin (which rebuilds a command line from dnf's own view) and the dnf5
 // action (which reads dnf5's argv from /proc) all come through here.
 
+import type { Operation } from '../types.js';
 import { normaliseRoot } from './apt-argv.js';
 import { FLAG_OPTIONS, longOption, VALUE_OPTIONS } from './dnf-options.js';
 
@@ -15,8 +16,8 @@ export interface DnfCommand {
   assumeYes: boolean;
   /** --transient: dnf makes its own overlay on /usr. */
   transient: boolean;
-  /** The command removes packages (remove, erase, autoremove …). */
-  removes: boolean;
+  /** What the command does to packages, for the advice. */
+  operation: Operation;
   packages: string[];
 }
 
@@ -30,6 +31,17 @@ const CHANGING = new Set([
   'replay', 'do', 'automatic',
 ]);
 const REMOVING = new Set([...nevra('remove'), 'rm', ...nevra('erase'), ...nevra('autoremove'), 'groupremove']);
+const UPGRADING = new Set(['upgrade', 'update', 'up', 'upgrade-to', 'update-to', 'localupdate', 'upgrade-minimal', 'update-minimal', 'up-min',
+  'distro-sync', 'distrosync', 'dsync', 'distribution-synchronization', 'groupupdate', 'groupupgrade', 'system-upgrade', 'offline-upgrade',
+  'offline-distrosync', 'offline', 'automatic']);
+/** What a command (and its subcommand) does to packages. */
+function dnfOperation(command: string, sub: string | undefined): Operation {
+  const word = CHANGING_SUB.has(command) ? sub ?? '' : command;
+  if (REMOVING.has(word) || word === 'erase') return 'remove';
+  if (UPGRADING.has(command) || ['upgrade', 'update'].includes(word)) return 'upgrade';
+  if (word === 'install' || (CHANGING.has(word) && !['shell', 'sh', 'replay', 'do'].includes(word))) return 'install';
+  return 'other';
+}
 /** Commands known to change nothing installed. A command in neither set counts as a change. */
 const READ_ONLY = new Set([
   'search', 'se', 'info', 'if', 'list', 'ls', 'provides', 'whatprovides', 'prov', 'wp', 'check-update', 'check-upgrade',
@@ -97,7 +109,7 @@ function split(argv: string[]): { options: [string, string | null][]; words: str
 }
 
 export function parseDnfArgv(argv: string[]): DnfCommand {
-  const out: DnfCommand = { command: null, changes: false, noChange: false, root: '/', assumeYes: false, transient: false, removes: false, packages: [] };
+  const out: DnfCommand = { command: null, changes: false, noChange: false, root: '/', assumeYes: false, transient: false, operation: 'other', packages: [] };
   const { options, words } = split(argv);
   for (const [name, value] of options) {
     if (YES.has(name)) out.assumeYes = true;
@@ -124,13 +136,12 @@ export function parseDnfArgv(argv: string[]): DnfCommand {
     args = rest.slice(2);
   } else if (CHANGING_SUB.has(command)) {
     changing = rest[0] !== undefined && CHANGING_SUB.get(command)!.has(rest[0]);
-    out.removes = rest[0] === 'remove' || rest[0] === 'erase';
     args = rest.slice(1);
   } else {
     // What dnf does not list as a command of its own is a plugin's: fail closed, it may change packages.
     changing = !READ_ONLY.has(command);
-    out.removes = REMOVING.has(command);
   }
+  if (command !== null) out.operation = dnfOperation(command, rest[0]);
   out.changes = changing && !out.noChange;
   out.packages = args.map((w) => (w.endsWith('.rpm') ? w.replace(/^.*\//, '').replace(/-[^-]+-[^-]+\.rpm$/, '') : w));
   out.root = normaliseRoot(out.root);

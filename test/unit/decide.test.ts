@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../src/config.js';
 import { decide } from '../../src/decide.js';
+import { refusalSummary } from '../../src/messages.js';
 import type { Invocation, Mode, StateName, VerdictKind } from '../../src/types.js';
 import { invocation, stateOf } from '../helpers/states.js';
 
@@ -72,12 +73,50 @@ describe('decide', () => {
     expect(relocated).not.toMatch(/list packages whose files are gone/);
   });
 
-  it('tells unattended-upgrades to be turned off', () => {
-    const msg = decide(stateOf('image-locked'), invocation({ frontend: 'unattended-upgrade' }), defaultConfig()).message.join('\n');
-    expect(msg).toMatch(/unattended-upgrades .*turn it off/);
+  it('tells unattended-upgrades to be turned off, and nothing that does not apply to it', () => {
+    const msg = decide(stateOf('image-locked'), invocation({ frontend: 'unattended-upgrade', operation: 'upgrade', packages: [] }), defaultConfig()).message;
+    expect(msg.slice(1)).toEqual([
+      '  This is an image-based (bootc) host: unattended-upgrades cannot change it. Turn it off',
+      "  ('systemctl disable --now apt-daily-upgrade.timer') and update the image instead ('bootc upgrade').",
+    ]);
   });
 
   it('says when a hotfix overlay goes away', () => {
     expect(decide(stateOf('image-hotfix'), invocation(), defaultConfig()).message[0]).toMatch(/next deployment/);
+  });
+});
+
+describe('advice that fits the operation (image-locked, bootc)', () => {
+  const lines = (over: Partial<Invocation>) => decide(stateOf('image-locked'), invocation(over), defaultConfig()).message.slice(2);
+  const TRY = "  To try it until the next reboot: run 'bootc usr-overlay', then run this command again.";
+  const DEPLOY = "build the image, then 'bootc upgrade' (or 'bootc switch') to it.";
+  it.each([
+    ['apt install', { operation: 'install', packages: ['strace'] }, [TRY, `  To keep it: add 'RUN apt-get install -y strace' to the image's Containerfile, ${DEPLOY}`]],
+    ['apt remove', { operation: 'remove', packages: ['less'] }, [TRY, `  To remove it for good: add 'RUN apt-get purge -y less' to the image's Containerfile, ${DEPLOY}`]],
+    ['dnf remove', { manager: 'dnf', frontend: 'dnf', operation: 'remove', packages: ['x'] }, [TRY, `  To remove it for good: add 'RUN dnf remove -y x' to the image's Containerfile, ${DEPLOY}`]],
+    ['dnf install (a dnf with --transient)', { manager: 'dnf', frontend: 'dnf', operation: 'install', packages: ['x'], transientOption: true }, ["  To try it until the next reboot: run 'bootc usr-overlay' (or pass --transient to dnf), then run this command again.", `  To keep it: add 'RUN dnf install -y x' to the image's Containerfile, ${DEPLOY}`]],
+    ['dnf install (dnf 4.14: no --transient)', { manager: 'dnf', frontend: 'dnf', operation: 'install', packages: ['x'], transientOption: false }, [TRY, `  To keep it: add 'RUN dnf install -y x' to the image's Containerfile, ${DEPLOY}`]],
+    ['apt-get upgrade', { operation: 'upgrade', packages: [] }, ["  To update: 'bootc upgrade' moves this host to the image's newest build (rebuild the image for newer packages)."]],
+    ['apt-get -f install', { operation: 'fix', packages: [] }, [`  The packages to fix are the image's: fix them in its Containerfile, ${DEPLOY}`]],
+    ['an install with no names', { operation: 'install', packages: [] }, [TRY, `  To keep it: make the change in the image's Containerfile, ${DEPLOY}`]],
+  ] as const)('%s', (_what, over, expected) => {
+    expect(lines(over as unknown as Partial<Invocation>)).toEqual(expected);
+  });
+
+  it('never shows a placeholder, whatever the state, operation and manager', () => {
+    for (const state of ['image-locked', 'image-overlay-readonly', 'readonly-usr'] as const) {
+      for (const operation of ['install', 'remove', 'upgrade', 'fix', 'other'] as const) {
+        for (const manager of ['apt', 'dnf'] as const) {
+          const msg = decide(stateOf(state), invocation({ operation, manager, packages: [] }), defaultConfig()).message.join('\n');
+          expect(msg).not.toMatch(/PACKAGE|undefined|null/);
+        }
+      }
+    }
+  });
+
+  it('says the refusal in one line, with the next step, for library clients', () => {
+    expect(refusalSummary(stateOf('image-locked'), invocation({ manager: 'dnf', frontend: 'dnf', packages: ['x'] }))).toBe(
+      "usr-guard refused: /usr is read-only on this image-based host; nothing was changed. To try it until the next reboot: run 'bootc usr-overlay', then run this command again. See man dnf-image-based.",
+    );
   });
 });
