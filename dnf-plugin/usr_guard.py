@@ -3,12 +3,15 @@
 #
 # It decides in resolved(): after dnf knows the transaction, before the summary,
 # the prompt and the download. Only dnf.exceptions.Error stops dnf (any other
-# exception is logged and swallowed), so that is what a refusal raises.
+# exception is logged and swallowed), so that is what a refusal raises, with
+# usr-guard's reason and next step: the only text that clients using dnf as a
+# library (Ansible, PackageKit, Cockpit) show.
 
 import os
 import subprocess
 
 import dnf
+import dnf.const
 import dnf.exceptions
 
 HOOK = '/usr/libexec/usr-guard/hook'
@@ -17,6 +20,16 @@ REFUSED = 10
 
 class UsrGuard(dnf.Plugin):
     name = 'usr_guard'
+
+    def _command(self, installs, removes):
+        """The command the user ran, or what the transaction does (dnf.Base has no command)."""
+        command = getattr(self.cli, 'command', None) if self.cli is not None else None
+        aliases = getattr(command, 'aliases', None)
+        if aliases:
+            return aliases[0]
+        if installs and removes:
+            return 'upgrade'
+        return 'install' if installs else 'remove'
 
     def resolved(self):
         # usr-guard removed but this file left behind: dnf goes on.
@@ -30,7 +43,7 @@ class UsrGuard(dnf.Plugin):
         installs = {p.name for p in transaction.install_set}
         removes = {p.name for p in transaction.remove_set}
         # A command line that says what the transaction does, for usr-guard's dnf parser.
-        argv = ['install' if installs else 'remove', '--installroot=' + (conf.installroot or '/')]
+        argv = [self._command(installs, removes), '--installroot=' + (conf.installroot or '/')]
         if getattr(conf, 'downloadonly', False) or getattr(opts, 'downloadonly', False):
             argv.append('--downloadonly')
         if conf.assumeno:
@@ -39,9 +52,13 @@ class UsrGuard(dnf.Plugin):
             argv.append('-y')
         if getattr(conf, 'persistence', '') == 'transient':
             argv.append('--transient')
-        argv += ['--'] + sorted(installs | removes)
+        argv += ['--'] + sorted(installs - removes if installs and removes else installs | removes)
+        env = dict(os.environ, USR_GUARD_DNF_VERSION=dnf.const.VERSION)
         # Sourced: a hook that ends without an exit of its own (empty, cut short) is broken, not a pass.
-        rc = subprocess.call(['/bin/sh', '-c', 'unset usr_guard_caller; . "$0"; exit 3', HOOK, 'dnf'] + argv)
+        # Its words go to the terminal (stderr); the refusal in one line comes on stdout.
+        proc = subprocess.run(['/bin/sh', '-c', '. "$0"; exit 3', HOOK, 'dnf'] + argv,
+                              env=env, stdout=subprocess.PIPE, universal_newlines=True)
+        stops = [line[5:] for line in proc.stdout.splitlines() if line.startswith('stop=')]
         # Only a refusal stops dnf; a broken hook does only where /usr is read-only anyway.
-        if rc == REFUSED or (rc != 0 and not os.access('/usr', os.W_OK)):
-            raise dnf.exceptions.Error('usr-guard: nothing was changed (see above).')
+        if proc.returncode == REFUSED or (proc.returncode != 0 and not os.access('/usr', os.W_OK)):
+            raise dnf.exceptions.Error(stops[0] if stops else 'usr-guard refused: /usr is read-only; nothing was changed. See man dnf-image-based.')

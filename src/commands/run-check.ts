@@ -6,21 +6,28 @@ import { loadConfig } from '../config.js';
 import { decide } from '../decide.js';
 import { SNAPSHOT } from '../dpkg-db/paths.js';
 import { EXIT } from '../exit-codes.js';
+import { refusalSummary } from '../messages.js';
 import { buildInvocation, terminalAvailable, type CheckOptions } from '../invocation/index.js';
 import type { Out } from '../output.js';
 import { probeSystem } from '../probe/index.js';
 import type { Config, Invocation, SystemState } from '../types.js';
 
 /**
- * Say no. dnf5's actions plugin reads `stop=<message>` on stdout; people read
- * stderr. The hook shim puts the refusal in the system log (a logger started
- * from node would cost a refused run more than all the rest).
+ * Say no. People read stderr. dnf's callers also get the refusal in one line
+ * on stdout, `stop=<why and the next step>`: dnf5's actions plugin stops on
+ * it, and the dnf 4 plugin raises it, the only text that library clients
+ * (Ansible, PackageKit, dnf5daemon) show. The hook shim puts the refusal in
+ * the system log (a logger started from node would cost a refused run more
+ * than all the rest).
  */
-function refuse(message: string[], inv: Invocation, out: Out): number {
+function refuse(message: string[], state: SystemState, inv: Invocation, out: Out): number {
   out.err(message);
-  if (inv.caller === 'dnf5') out.out(`stop=${message[0]}\n`);
+  if (inv.manager === 'dnf' && inv.caller !== 'dnf-shim') out.out(`stop=${refusalSummary(state, inv)}\n`);
   return EXIT.REFUSED;
 }
+
+/** States where a dnf refusal may offer dnf's own --transient. */
+const OFFERS_TRANSIENT = new Set(['image-locked', 'image-overlay-readonly']);
 
 /** mode = off, or USR_GUARD_MODE, let through what the configured mode would not: say so in the trail. */
 async function noteBypass(state: SystemState, inv: Invocation, config: Config, env: NodeJS.ProcessEnv): Promise<void> {
@@ -54,6 +61,10 @@ export async function checkCommand(opts: CheckOptions, args: string[], env: Node
   out.err(warnings.map((w) => `usr-guard: warning: ${w}`));
   const inv = buildInvocation(opts, args, env, process.ppid, terminalAvailable);
   const state = probeSystem({ env, bootcPath: config.paths.bootc });
+  if (inv.manager === 'dnf' && inv.changes && OFFERS_TRANSIENT.has(state.state)) {
+    const { dnfHasTransient } = await import('../probe/dnf-transient.js');
+    inv.transientOption = dnfHasTransient(inv.caller, env, args[0]);
+  }
   const v = decide(state, inv, config);
   if (v.verdict === 'proceed' || v.verdict === 'warn') await noteBypass(state, inv, config, env);
   switch (v.verdict) {
@@ -64,11 +75,11 @@ export async function checkCommand(opts: CheckOptions, args: string[], env: Node
       await keepDpkgTrue(state, inv, out);
       return EXIT.OK;
     case 'refuse':
-      return refuse(v.message, inv, out);
+      return refuse(v.message, state, inv, out);
     case 'offer': {
       const { offer } = await import('../act/offer.js');
       const r = await offer(v, inv, config, env, state.host.kind === 'generic' ? 'image-based' : state.host.kind);
-      if (!r.ok) return refuse(r.message, inv, out);
+      if (!r.ok) return refuse(r.message, state, inv, out);
       out.err(r.message);
       await keepDpkgTrue(r.state, inv, out);
       return EXIT.OK;

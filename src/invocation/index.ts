@@ -5,7 +5,7 @@
 import { closeSync, openSync, readFileSync, statSync } from 'node:fs';
 import type { Caller, Invocation } from '../types.js';
 import { argvOf, base, findFrontend, frontendOf } from './ancestry.js';
-import { debPackageName, normaliseRoot, parseAptArgv } from './apt-argv.js';
+import { aptOperation, debPackageName, normaliseRoot, parseAptArgv } from './apt-argv.js';
 import { HookInfoError, hookAssumeYes, hookRoot, parseHookInfo } from './apt-hook-info.js';
 import { parseDnfArgv } from './dnf-argv.js';
 
@@ -70,6 +70,7 @@ function aptInvocation(opts: CheckOptions, env: NodeJS.ProcessEnv, ppid: number)
   const fe = findFrontend(ppid);
   const frontend = fe?.name ?? 'apt';
   const argv = fe?.argv ?? [];
+  const [command = null, ...words] = nonOptions(argv);
   const inv: Invocation = {
     caller: opts.caller,
     manager: 'apt',
@@ -80,8 +81,10 @@ function aptInvocation(opts: CheckOptions, env: NodeJS.ProcessEnv, ppid: number)
     interactive: env.DEBIAN_FRONTEND !== 'noninteractive' && !argv.some((a) => /^(-[a-zA-Z]*y[a-zA-Z]*|--yes|--assume-yes)$/.test(a)),
     // APT::Install::Pre-Invoke decides for apt and apt-get; DPkg::Pre-Invoke for every other
     // libapt front end. The rest only refuse when /usr is still read-only when they fire.
-    role: opts.caller === 'apt' || (opts.caller === 'apt-dpkg' && !APT_CLIS.has(frontend)) ? 'decide' : 'backstop',
-    packages: nonOptions(argv).slice(1).map(debPackageName),
+    role: opts.caller === 'apt' || (opts.caller === 'apt-dpkg' && !(fe && APT_CLIS.has(fe.name))) ? 'decide' : 'backstop',
+    packages: words.map(debPackageName),
+    // unattended-upgrades upgrades; aptitude's commands are apt-get's; python-apt's are unknown.
+    operation: /^unattended-upgr/.test(frontend) ? 'upgrade' : fe?.name === 'aptitude' ? aptOperation(command, words) : 'other',
     commandLine: fe ? [fe.name, ...argv].join(' ') : undefined,
   };
   if (opts.caller === 'apt') {
@@ -89,6 +92,7 @@ function aptInvocation(opts: CheckOptions, env: NodeJS.ProcessEnv, ppid: number)
     inv.changes = !cmd.readOnly;
     inv.interactive = !cmd.assumeYes && env.DEBIAN_FRONTEND !== 'noninteractive';
     inv.packages = cmd.packages;
+    inv.operation = cmd.operation;
   } else if (opts.caller === 'apt-pkgs') {
     // The v3 list: the configuration apt really uses (dpkg's options, Assume-Yes) and the packages.
     const fd = env.APT_HOOK_INFO_FD ?? '0';
@@ -97,13 +101,19 @@ function aptInvocation(opts: CheckOptions, env: NodeJS.ProcessEnv, ppid: number)
     inv.root = hookRoot(info) ?? inv.root;
     if (hookAssumeYes(info)) inv.interactive = false;
     inv.packages = [...new Set(info.actions.filter((a) => a.action !== 'configure').map((a) => a.name))];
+    const acts = new Set(info.actions.map((a) => a.action));
+    inv.operation = acts.has('unpack') ? 'install' : acts.has('remove') ? 'remove' : 'fix';
   }
   return inv;
 }
 
+/** dpkg's options that take their value as the next word: the value is no package. */
+const DPKG_VALUE_OPTIONS = new Set(['--status-fd', '--status-logger', '--log', '--admindir', '--instdir', '--root', '--abort-after', '--pre-invoke', '--post-invoke', '--path-include', '--path-exclude', '--ignore-depends', '--verify-format', '-D', '--debug']);
+
 function dpkgInvocation(opts: CheckOptions, env: NodeJS.ProcessEnv, ppid: number): Invocation {
   const action = env.DPKG_HOOK_ACTION ?? '';
   const fe = findFrontend(ppid);
+  const argv = fe?.argv ?? [];
   return {
     caller: 'dpkg',
     manager: 'apt',
@@ -113,9 +123,11 @@ function dpkgInvocation(opts: CheckOptions, env: NodeJS.ProcessEnv, ppid: number
     // dpkg sets DPKG_ROOT for its hooks from --root, --instdir or its own DPKG_ROOT.
     root: env.DPKG_ROOT || '/',
     interactive: env.DEBIAN_FRONTEND !== 'noninteractive',
-    // Under a front end (DPKG_FRONTEND_LOCKED) the front end's hooks have decided.
-    role: env.DPKG_FRONTEND_LOCKED === 'true' ? 'backstop' : 'decide',
-    packages: nonOptions(fe?.argv ?? []).map(debPackageName),
+    // Under a libapt front end the front end's hooks have decided: apt says so
+    // (DPKG_FRONTEND_LOCKED), and every one of them (aptitude, python-apt) runs dpkg with --status-fd.
+    role: env.DPKG_FRONTEND_LOCKED === 'true' || argv.some((a) => a === '--status-fd' || a.startsWith('--status-fd=')) ? 'backstop' : 'decide',
+    packages: argv.filter((a, i) => !a.startsWith('-') && !DPKG_VALUE_OPTIONS.has(argv[i - 1] ?? '')).map(debPackageName),
+    operation: /^(install|unpack)$/.test(action) ? 'install' : /^(remove|purge)$/.test(action) ? 'remove' : /^(configure|triggers-only)$/.test(action) ? 'fix' : 'other',
     commandLine: fe ? [fe.name, ...fe.argv].join(' ') : undefined,
   };
 }
@@ -153,6 +165,7 @@ function dnfInvocation(opts: CheckOptions, args: string[], env: NodeJS.ProcessEn
     // The shim decided (and warned) before it started dnf; the plugin and the action then only back it up.
     role: env.USR_GUARD_DECIDED === '1' ? 'backstop' : 'decide',
     packages: cmd.packages,
+    operation: cmd.operation,
     commandLine: [frontend, ...argv].join(' '),
   };
 }
@@ -167,6 +180,7 @@ function genericInvocation(opts: CheckOptions): Invocation {
     interactive: !opts.assumeYes,
     role: 'decide',
     packages: opts.packages,
+    operation: opts.packages.length > 0 ? 'install' : 'other',
   };
 }
 

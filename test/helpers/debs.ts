@@ -1,6 +1,7 @@
 // Tiny .deb packages and a local apt repository, built with the real tools.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync, chmodSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -16,16 +17,29 @@ export function buildDeb(outDir: string, name: string, version = '1.0'): string 
   writeFileSync(join(root, 'usr/bin', name), `#!/bin/sh\necho ${name} ${version}\n`);
   chmodSync(join(root, 'usr/bin', name), 0o755);
   const deb = join(outDir, `${name}_${version}_all.deb`);
-  execFileSync('dpkg-deb', ['--root-owner-group', '--build', root, deb], { stdio: 'ignore' });
+  try {
+    execFileSync('dpkg-deb', ['--root-owner-group', '--build', root, deb], { stdio: 'ignore' });
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
   return deb;
 }
 
-/** A flat repository (deb [trusted=yes] copy:DIR ./) holding the given packages. */
+/**
+ * A flat repository (deb [trusted=yes] copy:DIR ./) holding the given packages
+ * ("name" or "name=version"), with a Release file of origin ugtest (which
+ * unattended-upgrades needs to pick a repository).
+ */
 export function buildRepo(names: string[]): string {
   const dir = mkdtempSync(join(tmpdir(), 'ug-repo-'));
-  for (const n of names) buildDeb(dir, n);
+  for (const n of names) {
+    const [name, version] = n.split('=');
+    buildDeb(dir, name!, version);
+  }
   const packages = execFileSync('dpkg-scanpackages', ['--multiversion', '.', '/dev/null'], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
   writeFileSync(join(dir, 'Packages'), packages);
+  const sha = createHash('sha256').update(packages).digest('hex');
+  writeFileSync(join(dir, 'Release'), `Origin: ugtest\nLabel: ugtest\nSuite: ugtest\nCodename: ugtest\nDate: ${new Date().toUTCString()}\nSHA256:\n ${sha} ${Buffer.byteLength(packages)} Packages\n`);
   return dir;
 }
 

@@ -1,5 +1,5 @@
 // Model a host state with real mounts, and run real commands in it, without
-// touching this machine: a private mount namespace (unshare -m), a root that is
+// touching this machine: private mount and PID namespaces (unshare -m -p), a root that is
 // an overlay of / with its upper layer on a tmpfs (so /etc, /var, /root writes
 // vanish with the namespace), and /usr mounted per state on top. chroot into it.
 //
@@ -75,10 +75,25 @@ function usrMounts(spec: Omit<SandboxSpec, 'script'>, t: string): string {
   }
 }
 
+/**
+ * Whiteouts, in an overlay's upper layer, for what usr-guard itself keeps on a
+ * machine: what this machine holds (usr-guard installed, a snapshot, an old
+ * code cache) never reaches a sandbox.
+ */
+const HOST_STATE = ['etc/usr-guard', 'etc/apt/apt.conf.d/50usr-guard', 'etc/apt/apt.conf.d/50usr-guard.disabled', 'etc/dpkg/dpkg.cfg.d/usr-guard', 'var/lib/usr-guard', 'var/cache/usr-guard'];
+function hideHostState(upper: string, under = ''): string {
+  return HOST_STATE.filter((p) => p.startsWith(under))
+    .map((p) => `${upper}/${p.slice(under.length)}`)
+    .map((w) => `mkdir -p ${w.slice(0, w.lastIndexOf('/'))} && mknod ${w} c 0 0`)
+    .join('\n');
+}
+
 function varMount(spec: Omit<SandboxSpec, 'script'>): string {
   if (!spec.varDir) return '';
   const v = spec.varDir;
-  const seed = spec.image ? `[ -e ${v}/seeded ] || { mkdir -p ${v}/up && cp -a ${spec.image}/var/. ${v}/up/ 2>/dev/null; touch ${v}/seeded; }` : '';
+  const seed = `[ -e ${v}/seeded ] || { mkdir -p ${v}/up && ${spec.image ? `cp -a ${spec.image}/var/. ${v}/up/ 2>/dev/null;` : ''}
+${hideHostState(`${v}/up`, 'var/')}
+touch ${v}/seeded; }`;
   return `mkdir -p ${v}/up ${v}/wk && ${seed}
 mount -t overlay ug-var -o lowerdir=/var,upperdir=${v}/up,workdir=${v}/wk "$R/var"`;
 }
@@ -105,6 +120,7 @@ set -e
 mkdir -p ${t} && mount -t tmpfs ug-layers ${t}
 mkdir -p ${t}/root/up ${t}/root/wk ${t}/r ${t}/empty
 mknod ${t}/root/up/.dockerenv c 0 0
+${hideHostState(`${t}/root/up`)}
 R=${t}/r
 mount -t overlay ${spec.composefs ? 'composefs:5eed0f' : 'ug-root'} -o lowerdir=/,upperdir=${t}/root/up,workdir=${t}/root/wk "$R"
 mount -t proc proc "$R/proc"
@@ -126,7 +142,8 @@ set +e
 chroot "$R" /usr/bin/env -i ${envArgs} /bin/sh -c ${shq(spec.script)}
 `;
   try {
-    const r = spawnSync('unshare', ['-m', '--propagation', 'private', 'sh', '-c', outer], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 300_000 });
+    // A PID namespace too: whatever a script leaves running (a daemon, a sleep) ends with it.
+    const r = spawnSync('unshare', ['-m', '-p', '--fork', '--propagation', 'private', 'sh', '-c', outer], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 300_000 });
     return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
   } finally {
     rmSync(work, { recursive: true, force: true });
@@ -152,20 +169,26 @@ export function runAndCompare(spec: Omit<SandboxSpec, 'script'>, setup: string, 
  * overlays whose upper layers are the returned folder. So install sees the dnf
  * and python that are there, and the folder holds only what it wrote.
  */
-export function buildImage(extraArgs: string[] = []): string {
+export function buildImage(extraArgs: string[] = [], debs: string[] = []): string {
   const dir = mkdtempSync(join(tmpdir(), 'ug-image-'));
   const args = extraArgs.map(shq).join(' ');
+  // Packages of the image, installed as a builder without chroot would (their /var goes with the image's var/).
+  const packages = debs.length > 0 ? `dpkg --root=${dir}/.root --force-script-chrootless -i ${debs.map(shq).join(' ')} >/dev/null` : '';
   const script = `
 set -e
 for d in usr etc var; do
   mkdir -p ${dir}/$d ${dir}/.wk/$d ${dir}/.root/$d
   mount -t overlay ug-img-$d -o lowerdir=/$d,upperdir=${dir}/$d,workdir=${dir}/.wk/$d ${dir}/.root/$d
 done
+${packages}
 ${DIST} install --root ${dir}/.root ${args}
 `;
   const r = spawnSync('unshare', ['-m', '--propagation', 'private', 'sh', '-c', script], { encoding: 'utf8' });
   rmSync(`${dir}/.wk`, { recursive: true, force: true });
   rmSync(`${dir}/.root`, { recursive: true, force: true });
-  if (r.status !== 0) throw new Error(`usr-guard install failed: ${r.stderr}`);
+  if (r.status !== 0) {
+    rmSync(dir, { recursive: true, force: true });
+    throw new Error(`usr-guard install failed: ${r.stderr}`);
+  }
   return dir;
 }

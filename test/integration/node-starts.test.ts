@@ -26,6 +26,7 @@ describe('node starts once per run', () => {
     ['apt-get remove', 'apt-get install -y ughello >/dev/null 2>&1 && : > /tmp/node-starts && apt-get remove -y ughello', ['node apt']],
     ['python-apt (a libapt front end: DPkg::Pre-Invoke decides)', `python3 -c 'import apt; c = apt.Cache(); c["ughello"].mark_install(); c.commit()'`, ['node apt-dpkg']],
     ['bare dpkg -i', 'dpkg -i $REPO/ughello_1.0_all.deb', ['node dpkg']],
+    ['aptitude (its dpkg runs get no DPKG_FRONTEND_LOCKED)', 'aptitude -y install ughello', ['node apt-dpkg']],
   ])('%s on an overlay', (_what, cmd, starts) => {
     const r = aptRun({ ...OVERLAY, image }, `${COUNT_NODE_STARTS}\n${cmd.replace('$REPO', repo)} >/dev/null 2>&1; echo "@@rc=$?"; cat /tmp/node-starts`, repo);
     expect(r.stdout).toContain('@@rc=0');
