@@ -3,7 +3,7 @@
 
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { VERSION } from './version.js';
-import { EXIT, isFailure, isUsageError, UsageError } from './exit-codes.js';
+import { commandUsage as usage, EXIT, isFailure, isUsageError, UsageError } from './exit-codes.js';
 import { makeOut, type Out } from './output.js';
 import { CALLERS, type Caller } from './types.js';
 
@@ -45,23 +45,28 @@ function parse(command: string, args: string[]): { values: Values; positionals: 
   try {
     return parseArgs({ args, options: OPTIONS[command], allowPositionals: true, strict: true }) as { values: Values; positionals: string[] };
   } catch (e) {
-    // parseArgs errors are already one clear sentence; drop Node's hint suffix.
-    throw new UsageError(`${command}: ${(e as Error).message.split('. To specify')[0]}`);
+    // parseArgs says it in Node's words; say it in ours, from its error code and the option it names.
+    const { code, message } = e as NodeJS.ErrnoException;
+    const option = /'(-[^' ]+)/.exec(message)?.[1] ?? '';
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw usage(command, `unknown option '${option}'`);
+    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') throw usage(command, /does not take/.test(message) ? `option '${option}' takes no value` : `option '${option}' needs a value`);
+    throw usage(command, message.toLowerCase());
   }
 }
 
 async function run(argv: string[], out: Out): Promise<number> {
   const [command, ...rest] = argv;
-  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+  if (command === undefined) throw new UsageError(`a command is needed: ${Object.keys(OPTIONS).join(', ')} (see usr-guard --help)`);
+  if (command === '--help' || command === '-h' || command === 'help') {
     const { HELP } = await import('./help.js');
     out.out(HELP.main);
-    return command === undefined ? EXIT.USAGE : EXIT.OK;
+    return EXIT.OK;
   }
   if (command === '--version' || command === '-V') {
     out.out(`usr-guard ${VERSION}\n`);
     return EXIT.OK;
   }
-  if (!Object.hasOwn(OPTIONS, command)) throw new UsageError(`unknown command "${command}" (commands: ${Object.keys(OPTIONS).join(', ')}; see usr-guard --help)`);
+  if (!Object.hasOwn(OPTIONS, command)) throw new UsageError(`unknown command '${command}': the commands are ${Object.keys(OPTIONS).join(', ')} (see usr-guard --help)`);
   const { values, positionals } = parse(command, rest);
   if (values.help) {
     const { HELP } = await import('./help.js');
@@ -72,14 +77,14 @@ async function run(argv: string[], out: Out): Promise<number> {
   const isRoot = process.getuid?.() === 0;
   switch (command) {
     case 'status': {
-      if (positionals.length > 0) throw new UsageError(`status: unexpected argument "${positionals[0]}"`);
+      if (positionals.length > 0) throw usage('status', `unexpected argument '${positionals[0]}'`);
       const { statusCommand } = await import('./commands/run-status.js');
       return statusCommand({ json: values.json === true, deep: values.deep === true }, env, isRoot, out);
     }
     case 'check': {
       const caller = values.caller as string | undefined;
       if (!caller || !(CALLERS as readonly string[]).includes(caller)) {
-        throw new UsageError(`check: --caller must be one of ${CALLERS.join(', ')}${caller ? `, got "${caller}"` : ''}`);
+        throw usage('check', `--caller must be one of ${CALLERS.join(', ')}${caller ? `, not '${caller}'` : ''}`);
       }
       const { checkCommand } = await import('./commands/run-check.js');
       return checkCommand(
@@ -100,17 +105,17 @@ async function run(argv: string[], out: Out): Promise<number> {
       );
     }
     case 'restore-dpkg-db': {
-      if (positionals.length > 0) throw new UsageError(`restore-dpkg-db: unexpected argument "${positionals[0]}"`);
+      if (positionals.length > 0) throw usage('restore-dpkg-db', `unexpected argument '${positionals[0]}'`);
       const { restoreCommand } = await import('./commands/run-restore.js');
       return restoreCommand(env, isRoot, out);
     }
     case 'overlay': {
-      if (positionals.length > 0) throw new UsageError(`overlay: unexpected argument "${positionals[0]}"`);
+      if (positionals.length > 0) throw usage('overlay', `unexpected argument '${positionals[0]}'`);
       const { overlayCommand } = await import('./commands/run-overlay.js');
       return overlayCommand(values['read-only'] === true, env, isRoot, out);
     }
     default: {
-      if (positionals.length > 0) throw new UsageError(`${command}: unexpected argument "${positionals[0]}"`);
+      if (positionals.length > 0) throw usage(command, `unexpected argument '${positionals[0]}'`);
       const { installCommand } = await import('./commands/run-install.js');
       const without = typeof values.without === 'string' ? values.without.split(',').map((s) => s.trim()).filter(Boolean) : [];
       const root = (values.root as string | undefined) ?? '/';

@@ -3,10 +3,11 @@
 // unchanged files are not rewritten, and the report says so. Every file is
 // written whole or not at all, and only inside the root (in-root.ts).
 
-import { lstatSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmdirSync, statSync, unlinkSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmdirSync, rmSync, statSync, unlinkSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { TRAILER } from '../boot/sections.js';
-import { Failure, UsageError } from '../exit-codes.js';
+import { SNAPSHOT } from '../dpkg-db/paths.js';
+import { commandUsage, Failure, UsageError } from '../exit-codes.js';
 import { makeDirs, resolveInRoot, symlinkAtomic, writeError, writeFileAtomic } from './in-root.js';
 import { dnfPluginDirs, DNF_NAMES, isOurShim, parts, type InstallFile } from './install-parts.js';
 
@@ -31,12 +32,12 @@ export function existingRoot(command: string, root: string): string {
   } catch {
     // said below
   }
-  throw new UsageError(`${command}: --root ${root} is not a folder that exists`);
+  throw commandUsage(command, `--root ${root} is not a folder that exists`);
 }
 
 export function selectFiles(all: Record<string, InstallFile[]>, without: string[]): InstallFile[] {
   for (const w of without) {
-    if (!Object.hasOwn(all, w)) throw new UsageError(`install: --without: unknown part "${w}" (parts: ${Object.keys(all).join(', ')})`);
+    if (!Object.hasOwn(all, w)) throw commandUsage('install', `--without: unknown part '${w}'; the parts are ${Object.keys(all).join(', ')}`);
   }
   return Object.entries(all).flatMap(([name, files]) => (without.includes(name) ? [] : files));
 }
@@ -110,6 +111,20 @@ function removable(root: string): string[] {
   ];
 }
 
+/**
+ * usr-guard's state in /var/lib: removed, unless a snapshot of dpkg's database
+ * waits there to be put back at the next boot (by the image's usr-guard).
+ */
+function stateFolder(root: string, dryRun: boolean): string[] {
+  const dir = resolveInRoot(root, dirname(SNAPSHOT), false);
+  if (!lstatSync(dir, { throwIfNoEntry: false })?.isDirectory()) return [];
+  if (lstatSync(resolveInRoot(root, SNAPSHOT, false), { throwIfNoEntry: false })) {
+    return [`kept ${dir}/: its snapshot of dpkg's database waits for the next boot to be put back`];
+  }
+  if (!dryRun) rmSync(dir, { recursive: true, force: true });
+  return [`${dryRun ? 'would remove' : 'removed'} ${dir}/`];
+}
+
 function pycache(root: string, dir: string): string[] {
   try {
     return readdirSync(resolveInRoot(root, `${dir}/__pycache__`)).filter((n) => n.startsWith('usr_guard.')).map((n) => `${dir}/__pycache__/${n}`);
@@ -133,6 +148,7 @@ export function uninstall(root: string, dryRun: boolean): string[] {
     }
     report.push(`${dryRun ? 'would remove' : 'removed'} ${target}`);
   }
+  report.push(...stateFolder(root, dryRun));
   for (const dir of OWN_DIRS) {
     const target = resolveInRoot(root, dir, false);
     const st = lstatSync(target, { throwIfNoEntry: false });

@@ -1,6 +1,6 @@
 // `usr-guard install|uninstall`: report every file, one per line, on stdout.
 
-import { EXIT, UsageError } from '../exit-codes.js';
+import { commandUsage, EXIT } from '../exit-codes.js';
 import type { Out } from '../output.js';
 import tmpfiles from '../../systemd/usr-guard-dpkg.tmpfiles?raw';
 import { relocateDpkgDb } from '../dpkg-db/relocate.js';
@@ -8,7 +8,7 @@ import { existingRoot, install, runningProgram, selectFiles, uninstall } from '.
 import { nodeFor, parts } from './install-parts.js';
 
 export function installCommand(command: 'install' | 'uninstall', root: string, without: string[], dryRun: boolean, out: Out, relocate = false): number {
-  if (root === '') throw new UsageError(`${command}: --root needs a folder`);
+  if (root === '') throw commandUsage(command, "option '--root' needs a folder");
   const dir = existingRoot(command, root);
   if (command === 'install') {
     const node = nodeFor(dir);
@@ -21,7 +21,6 @@ export function installCommand(command: 'install' | 'uninstall', root: string, w
       out.err([`usr-guard: warning: no node in ${dir} (/usr/bin/node): until there is one, the hooks only refuse where /usr is read-only, with no warnings or offers`]);
     }
   } else {
-    if (without.length > 0) throw new UsageError('uninstall: --without is only for install');
     const report = uninstall(dir, dryRun);
     out.out((report.length > 0 ? report : [`nothing of usr-guard's in ${dir}`]).join('\n') + '\n');
   }

@@ -15,16 +15,19 @@ const EFFECT: Record<StateName, string> = {
   unknown: 'package changes proceed, with a warning that usr-guard could not tell',
 };
 
-const PROTECTION: Record<SystemState['dpkgProtection'], string> = {
-  relocated: 'relocated into the image: it goes with /usr',
-  snapshot: 'snapshot before a transient overlay, put back at the next boot (usr-guard-restore-dpkg-db.service)',
-  none: 'no: after a transient overlay dpkg will list packages whose files are gone',
+/** What happens to dpkg's view of /usr when a transient overlay goes (image hosts only). */
+const AFTER_REBOOT: Record<SystemState['dpkgProtection'], string> = {
+  relocated: "dpkg's database goes with the image (it was relocated into it)",
+  snapshot: "dpkg's database is saved before a transient overlay changes it, and put back at the next boot (usr-guard-restore-dpkg-db.service)",
+  none: 'nothing keeps dpkg true to /usr: after a transient overlay it will list packages whose files are gone',
 };
 
-function dbLine(db: DatabaseFacts | null): string {
+/** Where a database is; on an image host, also whether it goes with the image. */
+function dbLine(db: DatabaseFacts | null, imageHost: boolean): string {
   if (!db) return 'none found';
   const where = db.realPath === db.path ? db.path : `${db.path} -> ${db.realPath}`;
-  return `${where} (${db.onUsr ? 'under /usr: goes with the image' : 'persistent: outlives a discarded /usr'})`;
+  if (!imageHost) return where;
+  return `${where} (${db.onUsr ? 'in the image: it goes with /usr' : 'in /var: kept across reboots, and not updated with the image'})`;
 }
 
 function hostLine(s: SystemState): string {
@@ -50,13 +53,15 @@ function deepLine(d: DeepResult): string {
 }
 
 export function renderStatus(s: SystemState, config: Config, deep: DeepResult | null): string {
+  // Reboots and images matter only on an image host, not in a container or on a mutable one.
+  const imageHost = s.host.imageBased && !s.container.detected;
   const rows: [string, string][] = [
     ['host', hostLine(s)],
     ['container', s.container.detected ? `yes (${s.container.signs.join(', ')})` : 'no'],
     ['/usr', usrLine(s)],
-    ['dpkg db', dbLine(s.dpkgDatabase)],
-    ['dpkg db kept true', PROTECTION[s.dpkgProtection]],
-    ['rpm db', dbLine(s.rpmDatabase)],
+    ['dpkg db', dbLine(s.dpkgDatabase, imageHost)],
+    ...(imageHost && s.dpkgDatabase ? [['after a reboot', AFTER_REBOOT[s.dpkgProtection]] as [string, string]] : []),
+    ['rpm db', dbLine(s.rpmDatabase, imageHost)],
     ['mode', config.mode],
   ];
   if (deep) rows.push(['bootc', deepLine(deep)]);

@@ -70,7 +70,7 @@ describe('what install will not do', () => {
   it.each([['install'], ['uninstall']])('%s into a root that does not exist: no new tree', (cmd) => {
     const r = run(cmd, '--root', '/nonexistent/ug-root');
     expect(r.status).toBe(2);
-    expect(r.stderr).toBe(`usr-guard: ${cmd}: --root /nonexistent/ug-root is not a folder that exists\n`);
+    expect(r.stderr).toBe(`usr-guard: ${cmd}: --root /nonexistent/ug-root is not a folder that exists (see usr-guard ${cmd} --help)\n`);
     expect(existsSync('/nonexistent')).toBe(false);
   });
 

@@ -60,7 +60,7 @@ describe('install --root', () => {
   it('rejects an unknown part with a clear error', () => {
     const r = run('install', '--root', scratch(), '--without', 'apt,bogus');
     expect(r.status).toBe(2);
-    expect(r.stderr).toBe('usr-guard: install: --without: unknown part "bogus" (parts: program, hooks, apt, dpkg, config, man, dpkg-snapshot, dnf-plugin, dnf5-actions, dnf-shim)\n');
+    expect(r.stderr).toBe("usr-guard: install: --without: unknown part 'bogus'; the parts are program, hooks, apt, dpkg, config, man, dpkg-snapshot, dnf-plugin, dnf5-actions, dnf-shim (see usr-guard install --help)\n");
   });
 
   it('uninstall leaves no file of usr-guard behind', () => {
@@ -73,6 +73,11 @@ describe('install --root', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toContain(`removed ${root}/var/cache/usr-guard/\n`);
     expect(tree(root)).toEqual([]);
+    // usr-guard's state: kept while a snapshot waits for the next boot, removed otherwise.
+    mkdirSync(join(root, 'var/lib/usr-guard/dpkg-snapshot'), { recursive: true });
+    expect(run('uninstall', '--root', root).stdout).toContain(`kept ${root}/var/lib/usr-guard/: its snapshot of dpkg's database waits for the next boot to be put back`);
+    rmSync(join(root, 'var/lib/usr-guard/dpkg-snapshot'), { recursive: true });
+    expect(run('uninstall', '--root', root).stdout).toContain(`removed ${root}/var/lib/usr-guard/`);
     expect(run('uninstall', '--root', root).stdout).toContain("nothing of usr-guard's");
   });
 });

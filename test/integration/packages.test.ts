@@ -1,7 +1,9 @@
 // The .deb and the .rpm, installed with the real dpkg, apt and rpm.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aptUseRepo, buildRepo } from '../helpers/debs.js';
 import { missingRpmTool } from '../helpers/rpms.js';
 import { REPO, runInSandbox } from '../helpers/sandbox.js';
@@ -21,6 +23,7 @@ describe('the .deb', () => {
     execFileSync('node', ['scripts/package-deb.mjs'], { cwd: REPO, stdio: 'ignore' });
     repo = buildRepo(['ughello']);
   });
+  afterAll(() => rmSync(repo, { recursive: true, force: true }));
 
   it('is named by its version, depends on nodejs (>= 18), and has its /etc files as conffiles', () => {
     const f = (field: string) => execFileSync('dpkg-deb', ['-f', DEB, field], { encoding: 'utf8' }).trim();
@@ -30,7 +33,10 @@ describe('the .deb', () => {
   });
 
   it.skipIf(!hasLintian)('lintian reports no errors', () => {
-    const r = spawnSync('lintian', [DEB], { encoding: 'utf8' });
+    // lintian leaves temporary files behind: give it a folder of its own.
+    const tmp = mkdtempSync(join(tmpdir(), 'ug-lintian-'));
+    const r = spawnSync('lintian', [DEB], { encoding: 'utf8', env: { ...process.env, TMPDIR: tmp } });
+    rmSync(tmp, { recursive: true, force: true });
     expect(r.stdout).not.toMatch(/^E: /m);
   });
 
@@ -56,11 +62,30 @@ echo "@@left:"; find /etc /usr /var/lib/dpkg/info -name '*usr-guard*' -o -name '
     expect(r.stdout).toContain('@@purged');
     expect(r.stdout.slice(r.stdout.indexOf('@@left:') + 7).trim()).toBe('');
   });
+
+  it("purged, it keeps /var/lib/usr-guard while a snapshot of dpkg's database waits for the next boot, and says which", () => {
+    const r = runInSandbox({
+      usr: 'writable',
+      script: `dpkg -i ${DEB} >/dev/null
+mkdir -p /var/lib/usr-guard/dpkg-snapshot/db && dpkg --purge usr-guard; test -d /var/lib/usr-guard && echo "@@kept"
+rm -r /var/lib/usr-guard/dpkg-snapshot && dpkg -i ${DEB} >/dev/null && dpkg --purge usr-guard; test -d /var/lib/usr-guard || echo "@@gone"`,
+    });
+    expect(r.stdout).toContain("usr-guard: kept /var/lib/usr-guard: its snapshot of dpkg's database waits for the next boot to be put back");
+    expect(r.stdout).toContain('@@kept');
+    expect(r.stdout).toContain('usr-guard: removed /var/lib/usr-guard');
+    expect(r.stdout).toContain('@@gone');
+  });
 });
 
 describe.skipIf(rpmMissing !== null)('the .rpm', () => {
+  let built: ReturnType<typeof spawnSync>;
   beforeAll(() => {
-    execFileSync('node', ['scripts/package-rpm.mjs'], { cwd: REPO, stdio: 'ignore' });
+    built = spawnSync('node', ['scripts/package-rpm.mjs'], { cwd: REPO, encoding: 'utf8' });
+  });
+
+  it('builds without a warning from rpmbuild', () => {
+    expect(built.status).toBe(0);
+    expect(built.stderr).toBe('');
   });
 
   it('requires nodejs >= 18, marks its configs noreplace, and has no scripts', () => {

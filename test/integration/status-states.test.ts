@@ -55,5 +55,17 @@ describe('status --json in each state (real mounts)', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^state: image-locked\n/);
     expect(r.stdout).toMatch(/refused before anything is downloaded/);
+    // Plainly: the database in /var is not updated with the image, and what keeps it true.
+    expect(r.stdout).toMatch(/^dpkg db +\/var\/lib\/dpkg \(in \/var: kept across reboots, and not updated with the image\)$/m);
+    expect(r.stdout).toMatch(/^after a reboot +nothing keeps dpkg true to \/usr/m);
+    expect(r.stdout).not.toMatch(/kept true/);
+  });
+
+  it('says nothing of reboots or images in a container, or on a mutable host', () => {
+    for (const spec of [{ usr: 'writable', env: { container: 'oci' } }, { usr: 'writable' }] as const) {
+      const r = runInSandbox({ ...spec, script: `${prog} status` });
+      expect(r.stdout).toMatch(/^dpkg db +\/var\/lib\/dpkg$/m);
+      expect(r.stdout).not.toMatch(/reboot|with the image|goes with/);
+    }
   });
 });
