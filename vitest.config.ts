@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // Every temporary folder of the run lives in one private folder, removed at the end.
+    globalSetup: ['test/helpers/global-tmp.ts'],
     // Integration tests start real apt, dpkg and dnf runs in mount namespaces.
     testTimeout: 120_000,
     hookTimeout: 120_000,

@@ -32,10 +32,13 @@ chmod 755 %{buildroot}/usr/bin/${name}
 %files
 /usr/bin/${name}
 `);
-  execFileSync('rpmbuild', ['--quiet', '--define', `_topdir ${top}`, '--nodeps', '-bb', spec], { stdio: 'ignore' });
-  const rpmDir = join(top, 'RPMS/noarch');
-  for (const f of readdirSync(rpmDir)) renameSync(join(rpmDir, f), join(outDir, f));
-  rmSync(top, { recursive: true, force: true });
+  try {
+    execFileSync('rpmbuild', ['--quiet', '--define', `_topdir ${top}`, '--nodeps', '-bb', spec], { stdio: 'ignore' });
+    const rpmDir = join(top, 'RPMS/noarch');
+    for (const f of readdirSync(rpmDir)) renameSync(join(rpmDir, f), join(outDir, f));
+  } finally {
+    rmSync(top, { recursive: true, force: true });
+  }
 }
 
 /** A repository folder with the given packages (name or name-version) and its repodata. */

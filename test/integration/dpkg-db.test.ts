@@ -11,6 +11,11 @@ import { buildImage, runInSandbox } from '../helpers/sandbox.js';
 let repo: string;
 const dirs: string[] = [];
 let shared: string | undefined;
+/** A folder to remove after the tests. */
+const keep = (dir: string) => {
+  dirs.push(dir);
+  return dir;
+};
 /** One image for the tests that do not change it. */
 const buildImageOnce = () => {
   if (!shared) dirs.push((shared = buildImage()));
@@ -51,7 +56,7 @@ ughello && echo "@@reinstalled"`,
 
 describe('dpkg agrees with /usr after a reboot', () => {
   it('with the snapshot (the boot unit restores it)', () => {
-    const { boot1, boot2 } = twoBoots(buildImage());
+    const { boot1, boot2 } = twoBoots(keep(buildImage()));
     expect(boot1.stdout).toContain('ughello 1.0');
     expect(boot1.stderr).toContain('is saved now and put back at the next boot');
     expect(boot2.stdout).toContain("restored dpkg's database from the snapshot");
@@ -64,7 +69,7 @@ describe('dpkg agrees with /usr after a reboot', () => {
   });
 
   it('with --relocate-dpkg-db (the database goes with the image)', () => {
-    const image = buildImage(['--relocate-dpkg-db']);
+    const image = keep(buildImage(['--relocate-dpkg-db']));
     const { boot1, boot2 } = twoBoots(image);
     expect(boot1.stdout).toContain('ughello 1.0');
     expect(boot1.stderr).toContain('is in the image and goes with it');
@@ -76,7 +81,7 @@ describe('dpkg agrees with /usr after a reboot', () => {
   });
 
   it('with neither, dpkg drifts (what the others prevent)', () => {
-    const { boot1, boot2 } = twoBoots(buildImage(['--without', 'dpkg-snapshot']));
+    const { boot1, boot2 } = twoBoots(keep(buildImage(['--without', 'dpkg-snapshot'])));
     expect(boot1.stderr).toContain('afterwards dpkg will list packages whose files are gone');
     expect(boot2.stdout).toContain('@@file-gone');
     expect(boot2.stdout).toContain('@@dpkg-says-installed');
@@ -127,7 +132,7 @@ describe('install --relocate-dpkg-db', () => {
     const r = runInSandbox({
       usr: 'image',
       image,
-      varDir: mkdtempSync(join(tmpdir(), 'ug-var-')),
+      varDir: keep(mkdtempSync(join(tmpdir(), 'ug-var-'))),
       script: `readlink /var/lib/dpkg; cat /usr/lib/tmpfiles.d/usr-guard-dpkg.conf | grep '^L+'
 usr-guard install --relocate-dpkg-db --dry-run | grep /var/lib/dpkg
 dpkg-query -W dpkg >/dev/null && echo "@@query-ok"

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync, chmodSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -47,6 +47,7 @@ describe('usr-guard.conf', () => {
     expect(r.warnings[0]).toContain('must be owned by root and not group- or world-writable');
     chmodSync(file, 0o644);
     expect((await loadConfig({ USR_GUARD_CONFIG: file }, process.getuid?.() === 0)).config.mode).toBe('off');
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('says so when USR_GUARD_CONFIG names a missing file', async () => {
