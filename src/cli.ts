@@ -27,6 +27,7 @@ const OPTIONS: Record<string, ParseArgsConfig['options']> = {
   uninstall: { ...COMMON, root: { type: 'string' }, 'dry-run': { type: 'boolean' } },
   overlay: { ...COMMON, 'read-only': { type: 'boolean' } },
   'restore-dpkg-db': { ...COMMON },
+  diff: { ...COMMON, json: { type: 'boolean' }, containerfile: { type: 'boolean' } },
 };
 
 /**
@@ -103,6 +104,12 @@ async function run(argv: string[], out: Out): Promise<number> {
         isRoot,
         out,
       );
+    }
+    case 'diff': {
+      if (positionals.length > 0) throw usage('diff', `unexpected argument '${positionals[0]}'`);
+      if (values.json === true && values.containerfile === true) throw usage('diff', "--json and --containerfile do not go together");
+      const { diffCommand } = await import('./commands/run-diff.js');
+      return diffCommand({ json: values.json === true, containerfile: values.containerfile === true }, env, isRoot, out);
     }
     case 'restore-dpkg-db': {
       if (positionals.length > 0) throw usage('restore-dpkg-db', `unexpected argument '${positionals[0]}'`);

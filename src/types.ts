@@ -25,6 +25,8 @@ export interface UsrFacts {
   readOnly: boolean;
   /** 'image': overlay of lower layers only (composefs, sysext); 'unlock': overlay with an upperdir. */
   overlay: UsrOverlay;
+  /** An unlock's upper layer, as mountinfo names it (where `usr-guard diff` finds the changed files), or null. */
+  upperdir: string | null;
 }
 
 export type HostKind = 'bootc' | 'ostree' | 'composefs' | 'generic';

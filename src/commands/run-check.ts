@@ -56,6 +56,25 @@ async function keepDpkgTrue(state: SystemState, inv: Invocation, out: Out): Prom
   }
 }
 
+/**
+ * On an overlay, before each change: keep what `usr-guard diff` and the login
+ * reminder need (the baseline at the first change of the boot, the run's
+ * packages, the summary line). Said, never fatal.
+ */
+async function keepTrack(state: SystemState, inv: Invocation, out: Out): Promise<void> {
+  // Only root changes packages; another user's run would change nothing to note.
+  if (!TRACKED.has(state.state) || process.getuid?.() !== 0) return;
+  try {
+    const { recordChange } = await import('../diff/record.js');
+    recordChange(state, inv);
+  } catch (e) {
+    out.err([`usr-guard: warning: could not note this change for usr-guard diff: ${(e as Error).message}`]);
+  }
+}
+
+/** States whose overlay `usr-guard diff` compares with the image. */
+const TRACKED = new Set(['image-overlay', 'image-hotfix']);
+
 export async function checkCommand(opts: CheckOptions, args: string[], env: NodeJS.ProcessEnv, isRoot: boolean, out: Out): Promise<number> {
   const { config, warnings } = await loadConfig(env, isRoot);
   out.err(warnings.map((w) => `usr-guard: warning: ${w}`));
@@ -73,6 +92,7 @@ export async function checkCommand(opts: CheckOptions, args: string[], env: Node
     case 'warn':
       out.err(v.message);
       await keepDpkgTrue(state, inv, out);
+      await keepTrack(state, inv, out);
       return EXIT.OK;
     case 'refuse':
       return refuse(v.message, state, inv, out);
@@ -82,6 +102,7 @@ export async function checkCommand(opts: CheckOptions, args: string[], env: Node
       if (!r.ok) return refuse(r.message, state, inv, out);
       out.err(r.message);
       await keepDpkgTrue(r.state, inv, out);
+      await keepTrack(r.state, inv, out);
       return EXIT.OK;
     }
   }

@@ -36,10 +36,10 @@ function readMounts(unknowns: string[]): MountEntry[] | null {
 function usrFromAccess(unknowns: string[]): UsrFacts | null {
   try {
     accessSync('/usr', constants.W_OK);
-    return { mountPoint: '?', fsType: '?', source: '?', readOnly: false, overlay: 'none' };
+    return { mountPoint: '?', fsType: '?', source: '?', readOnly: false, overlay: 'none', upperdir: null };
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'EROFS') {
-      return { mountPoint: '?', fsType: '?', source: '?', readOnly: true, overlay: 'none' };
+      return { mountPoint: '?', fsType: '?', source: '?', readOnly: true, overlay: 'none', upperdir: null };
     }
     unknowns.push(`/usr writability: ${(e as Error).message}`);
     return null;

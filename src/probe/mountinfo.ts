@@ -75,7 +75,13 @@ export function usrFactsFrom(entry: MountEntry): UsrFacts {
     // across ostree versions, so only its presence counts.
     overlay = hasOption(entry.superOptions, 'upperdir') ? 'unlock' : 'image';
   }
-  return { mountPoint: entry.mountPoint, fsType: entry.fsType, source: entry.source, readOnly, overlay };
+  return { mountPoint: entry.mountPoint, fsType: entry.fsType, source: entry.source, readOnly, overlay, upperdir: overlay === 'unlock' ? upperdirOf(entry) : null };
+}
+
+/** The upperdir option's path: the kernel escapes a comma in it as "\," and a space as "\040". */
+export function upperdirOf(entry: MountEntry): string | null {
+  const m = /(?:^|,)upperdir=((?:\\.|[^,\\])*)/.exec(entry.superOptions.join(','));
+  return m ? unescapeOctal(m[1]!).replace(/\\(.)/g, '$1') : null;
 }
 
 /** The source of the mount at "/", for the composefs check. */

@@ -8,7 +8,7 @@ const host = (over: Partial<HostFacts> = {}): HostFacts => ({
 });
 const bootc = (over: Partial<HostFacts> = {}) => host({ kind: 'bootc', imageBased: true, ostreeBooted: true, bootcInstalled: true, ...over });
 const usr = (readOnly: boolean, overlay: UsrFacts['overlay'] = 'none'): UsrFacts => ({
-  mountPoint: '/usr', fsType: overlay === 'none' ? 'ext4' : 'overlay', source: '/dev/vda', readOnly, overlay,
+  mountPoint: '/usr', fsType: overlay === 'none' ? 'ext4' : 'overlay', source: '/dev/vda', readOnly, overlay, upperdir: overlay === 'unlock' ? '/run/ov/up' : null,
 });
 
 const facts: Record<StateName, Pick<SystemState, 'usr' | 'host' | 'container'>> = {

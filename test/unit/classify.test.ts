@@ -7,7 +7,7 @@ import type { HostFacts, UsrFacts } from '../../src/types.js';
 const plain: HostFacts = { kind: 'generic', imageBased: false, ostreeBooted: false, composefs: false, unlocked: null, bootcInstalled: false, os: { id: null, versionId: null, prettyName: null } };
 const ostree: HostFacts = { ...plain, kind: 'bootc', imageBased: true, ostreeBooted: true, bootcInstalled: true };
 const composefs: HostFacts = { ...plain, kind: 'bootc', imageBased: true, composefs: true };
-const usr = (readOnly: boolean, overlay: UsrFacts['overlay']): UsrFacts => ({ mountPoint: '/usr', fsType: 'x', source: 'x', readOnly, overlay });
+const usr = (readOnly: boolean, overlay: UsrFacts['overlay']): UsrFacts => ({ mountPoint: '/usr', fsType: 'x', source: 'x', readOnly, overlay, upperdir: null });
 const none = { detected: false, signs: [] };
 const f = (u: UsrFacts | null, host: HostFacts, over: Partial<Facts> = {}): Facts => ({ usr: u, host, container: none, transactionalUpdate: false, ...over });
 

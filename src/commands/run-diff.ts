@@ -1,0 +1,117 @@
+// `usr-guard diff [--json | --containerfile]`: what this boot's overlay on
+// /usr changed against the image: packages (per package manager, against the
+// baseline kept at the first change) and the files no package accounts for.
+// Reads only; needs no root where the databases and the upper layer are
+// readable.
+
+import { existsSync } from 'node:fs';
+import { loadConfig } from '../config.js';
+import { DB } from '../dpkg-db/paths.js';
+import { EXIT } from '../exit-codes.js';
+import type { Out } from '../output.js';
+import { probeSystem } from '../probe/index.js';
+import type { PackageManager, SystemState } from '../types.js';
+import { readBaseline, type Baseline } from '../diff/baseline.js';
+import { containerfileLines, groupFiles, looseFiles, packageChanges, type FileChange, type PackageChange, type UpperEntry } from '../diff/compute.js';
+import { dpkgView, rpmView, type Owners, type PackageView } from '../diff/packages.js';
+import { readUpper } from '../diff/upper.js';
+
+interface Diff {
+  overlay: { state: string; upperdir: string | null; baseline: Partial<Record<PackageManager, Baseline['source'] | 'none'>>; notes: string[] } | null;
+  packages: PackageChange[];
+  files: FileChange[];
+}
+
+/** The diff, and the upper layer's entries it came from (for folding folders; not printed). */
+type Computed = { diff: Diff; upper: UpperEntry[] };
+
+/** The package managers whose database is here, with their view now. */
+function views(): [PackageManager, PackageView][] {
+  const out: [PackageManager, PackageView][] = [];
+  const dpkg = existsSync(`${DB}/status`) ? dpkgView(DB) : null;
+  if (dpkg) out.push(['apt', dpkg]);
+  const rpm = rpmView();
+  if (rpm) out.push(['dnf', rpm]);
+  return out;
+}
+
+function compute(s: SystemState): Computed {
+  const notes: string[] = [];
+  const overlay: NonNullable<Diff['overlay']> = { state: s.state, upperdir: s.usr?.upperdir ?? null, baseline: {}, notes };
+  const upper = overlay.upperdir ? readUpper(overlay.upperdir) : ({ ok: false, why: 'mountinfo names no upper layer' } as const);
+  // An empty upper layer: nothing changed at all (a package change writes to /usr too).
+  if (upper.ok && upper.entries.length === 0) return { diff: { overlay, packages: [], files: [] }, upper: [] };
+  const packages: PackageChange[] = [];
+  const owned = new Set<string>();
+  let imageOwners: Owners | null = new Map();
+  for (const [manager, now] of views()) {
+    const base = readBaseline(manager);
+    overlay.baseline[manager] = base?.source ?? 'none';
+    if (!base) {
+      imageOwners = null;
+      notes.push(`${manager} packages not compared: usr-guard did not see this boot's first change (no baseline in /run/usr-guard${manager === 'apt' ? ', no snapshot of dpkg' : ''})`);
+      continue;
+    }
+    const changes = packageChanges(manager, base.versions, now.versions);
+    packages.push(...changes);
+    // The files of the packages that changed, now and in the image: no loose files.
+    for (const path of now.filesOf(changes.filter((c) => c.change !== 'removed').map((c) => c.name)).keys()) owned.add(path);
+    const gone = new Set(changes.filter((c) => c.change !== 'added').map((c) => c.name));
+    for (const [path, key] of base.owners) if (gone.has(key)) owned.add(path);
+    if (imageOwners) for (const [path, key] of base.owners) imageOwners.set(path, key);
+  }
+  let files: FileChange[] = [];
+  if (upper.ok) {
+    files = looseFiles(upper.entries, owned, imageOwners);
+    if (upper.truncated) notes.push('the upper layer holds more files than are read: the list is cut short');
+  } else {
+    notes.push(`files not compared: ${upper.why}`);
+  }
+  return { diff: { overlay, packages, files }, upper: upper.ok ? upper.entries : [] };
+}
+
+function human(d: Diff, upper: UpperEntry[]): string[] {
+  const o = d.overlay!;
+  const when = o.state === 'image-hotfix' ? 'at the next deployment' : 'at reboot';
+  const lines = [`/usr has ${o.state === 'image-hotfix' ? 'a hotfix' : 'a transient'} overlay (${o.state}): what it holds goes ${when}.`];
+  if (d.packages.length === 0 && d.files.length === 0) lines.push('nothing changed: the overlay holds no changes.');
+  const count = (xs: { change: string }[], kinds: string[]) => kinds.map((k) => `${xs.filter((x) => x.change === k).length} ${k}`).join(', ');
+  if (d.packages.length > 0) {
+    lines.push(`packages: ${count(d.packages, ['added', 'removed', 'upgraded'])}`);
+    for (const p of d.packages) {
+      const version = p.change === 'removed' ? `(was ${p.fromVersion})` : p.change === 'upgraded' ? `${p.fromVersion} -> ${p.version}` : p.version;
+      lines.push(`  ${p.manager.padEnd(4)} ${p.change.padEnd(9)} ${p.name} ${version}`);
+    }
+  }
+  if (d.files.length > 0) {
+    lines.push(`files: ${count(d.files, ['added', 'changed', 'deleted'])} (of no package that changed)`);
+    for (const g of groupFiles(d.files, upper)) {
+      const kinds = [...new Set(g.files.map((f) => f.change))];
+      const what = g.files.length === 1 ? g.files[0]!.change : kinds.length === 1 ? kinds[0]! : 'mixed';
+      lines.push(`  ${what.padEnd(8)} ${g.path}${g.files.length > 1 ? ` (${g.files.length} files)` : ''}`);
+    }
+  }
+  for (const n of o.notes) lines.push(`note: ${n}`);
+  if (d.packages.length > 0 || d.files.length > 0) lines.push('To keep them: usr-guard diff --containerfile');
+  return lines;
+}
+
+export async function diffCommand(opts: { json: boolean; containerfile: boolean }, env: NodeJS.ProcessEnv, isRoot: boolean, out: Out): Promise<number> {
+  const { config, warnings } = await loadConfig(env, isRoot);
+  out.err(warnings.map((w) => `usr-guard: warning: ${w}`));
+  const s = probeSystem({ env, bootcPath: config.paths.bootc });
+  let c: Computed = { diff: { overlay: null, packages: [], files: [] }, upper: [] };
+  let say: string[];
+  if (!s.host.imageBased || s.container.detected) {
+    say = [`usr-guard diff: this host is not image-based (${s.state}): there is no image to compare /usr with.`];
+  } else if (s.usr?.overlay !== 'unlock') {
+    say = [`nothing changed: /usr has no overlay (${s.state}).`];
+  } else {
+    c = compute(s);
+    say = human(c.diff, c.upper);
+  }
+  if (opts.json) out.out(JSON.stringify(c.diff, null, 2) + '\n');
+  else if (opts.containerfile) out.out(containerfileLines(c.diff.packages, groupFiles(c.diff.files, c.upper)).join('\n') + '\n');
+  else out.out(say.join('\n') + '\n');
+  return EXIT.OK;
+}

@@ -1,0 +1,113 @@
+// The installed packages and the files they own under /usr, as dpkg's and
+// rpm's databases say, for `usr-guard diff` and the baseline it compares
+// with. The parsers are pure; the readers read the databases (rpm's through
+// `rpm -qa`, the only way that works for every rpm database format).
+
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+
+/** Packages by key ("name" or "name:arch"), each with its version. */
+export type PackageVersions = Map<string, string>;
+/** Files under /usr, each with the key of the package that owns it. */
+export type Owners = Map<string, string>;
+
+export interface PackageView {
+  versions: PackageVersions;
+  /** The files under /usr of `keys`. */
+  filesOf(keys: Iterable<string>): Owners;
+}
+
+/**
+ * dpkg's status file (deb822 stanzas): the packages that are installed
+ * (also half-configured or unpacked: their files are there), keyed by name,
+ * or name:arch for a foreign architecture. Pure; anything odd is skipped.
+ */
+export function parseDpkgStatus(text: string, nativeArch = ''): PackageVersions {
+  const out: PackageVersions = new Map();
+  for (const stanza of text.split(/\n\s*\n/)) {
+    const field = (name: string) => new RegExp(`^${name}:[ \\t]*(.*)$`, 'mi').exec(stanza)?.[1]?.trim();
+    const name = field('Package');
+    const version = field('Version');
+    const status = field('Status') ?? '';
+    if (!name || !version || !/\b(installed|unpacked|half-configured|triggers-awaited|triggers-pending)$/.test(status)) continue;
+    const arch = field('Architecture') ?? '';
+    out.set(arch && arch !== 'all' && nativeArch && arch !== nativeArch ? `${name}:${arch}` : name, version);
+  }
+  return out;
+}
+
+/** The native architecture dpkg's database was made for (its "arch" file), or "". */
+function dpkgArch(db: string): string {
+  try {
+    return readFileSync(`${db}/arch`, 'utf8').split('\n')[0]!.trim();
+  } catch {
+    return '';
+  }
+}
+
+/** The lines of a dpkg .list file that lie under /usr, owned by `key`. */
+export function listFiles(text: string, key: string, into: Owners): void {
+  for (const line of text.split('\n')) if (line.startsWith('/usr/')) into.set(line, key);
+}
+
+/** dpkg's view, from a database folder (/var/lib/dpkg, or the snapshot's copy of it). */
+export function dpkgView(db: string): PackageView | null {
+  let status: string;
+  try {
+    status = readFileSync(`${db}/status`, 'utf8');
+  } catch {
+    return null;
+  }
+  const native = dpkgArch(db);
+  return {
+    versions: parseDpkgStatus(status, native),
+    filesOf(keys) {
+      const owners: Owners = new Map();
+      for (const key of keys) {
+        // info/NAME.list for the native arch (or all), info/NAME:ARCH.list for the others.
+        for (const file of [`${db}/info/${key}.list`, `${db}/info/${key}:${native}.list`]) {
+          try {
+            listFiles(readFileSync(file, 'utf8'), key, owners);
+            break;
+          } catch {
+            // not this name
+          }
+        }
+      }
+      return owners;
+    },
+  };
+}
+
+/** rpm's output (what it could say: a query for one package that is gone still answers for the others), or null without rpm. */
+function rpm(args: string[]): string | null {
+  const bin = ['/usr/bin/rpm', '/bin/rpm'].find((p) => existsSync(p));
+  if (!bin) return null;
+  const r = spawnSync(bin, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 256 * 1024 * 1024 });
+  return r.error ? null : r.stdout;
+}
+
+/** "key\tvalue" lines. Pure. */
+export function parseTabLines(text: string): [string, string][] {
+  return text.split('\n').flatMap((l) => {
+    const tab = l.indexOf('\t');
+    return tab > 0 ? [[l.slice(0, tab), l.slice(tab + 1)] as [string, string]] : [];
+  });
+}
+
+/** rpm's view (packages keyed by name, or name.arch where one name has several). Null without rpm or a database. */
+export function rpmView(): PackageView | null {
+  const lines = parseTabLines(rpm(['-qa', '--qf', '%{NAME}\t%{EPOCHNUM}:%{VERSION}-%{RELEASE}\n']) ?? '');
+  if (lines.length === 0) return null;
+  const versions: PackageVersions = new Map(lines.map(([n, v]) => [n, v.replace(/^0:/, '')]));
+  return {
+    versions,
+    filesOf(keys) {
+      const names = [...keys];
+      const owners: Owners = new Map();
+      if (names.length === 0) return owners;
+      for (const [file, key] of parseTabLines(rpm(['-q', '--qf', '[%{FILENAMES}\t%{NAME}\n]', ...names]) ?? '')) if (file.startsWith('/usr/')) owners.set(file, key);
+      return owners;
+    },
+  };
+}
