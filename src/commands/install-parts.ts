@@ -15,6 +15,7 @@ import manApt from '../../man/apt-image-based.7?raw';
 import manDnf from '../../man/dnf-image-based.7?raw';
 import manGuard from '../../man/usr-guard.8?raw';
 import restoreUnit from '../../systemd/usr-guard-restore-dpkg-db.service?raw';
+import loginReminder from '../../hooks/profile.sh?raw';
 import { notRootsAbove } from '../trust.js';
 import { resolveInRoot } from './in-root.js';
 
@@ -91,6 +92,7 @@ export function parts(programPath: string, root: string, node: string | null = '
     apt: [{ path: '/etc/apt/apt.conf.d/50usr-guard', mode: 0o644, content: text(aptConf) }],
     dpkg: [{ path: '/etc/dpkg/dpkg.cfg.d/usr-guard', mode: 0o644, content: text(dpkgCfg) }],
     config: [{ path: '/etc/usr-guard/usr-guard.conf', mode: 0o644, content: text(exampleConf) }],
+    'login-reminder': [{ path: '/etc/profile.d/usr-guard.sh', mode: 0o644, content: text(loginReminder) }],
     man: [
       { path: '/usr/share/man/man7/apt-image-based.7', mode: 0o644, content: text(manApt) },
       { path: '/usr/share/man/man7/dnf-image-based.7', mode: 0o644, content: text(manDnf) },
