@@ -11,6 +11,8 @@ Commands:
   install    install the program and its hooks (into --root DIR)
   uninstall  remove them again
   overlay    make a transient overlay on /usr (bootc usr-overlay), and check it
+  diff       what this boot's overlay changed: packages and files, or the
+             Containerfile lines that keep them
   restore-dpkg-db
              put dpkg's database back after a transient overlay (run at boot)
 
@@ -63,7 +65,8 @@ file.
   --root DIR        install into DIR instead of / (an image being built;
                     it must exist)
   --without PARTS   comma-separated parts to leave out:
-                    program, hooks, apt, dpkg, config, man, dnf-plugin,
+                    program, hooks, apt, dpkg, config, login-reminder, man,
+                    dnf-plugin,
                     dnf5-actions, dnf-shim (the dnf parts only where dnf is),
                     dpkg-snapshot (the boot unit that restores dpkg's database)
   --dry-run         list what would be written, write nothing
@@ -103,4 +106,20 @@ read-write. Exit 0 when /usr is as asked (or already was), 10 when not.
   --read-only   make the overlay read-only ('bootc usr-overlay --read-only')
 `;
 
-export const HELP = { main, status, check, install, uninstall, overlay, 'restore-dpkg-db': restore };
+const diff = `Usage: usr-guard diff [--json | --containerfile]
+
+What this boot's overlay on /usr changed against the image: the packages
+added, removed and upgraded (apt from dpkg's database, dnf from rpm's,
+against what they held before this boot's first change, which usr-guard
+kept then), and the files in the overlay's upper layer that no package
+of those accounts for (added, changed, deleted). Reads only; root is not
+needed where the databases and the upper layer can be read. Exit 0.
+
+  --json            the same as data: overlay, packages (manager, name,
+                    change, version, fromVersion) and files (path, change)
+  --containerfile   the lines that make the changes last: RUN apt-get
+                    install/purge, RUN dnf install/remove, and a commented
+                    COPY or rm for the files changed by hand
+`;
+
+export const HELP = { main, status, check, install, uninstall, overlay, 'restore-dpkg-db': restore, diff };
