@@ -78,10 +78,26 @@ function tempBeside(target: string): string {
   return join(dirname(target), `.${basename(target)}.usr-guard-${process.pid}-${randomBytes(4).toString('hex')}`);
 }
 
-/** Replace `target` with `content` at once: a new file (never through a link), synced, renamed over it. */
-export function writeFileAtomic(target: string, content: Buffer, mode: number): void {
+/** Make the new file at a temporary name beside `target` with `make`, then rename it over `target`; a failure leaves nothing behind. */
+function replaceWith(target: string, verb: string, make: (tmp: string) => void): void {
   const tmp = tempBeside(target);
   try {
+    make(tmp);
+    renameSync(tmp, target);
+  } catch (e) {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // never made
+    }
+    throw writeError(verb, target, e);
+  }
+  syncDir(dirname(target));
+}
+
+/** Replace `target` with `content` at once: a new file (never through a link), synced, renamed over it. */
+export function writeFileAtomic(target: string, content: Buffer, mode: number): void {
+  replaceWith(target, 'write', (tmp) => {
     const fd = openSync(tmp, 'wx', mode);
     try {
       for (let off = 0; off < content.length; ) off += writeSync(fd, content, off);
@@ -90,33 +106,12 @@ export function writeFileAtomic(target: string, content: Buffer, mode: number): 
       closeSync(fd);
     }
     chmodSync(tmp, mode); // the umask took bits away
-    renameSync(tmp, target);
-  } catch (e) {
-    try {
-      unlinkSync(tmp);
-    } catch {
-      // never made
-    }
-    throw writeError('write', target, e);
-  }
-  syncDir(dirname(target));
+  });
 }
 
 /** Replace `target` with a link to `to`, at once. */
 export function symlinkAtomic(to: string, target: string): void {
-  const tmp = tempBeside(target);
-  try {
-    symlinkSync(to, tmp);
-    renameSync(tmp, target);
-  } catch (e) {
-    try {
-      unlinkSync(tmp);
-    } catch {
-      // never made
-    }
-    throw writeError('link', target, e);
-  }
-  syncDir(dirname(target));
+  replaceWith(target, 'link', (tmp) => symlinkSync(to, tmp));
 }
 
 /** Make a rename in `dir` last through a crash. Best effort: not every file system syncs folders. */

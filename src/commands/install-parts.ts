@@ -2,7 +2,7 @@
 // parts), as the root has it: the dnf parts only where dnf is, the plugin
 // where python3's dnf package is, the hook shim with the root's own node.
 
-import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import dnfShim from '../../hooks/dnf-shim?raw';
 import dnfActions from '../../dnf-plugin/usr-guard.actions?raw';
 import dnfPluginConf from '../../dnf-plugin/usr_guard.conf?raw';
@@ -16,6 +16,7 @@ import manDnf from '../../man/dnf-image-based.7?raw';
 import manGuard from '../../man/usr-guard.8?raw';
 import restoreUnit from '../../systemd/usr-guard-restore-dpkg-db.service?raw';
 import loginReminder from '../../hooks/profile.sh?raw';
+import { pythonSitesWith } from '../probe/python.js';
 import { notRootsAbove } from '../trust.js';
 import { resolveInRoot } from './in-root.js';
 
@@ -36,22 +37,7 @@ export const inRootExists = (root: string, path: string) => existsSync(resolveIn
  * paths. The folder itself may not exist until a first plugin is installed.
  */
 export function dnfPluginDirs(root: string): string[] {
-  const found: string[] = [];
-  for (const lib of ['/usr/lib', '/usr/lib64']) {
-    let names: string[] = [];
-    try {
-      names = readdirSync(resolveInRoot(root, lib)).filter((n) => /^python3(\.\d+)?$/.test(n));
-    } catch {
-      continue;
-    }
-    for (const py of names) {
-      for (const site of ['dist-packages', 'site-packages']) {
-        const dir = `${lib}/${py}/${site}`;
-        if (inRootExists(root, `${dir}/dnf`)) found.push(`${dir}/dnf-plugins`);
-      }
-    }
-  }
-  return found;
+  return pythonSitesWith(root, 'dnf').map((site) => `${site}/dnf-plugins`);
 }
 
 export const DNF_NAMES = ['dnf', 'dnf5', 'yum'];

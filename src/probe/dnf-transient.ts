@@ -5,29 +5,20 @@
 // module (dnf/const.py), dnf5's option in its binary (the option's help text,
 // which came with it; dnf5's version is compiled into libdnf5 as numbers).
 
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { pythonSitesWith } from './python.js';
 import semver from 'semver';
 
 const DNF5_OPTION = Buffer.from('Set up a transient overlay on /usr');
 
 /** dnf 4's version from its python module, wherever python3 keeps it. */
 function dnf4Version(): string | null {
-  for (const lib of ['/usr/lib', '/usr/lib64']) {
-    let pythons: string[] = [];
+  for (const site of pythonSitesWith('/', 'dnf')) {
     try {
-      pythons = readdirSync(lib).filter((n) => /^python3(\.\d+)?$/.test(n));
+      const m = /^VERSION\s*=\s*['"]([^'"]+)['"]/m.exec(readFileSync(`${site}/dnf/const.py`, 'utf8'));
+      if (m) return m[1]!;
     } catch {
-      continue;
-    }
-    for (const py of pythons) {
-      for (const site of ['dist-packages', 'site-packages']) {
-        try {
-          const m = /^VERSION\s*=\s*['"]([^'"]+)['"]/m.exec(readFileSync(`${lib}/${py}/${site}/dnf/const.py`, 'utf8'));
-          if (m) return m[1]!;
-        } catch {
-          // not here
-        }
-      }
+      // not readable: the next one
     }
   }
   return null;

@@ -3,19 +3,14 @@
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aptRun, expectAptRefused, LOCKED } from '../helpers/apt-runs.js';
-import { buildRepo } from '../helpers/debs.js';
 import { buildRpmRepo, dnfUseRepo, missingRpmTool } from '../helpers/rpms.js';
-import { buildImage, runAndCompare, runInSandbox } from '../helpers/sandbox.js';
+import { aptFixture, removeAll } from '../helpers/fixtures.js';
+import { runAndCompare, runInSandbox } from '../helpers/sandbox.js';
 
 let image: string;
 let repo: string;
-beforeAll(() => {
-  image = buildImage();
-  repo = buildRepo(['ughello']);
-});
-afterAll(() => {
-  for (const d of [image, repo]) rmSync(d, { recursive: true, force: true });
-});
+beforeAll(() => ({ image, repo } = aptFixture(['ughello'])));
+afterAll(() => removeAll(image, repo));
 
 const TRY = "To try it until the next reboot: run 'ostree admin unlock', then run this command again.";
 

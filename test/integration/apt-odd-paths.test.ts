@@ -1,21 +1,15 @@
 // The odd paths of apt and dpkg on a locked host: command lines read as apt
 // reads them, other roots that are not, the first hook walked around, and
 // the same on the hosts that must never be blocked.
-import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aptRun, expectAptRefused, LOCKED, OVERLAY } from '../helpers/apt-runs.js';
-import { buildRepo } from '../helpers/debs.js';
-import { buildImage, type SandboxSpec } from '../helpers/sandbox.js';
+import { aptFixture, removeAll } from '../helpers/fixtures.js';
+import { type SandboxSpec } from '../helpers/sandbox.js';
 
 let image: string;
 let repo: string;
-beforeAll(() => {
-  image = buildImage();
-  repo = buildRepo(['ughello']);
-});
-afterAll(() => {
-  for (const d of [image, repo]) rmSync(d, { recursive: true, force: true });
-});
+beforeAll(() => ({ image, repo } = aptFixture(['ughello'])));
+afterAll(() => removeAll(image, repo));
 
 const apt = (spec: Omit<SandboxSpec, 'script' | 'image'>, cmd: string, setup = '') => aptRun({ ...spec, image }, cmd, repo, setup);
 // apt with -o Dir= reads its configuration and state through this folder, and still runs dpkg on /.

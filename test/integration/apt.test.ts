@@ -3,19 +3,14 @@ import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aptRun, expectAptRefused, LOCKED } from '../helpers/apt-runs.js';
-import { buildRepo } from '../helpers/debs.js';
+import { aptFixture, removeAll } from '../helpers/fixtures.js';
 import { buildImage, type SandboxSpec } from '../helpers/sandbox.js';
 
 let image: string;
 let repo: string;
 
-beforeAll(() => {
-  image = buildImage();
-  repo = buildRepo(['ughello', 'ugother']);
-});
-afterAll(() => {
-  for (const d of [image, repo]) rmSync(d, { recursive: true, force: true });
-});
+beforeAll(() => ({ image, repo } = aptFixture(['ughello', 'ugother'])));
+afterAll(() => removeAll(image, repo));
 
 const apt = (spec: Omit<SandboxSpec, 'script' | 'image'>, cmd: string, imageDir = image) => aptRun({ ...spec, image: imageDir }, cmd, repo);
 const expectRefused = (r: ReturnType<typeof apt>) => expectAptRefused(r);

@@ -4,20 +4,15 @@
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aptRun, LOCKED, OVERLAY } from '../helpers/apt-runs.js';
-import { buildRepo } from '../helpers/debs.js';
 import { COUNT_NODE_STARTS, nodeStarts } from '../helpers/node-starts.js';
 import { buildRpmRepo, dnfUseRepo, missingRpmTool } from '../helpers/rpms.js';
-import { buildImage, runInSandbox } from '../helpers/sandbox.js';
+import { aptFixture, removeAll } from '../helpers/fixtures.js';
+import { runInSandbox } from '../helpers/sandbox.js';
 
 let image: string;
 let repo: string;
-beforeAll(() => {
-  image = buildImage();
-  repo = buildRepo(['ughello']);
-});
-afterAll(() => {
-  for (const d of [image, repo]) rmSync(d, { recursive: true, force: true });
-});
+beforeAll(() => ({ image, repo } = aptFixture(['ughello'])));
+afterAll(() => removeAll(image, repo));
 
 describe('node starts once per run', () => {
   it.each([

@@ -1,21 +1,16 @@
 // The offer: a real prompt on a pseudo-terminal (script(1)), a stand-in for
 // bootc that makes the real overlay mount, and the trail in a private /dev/log.
-import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { aptUseRepo, buildRepo } from '../helpers/debs.js';
-import { buildImage, runInSandbox, type SandboxSpec } from '../helpers/sandbox.js';
+import { aptUseRepo } from '../helpers/debs.js';
+import { aptFixture, removeAll } from '../helpers/fixtures.js';
+import { runInSandbox, type SandboxSpec } from '../helpers/sandbox.js';
 
 const HEADLINE = 'error: read-only /usr detected, refusing to operate. See `man apt-image-based` for more information.';
 const LOCKED = { usr: 'image', ostreeBooted: true } as const;
 let image: string;
 let repo: string;
-beforeAll(() => {
-  image = buildImage();
-  repo = buildRepo(['ughello']);
-});
-afterAll(() => {
-  for (const d of [image, repo]) rmSync(d, { recursive: true, force: true });
-});
+beforeAll(() => ({ image, repo } = aptFixture(['ughello'])));
+afterAll(() => removeAll(image, repo));
 
 /** Stand-ins for bootc, by behaviour. "works" makes the real overlay and the runstate marker, as bootc on ostree does. */
 const BOOTC: Record<string, string> = {
