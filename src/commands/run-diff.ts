@@ -31,7 +31,8 @@ function views(): [PackageManager, PackageView][] {
   const dpkg = existsSync(`${DB}/status`) ? dpkgView(DB) : null;
   if (dpkg) out.push(['apt', dpkg]);
   const rpm = rpmView();
-  if (rpm) out.push(['dnf', rpm]);
+  // rpm on a Debian host, with nothing in its database: not a package manager of this host.
+  if (rpm && rpm.versions.size > 0) out.push(['dnf', rpm]);
   return out;
 }
 

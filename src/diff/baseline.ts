@@ -38,7 +38,11 @@ export function writeWhole(path: string, text: string): void {
   renameSync(tmp, path);
 }
 
-/** Keep the baseline of `manager` unless this boot has one: the first change's "before". */
+/**
+ * Keep the baseline of `manager` unless this boot has one: the first change's "before".
+ * An empty database gets an empty baseline too, so that later runs stop at the existsSync
+ * instead of asking rpm again (rpm -qa costs tens of ms on every warned run otherwise).
+ */
 export function takeBaseline(manager: PackageManager): void {
   if (existsSync(baselineFile(manager))) return;
   const view = manager === 'apt' ? (existsSync(`${DB}/status`) ? dpkgView(DB) : null) : rpmView();

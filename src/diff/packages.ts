@@ -95,10 +95,11 @@ export function parseTabLines(text: string): [string, string][] {
   });
 }
 
-/** rpm's view (packages keyed by name, or name.arch where one name has several). Null without rpm or a database. */
+/** rpm's view (packages keyed by name, or name.arch where one name has several); empty with an empty database, null without rpm. */
 export function rpmView(): PackageView | null {
-  const lines = parseTabLines(rpm(['-qa', '--qf', '%{NAME}\t%{EPOCHNUM}:%{VERSION}-%{RELEASE}\n']) ?? '');
-  if (lines.length === 0) return null;
+  const all = rpm(['-qa', '--qf', '%{NAME}\t%{EPOCHNUM}:%{VERSION}-%{RELEASE}\n']);
+  if (all === null) return null;
+  const lines = parseTabLines(all);
   const versions: PackageVersions = new Map(lines.map(([n, v]) => [n, v.replace(/^0:/, '')]));
   return {
     versions,
