@@ -6,6 +6,8 @@ import { aptUseRepo } from './debs.js';
 import { runAndCompare, type SandboxSpec } from './sandbox.js';
 
 export const APT_HEADLINE = 'error: read-only /usr detected, refusing to operate. See `man apt-image-based` for more information.';
+/** What apt says when DPkg::Pre-Invoke refuses: all that clients of apt as a library show. */
+export const APT_DPKG_ECHO = "Problem executing scripts DPkg::Pre-Invoke 'c=apt-dpkg; command . /usr/libexec/usr-guard/hook||[ $? != 10 ] # read-only /usr: apt-image-based(7)'";
 export const LOCKED = { usr: 'image', ostreeBooted: true } as const;
 export const OVERLAY = { usr: 'image+overlay', ostreeBooted: true, unlocked: 'development' } as const;
 

@@ -2,7 +2,7 @@
 // reads them, other roots that are not, the first hook walked around, and
 // the same on the hosts that must never be blocked.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { aptRun, expectAptRefused, LOCKED, OVERLAY } from '../helpers/apt-runs.js';
+import { APT_DPKG_ECHO, aptRun, expectAptRefused, LOCKED, OVERLAY } from '../helpers/apt-runs.js';
 import { aptFixture, removeAll } from '../helpers/fixtures.js';
 import { type SandboxSpec } from '../helpers/sandbox.js';
 
@@ -60,12 +60,12 @@ describe('a locked host: the hook that decides walked around, the backstops refu
   it('without both Pre-Invoke hooks, Pre-Install-Pkgs refuses before dpkg runs', () => {
     const r = apt(LOCKED, 'apt-get install -y ughello', clear('APT::Install::Pre-Invoke', 'DPkg::Pre-Invoke'));
     expectAptRefused(r, true);
-    expect(r.stderr).toContain('Failure running script /usr/libexec/usr-guard/hook apt-pkgs');
+    expect(r.stderr).toContain('Failure running script /usr/libexec/usr-guard/hook apt-pkgs||');
   });
 
   it("apt's error line itself says why (for clients that show only apt's error)", () => {
     const r = apt(LOCKED, 'apt-get install -y ughello', clear('APT::Install::Pre-Invoke'));
-    expect(r.stderr).toContain("E: Problem executing scripts DPkg::Pre-Invoke '/usr/libexec/usr-guard/hook apt-dpkg || [ $? != 10 ] # read-only /usr, see apt-image-based(7)'");
+    expect(r.stderr).toContain(`E: ${APT_DPKG_ECHO}`);
   });
 
   it.each([

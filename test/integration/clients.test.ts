@@ -8,11 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { APT_DPKG_ECHO as APT_ECHO } from '../helpers/apt-runs.js';
 import { aptUseRepo, buildDeb, buildRepo } from '../helpers/debs.js';
 import { buildRpmRepo, dnfUseRepo, missingRpmTool } from '../helpers/rpms.js';
 import { buildImage, runInSandbox, type SandboxSpec } from '../helpers/sandbox.js';
 
-const APT_ECHO = "Problem executing scripts DPkg::Pre-Invoke '/usr/libexec/usr-guard/hook apt-dpkg || [ $? != 10 ] # read-only /usr, see apt-image-based(7)'";
 const has = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
 const STATES: [string, Omit<SandboxSpec, 'script' | 'image' | 'varDir'>][] = [
   ['locked', { usr: 'image', ostreeBooted: true }],
