@@ -6,13 +6,11 @@
 // protection) serves for apt; otherwise there is no baseline, and diff
 // compares files only.
 
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { DB, SNAPSHOT } from '../dpkg-db/paths.js';
 import type { PackageManager } from '../types.js';
-import { dpkgView, rpmView, type Owners, type PackageVersions } from './packages.js';
-
-export const RUN_DIR = '/run/usr-guard';
-const baselineFile = (m: PackageManager) => `${RUN_DIR}/baseline.${m}`;
+import { dpkgView, rpmView, type Owners, type PackageVersions, type PackageView } from './packages.js';
+import { baselineFile, runDir, writeWhole } from './run-dir.js';
 
 export interface Baseline {
   /** Where it came from: usr-guard's own, taken at the first change, or dpkg's snapshot. */
@@ -21,37 +19,25 @@ export interface Baseline {
   owners: Owners;
 }
 
-/** usr-guard's folder in /run, readable by all (diff needs no root). */
-export function runDir(): string {
-  if (!existsSync(RUN_DIR)) {
-    mkdirSync(RUN_DIR, 0o755);
-    chmodSync(RUN_DIR, 0o755);
-  }
-  return RUN_DIR;
-}
-
-/** Write `text` to `path` at once (a new file, then a rename), readable by all. */
-export function writeWhole(path: string, text: string): void {
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, text, { mode: 0o644 });
-  chmodSync(tmp, 0o644);
-  renameSync(tmp, path);
-}
-
 /**
  * Keep the baseline of `manager` unless this boot has one: the first change's "before".
- * An empty database gets an empty baseline too, so that later runs stop at the existsSync
- * instead of asking rpm again (rpm -qa costs tens of ms on every warned run otherwise).
+ * A manager that is not here (no dpkg status, no rpm) or has an empty database gets an
+ * empty baseline, so that later runs stop at the caller's existsSync instead of loading
+ * this module and asking rpm again (tens of ms on every warned run). A database that is
+ * there but cannot be read gets none: the next run tries again.
  */
 export function takeBaseline(manager: PackageManager): void {
   if (existsSync(baselineFile(manager))) return;
-  const view = manager === 'apt' ? (existsSync(`${DB}/status`) ? dpkgView(DB) : null) : rpmView();
+  const view = manager === 'apt' ? (existsSync(`${DB}/status`) ? dpkgView(DB) : NOTHING) : (rpmView() ?? NOTHING);
   if (!view) return;
   const lines = [...view.versions].map(([key, version]) => `P\t${key}\t${version}`);
   for (const [path, key] of view.filesOf(view.versions.keys())) lines.push(`F\t${path}\t${key}`);
   runDir();
   writeWhole(baselineFile(manager), lines.join('\n') + '\n');
 }
+
+/** The view of a package manager that is not here. */
+const NOTHING: PackageView = { versions: new Map(), filesOf: () => new Map() };
 
 /** A baseline file's lines ("P\tkey\tversion", "F\tpath\tkey"). Pure; other lines are skipped. */
 export function parseBaseline(text: string): Omit<Baseline, 'source'> {

@@ -4,9 +4,9 @@
 // the packages each run of the boot changed; and a one-line summary, which
 // /etc/profile.d/usr-guard.sh shows at login, without node.
 
-import { appendFileSync, readFileSync } from 'node:fs';
-import type { Invocation, SystemState } from '../types.js';
-import { RUN_DIR, runDir, takeBaseline, writeWhole } from './baseline.js';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import type { Invocation, PackageManager, SystemState } from '../types.js';
+import { baselineFile, RUN_DIR, runDir, writeWhole } from './run-dir.js';
 
 /** More names than this are a count in the summary. */
 const MAX_NAMES = 6;
@@ -29,11 +29,15 @@ export function summaryLine(changes: string, hotfix: boolean): string {
 }
 
 /** Called before the change of a run on an overlay: keep the baseline, note the run, write the summary. */
-export function recordChange(state: SystemState, inv: Invocation): void {
+export async function recordChange(state: SystemState, inv: Invocation): Promise<void> {
   runDir();
   // Every package manager's: a run of one may change what the other's database says too (alien, rpm -i).
-  takeBaseline('apt');
-  takeBaseline('dnf');
+  // Loaded only when one is missing: reading the databases loads child_process, a few ms on every run.
+  const missing = (['apt', 'dnf'] as PackageManager[]).filter((m) => !existsSync(baselineFile(m)));
+  if (missing.length > 0) {
+    const { takeBaseline } = await import('./baseline.js');
+    missing.forEach(takeBaseline);
+  }
   const changes = `${RUN_DIR}/changes`;
   appendFileSync(changes, `${inv.manager}\t${inv.packages.join(' ')}\n`, { mode: 0o644 });
   writeWhole(`${RUN_DIR}/summary`, summaryLine(readFileSync(changes, 'utf8'), state.state === 'image-hotfix') + '\n');

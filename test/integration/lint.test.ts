@@ -18,8 +18,8 @@ describe.skipIf(!hasShellcheck)('shellcheck', () => {
 });
 
 describe('hook lines', () => {
-  const apt = [...readFileSync(join(REPO, 'apt-conf.d/50usr-guard'), 'utf8').matchAll(/^[\w:]+(?:-[\w:]+)* \{ "(.*)"; \};$/gm)].map((m) => m[1]);
-  const dpkg = [...readFileSync(join(REPO, 'hooks/dpkg.cfg'), 'utf8').matchAll(/^pre-invoke=(.*)$/gm)].map((m) => m[1]);
+  const apt = [...readFileSync(join(REPO, 'apt-conf.d/50usr-guard'), 'utf8').matchAll(/^[\w:]+(?:-[\w:]+)* \{ "(.*)"; \};$/gm)].map((m) => m[1]!);
+  const dpkg = [...readFileSync(join(REPO, 'hooks/dpkg.cfg'), 'utf8').matchAll(/^pre-invoke=(.*)$/gm)].map((m) => m[1]!);
 
   it('apt has its three and dpkg its one', () => {
     expect(apt).toHaveLength(3);

@@ -44,3 +44,18 @@ describe('node starts once per run', () => {
     expect(nodeStarts(r.stdout)).toEqual(['node apt']);
   });
 });
+
+// What one start loads: a warned run after the boot's first change reads no package
+// database, so node's child_process (and its streams, a few ms) stays unloaded.
+describe('what the node start loads on an overlay', () => {
+  it('after the first change of the boot, a warned run loads no child_process', () => {
+    const list = `echo 'process.on("exit",()=>require("fs").writeSync(1,"@@loaded "+process.moduleLoadList.join(",")+String.fromCharCode(10)))' > /tmp/ml.js`;
+    const check = '/usr/bin/node -r /tmp/ml.js /usr/bin/usr-guard check --caller apt -- install -y ughello 2>/dev/null';
+    const r = runInSandbox({ ...OVERLAY, image, script: `${list}\n${check} >/dev/null\nls /run/usr-guard\n${check}` });
+    expect(r.stdout).toMatch(/^baseline\.apt$/m); // the first run took the baselines
+    expect(r.stdout).toMatch(/^baseline\.dnf$/m);
+    const second = r.stdout.split('\n').filter((l) => l.startsWith('@@loaded ')).at(-1) ?? '';
+    expect(second).toContain('NativeModule fs');
+    expect(second).not.toContain('child_process');
+  });
+});
