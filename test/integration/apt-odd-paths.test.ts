@@ -96,4 +96,9 @@ describe('the hosts that are never blocked stay so on the odd paths', () => {
     expect(r.stdout).toContain('@@done');
     expect(r.stderr).not.toContain('refusing');
   });
+  it('a build chroot without /proc: apt and dpkg go on, and the hooks say nothing', () => {
+    const r = apt({ usr: 'writable' }, `umount /proc && ! test -e /proc/cmdline && apt-get install -y ughello && dpkg -r ughello && echo @@done`);
+    expect(r.stdout).toContain('@@done');
+    expect(r.stderr).not.toMatch(/proc|usr-guard/);
+  });
 });
