@@ -11,6 +11,16 @@ const LOCKED: ReadonlySet<StateName> = new Set(['image-locked', 'image-overlay-r
 /** States where /usr is writable but will not keep what is written. */
 const TRANSIENT: ReadonlySet<StateName> = new Set(['image-overlay', 'image-hotfix']);
 
+/**
+ * apt's hooks that run before the admin's own DPkg::Pre-Invoke lines may have.
+ * A host that is not image-based may keep /usr read-only and remount it in one
+ * of those (apt's own recipe, configure-index: `mount -o remount,rw /usr`), in
+ * any order with usr-guard's. So there the judge is Pre-Install-Pkgs and dpkg's
+ * pre-invoke, which run after every DPkg::Pre-Invoke: later (after the download),
+ * but never before the admin's remount.
+ */
+const BEFORE_ADMIN_HOOKS: ReadonlySet<Invocation['caller']> = new Set(['apt', 'apt-dpkg']);
+
 /** What usr-guard could do to make /usr writable, if anything. */
 function remedy(s: SystemState): Verdict['action'] | null {
   if (s.state === 'image-locked' && s.host.imageBased) return 'usr-overlay';
@@ -28,6 +38,8 @@ export function decide(s: SystemState, inv: Invocation, config: Config): Verdict
     // One warning per package-manager run: later hooks of the same run stay quiet.
     return inv.role === 'decide' ? { verdict: 'warn', message: overlayWarningLines(s, inv) } : PROCEED;
   }
+
+  if (s.state === 'readonly-usr' && BEFORE_ADMIN_HOOKS.has(inv.caller)) return PROCEED;
 
   if (LOCKED.has(s.state)) {
     const refuse: Verdict = { verdict: 'refuse', message: refusalLines(s, inv) };

@@ -96,9 +96,38 @@ describe('the hosts that are never blocked stay so on the odd paths', () => {
     expect(r.stdout).toContain('@@done');
     expect(r.stderr).not.toContain('refusing');
   });
+
   it('a build chroot without /proc: apt and dpkg go on, and the hooks say nothing', () => {
     const r = apt({ usr: 'writable' }, `umount /proc && ! test -e /proc/cmdline && apt-get install -y ughello && dpkg -r ughello && echo @@done`);
     expect(r.stdout).toContain('@@done');
     expect(r.stderr).not.toMatch(/proc|usr-guard/);
   });
 });
+
+// apt's own recipe for a read-only /usr (configure-index): the admin's DPkg::Pre-Invoke remounts
+// it, in any order with usr-guard's lines. Not image-based, so usr-guard judges after all of them.
+describe("a host that is not image-based, with apt's remount recipe", () => {
+  const READ_ONLY_USR = { usr: 'image+overlay-ro' } as const; // no image marker: readonly-usr
+  const recipe = (n: string) => `echo 'DPkg::Pre-Invoke { "mount -o remount,rw /usr"; }; DPkg::Post-Invoke { "mount -o remount,ro /usr"; };' > /etc/apt/apt.conf.d/${n}remount`;
+
+  it.each([
+    ['before usr-guard\'s lines (10remount)', '10'],
+    ['after usr-guard\'s lines (90remount)', '90'],
+  ])('the remount %s: apt installs, in silence', (_what, n) => {
+    const r = apt(READ_ONLY_USR, `${recipe(n)} && apt-get install -y ughello && test -x /usr/bin/ughello && echo @@installed && test ! -w /usr && echo @@ro-again`);
+    expect(r.stdout).toContain('@@installed');
+    expect(r.stdout).toContain('@@ro-again');
+    expect(r.stderr).not.toContain('usr-guard');
+  });
+
+  it('without the recipe: refused before dpkg runs, and nothing changed', () => {
+    const r = apt(READ_ONLY_USR, 'apt-get install -y ughello');
+    expectAptRefused(r, true);
+    expect(r.stderr).not.toContain('bootc');
+  });
+
+  it('bare dpkg -i: refused by dpkg\'s own hook', () => {
+    expectAptRefused(apt(READ_ONLY_USR, `dpkg -i ${repo}/ughello_1.0_all.deb`));
+  });
+});
+

@@ -38,9 +38,10 @@ describe('a locked image host refuses every change', () => {
     expectRefused(r);
   });
 
-  it('also on a plain read-only /usr (not image-based), without naming bootc', () => {
+  it('also on a plain read-only /usr (not image-based), without naming bootc: after the Pre-Invoke hooks, before dpkg', () => {
     const r = apt({ usr: 'image' }, 'apt-get install -y ughello');
-    expectRefused(r);
+    expectAptRefused(r, true);
+    expect(r.stderr).toContain('Failure running script /usr/libexec/usr-guard/hook apt-pkgs');
     expect(r.stderr).not.toContain('bootc');
   });
 

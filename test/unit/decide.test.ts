@@ -26,9 +26,14 @@ const table: Row[] = [
   ['image-locked',            { interactive: true, role: 'backstop' }, 'auto', 'refuse'],
   ['image-overlay-readonly',  {},                                 'auto',    'refuse'],
   ['image-overlay-readonly',  { interactive: true },              'auto',    'offer'],
-  ['readonly-usr',            {},                                 'auto',    'refuse'],
-  ['readonly-usr',            { interactive: true },              'auto',    'refuse'],
-  ['readonly-usr',            {},                                 'overlay', 'refuse'],
+  // Not image-based: apt's hooks wait for the admin's DPkg::Pre-Invoke (a remount); Pre-Install-Pkgs and dpkg judge.
+  ['readonly-usr',            {},                                 'auto',    'proceed'],
+  ['readonly-usr',            { caller: 'apt-dpkg' },             'auto',    'proceed'],
+  ['readonly-usr',            { caller: 'apt-pkgs', role: 'backstop' }, 'auto', 'refuse'],
+  ['readonly-usr',            { caller: 'dpkg' },                 'auto',    'refuse'],
+  ['readonly-usr',            { caller: 'dpkg', interactive: true }, 'auto', 'refuse'],
+  ['readonly-usr',            { caller: 'dpkg' },                 'overlay', 'refuse'],
+  ['readonly-usr',            { caller: 'dnf', manager: 'dnf', frontend: 'dnf' }, 'auto', 'refuse'],
   ['image-overlay',           {},                                 'auto',    'warn'],
   ['image-overlay',           { role: 'backstop' },               'auto',    'proceed'],
   ['image-overlay',           { changes: false },                 'auto',    'proceed'],
@@ -47,14 +52,14 @@ describe('decide', () => {
 
   it('starts every refusal with the exact headline, per package manager', () => {
     expect(decide(stateOf('image-locked'), invocation(), defaultConfig()).message[0]).toBe(HEADLINE_APT);
-    expect(decide(stateOf('readonly-usr'), invocation({ manager: 'dnf', frontend: 'dnf' }), defaultConfig()).message[0]).toBe(HEADLINE_DNF);
+    expect(decide(stateOf('readonly-usr'), invocation({ caller: 'dnf', manager: 'dnf', frontend: 'dnf' }), defaultConfig()).message[0]).toBe(HEADLINE_DNF);
   });
 
   it('names bootc only on a bootc host', () => {
     const bootcMsg = decide(stateOf('image-locked'), invocation(), defaultConfig()).message.join('\n');
     expect(bootcMsg).toContain('bootc usr-overlay');
     expect(bootcMsg).toContain("RUN apt-get install -y strace");
-    const generic = decide(stateOf('readonly-usr'), invocation(), defaultConfig()).message.join('\n');
+    const generic = decide(stateOf('readonly-usr'), invocation({ caller: 'dpkg' }), defaultConfig()).message.join('\n');
     expect(generic).not.toContain('bootc');
   });
 
@@ -107,7 +112,7 @@ describe('advice that fits the operation (image-locked, bootc)', () => {
     for (const state of ['image-locked', 'image-overlay-readonly', 'readonly-usr'] as const) {
       for (const operation of ['install', 'remove', 'upgrade', 'fix', 'other'] as const) {
         for (const manager of ['apt', 'dnf'] as const) {
-          const msg = decide(stateOf(state), invocation({ operation, manager, packages: [] }), defaultConfig()).message.join('\n');
+          const msg = decide(stateOf(state), invocation({ operation, manager, caller: manager === 'apt' ? 'dpkg' : 'dnf', packages: [] }), defaultConfig()).message.join('\n');
           expect(msg).not.toMatch(/PACKAGE|undefined|null/);
         }
       }
