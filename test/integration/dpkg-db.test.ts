@@ -161,4 +161,29 @@ test -d /tmp/q/var/lib/dpkg && ! test -L /tmp/q/var/lib/dpkg && echo "@@untouche
     expect(r.stdout.match(/@@rc=2/g)).toHaveLength(2);
     expect(r.stdout).toContain('@@untouched');
   });
+
+  // A build killed or out of space half-way: the next run finishes the move, never leaving no database.
+  it('across file systems, and resumed after a stop at each step', () => {
+    const ug = `node ${process.cwd()}/dist/usr-guard install --without program --relocate-dpkg-db --root`;
+    const db = (r: string) => `mkdir -p ${r}/var/lib/dpkg/info ${r}/usr/lib/sysimage && echo 'Package: a' > ${r}/var/lib/dpkg/status`;
+    const done = (r: string, tag: string) =>
+      `[ "$(readlink ${r}/var/lib/dpkg)" = ../../usr/lib/sysimage/dpkg ] && grep -q 'Package: a' ${r}/var/lib/dpkg/status && ! ls -d ${r}/usr/lib/sysimage/dpkg.* ${r}/var/lib/dpkg.* 2>/dev/null && echo @@${tag}`;
+    const r = runInSandbox({
+      usr: 'writable',
+      script: `${db('/tmp/x')} && mount -t tmpfs ug-var /tmp/x/var && ${db('/tmp/x')}
+${ug} /tmp/x >/dev/null && ${done('/tmp/x', 'exdev')}
+${db('/tmp/a')} && mkdir -p /tmp/a/usr/lib/sysimage/dpkg.partial && touch /tmp/a/usr/lib/sysimage/dpkg.relocating
+${ug} /tmp/a | grep -q 'finishing the move' && ${done('/tmp/a', 'half-copied')}
+${db('/tmp/b')} && cp -a /tmp/b/var/lib/dpkg /tmp/b/usr/lib/sysimage/dpkg && touch /tmp/b/usr/lib/sysimage/dpkg.relocating
+${ug} /tmp/b >/dev/null && ${done('/tmp/b', 'copied')}
+${db('/tmp/c')} && cp -a /tmp/c/var/lib/dpkg /tmp/c/usr/lib/sysimage/dpkg && mv /tmp/c/var/lib/dpkg /tmp/c/var/lib/dpkg.moved && touch /tmp/c/usr/lib/sysimage/dpkg.relocating
+${ug} /tmp/c >/dev/null && ${done('/tmp/c', 'moved-aside')}
+${db('/tmp/d')} && cp -a /tmp/d/var/lib/dpkg /tmp/d/usr/lib/sysimage/dpkg && touch /tmp/d/usr/lib/sysimage/dpkg.relocating && echo 'Package: b' >> /tmp/d/var/lib/dpkg/status
+${ug} /tmp/d; echo "@@rc=$?"; [ -d /tmp/d/var/lib/dpkg ] && [ ! -L /tmp/d/var/lib/dpkg ] && grep -q 'Package: b' /tmp/d/var/lib/dpkg/status && echo @@kept`,
+    });
+    for (const tag of ['exdev', 'half-copied', 'copied', 'moved-aside']) expect(r.stdout).toContain(`@@${tag}`);
+    expect(r.stdout).toContain('@@rc=2');
+    expect(r.stderr).toContain('changed since it was copied');
+    expect(r.stdout).toContain('@@kept');
+  });
 });
