@@ -45,9 +45,16 @@ export interface SandboxSpec {
   varDir?: string;
   /** What /proc/sys/kernel/random/boot_id says in the sandbox. */
   bootId?: string;
+  /** The root the sandbox's / (and its /usr, /var) stands on: this machine's, or another (a Debian sid root with dnf5). */
+  base?: string;
+  /** Folders of this machine seen at the same path inside (a repository, on a base other than /). */
+  binds?: string[];
   /** Shell run inside the chroot, as root, with sh -c. */
   script: string;
 }
+
+/** A path of the base root (this machine's by default). */
+const onBase = (spec: { base?: string }, path: string) => (spec.base ? `${spec.base}${path}` : path);
 
 export interface Result {
   code: number;
@@ -58,13 +65,14 @@ export interface Result {
 function usrMounts(spec: Omit<SandboxSpec, 'script'>, t: string): string {
   // A lower-only overlay needs two lower layers; an empty one stands in for a missing image.
   const img = spec.image ? `${spec.image}/usr` : `${t}/empty`;
-  const image = `mount -t overlay ug-image -o lowerdir=${img}:/usr "$R/usr"`;
+  const usr = onBase(spec, '/usr');
+  const image = `mount -t overlay ug-image -o lowerdir=${img}:${usr} "$R/usr"`;
   const upper = (name: string) => `mkdir -p ${t}/${name}/up ${t}/${name}/wk`;
   switch (spec.usr) {
     case 'host-ro-bind':
-      return `mount --bind /usr "$R/usr" && mount -o remount,bind,ro "$R/usr"`;
+      return `mount --bind ${usr} "$R/usr" && mount -o remount,bind,ro "$R/usr"`;
     case 'writable':
-      return `${upper('usr')} && mount -t overlay overlay -o lowerdir=${img}:/usr,upperdir=${t}/usr/up,workdir=${t}/usr/wk "$R/usr"`;
+      return `${upper('usr')} && mount -t overlay overlay -o lowerdir=${img}:${usr},upperdir=${t}/usr/up,workdir=${t}/usr/wk "$R/usr"`;
     case 'image':
       return image;
     case 'image+overlay':
@@ -95,7 +103,7 @@ function varMount(spec: Omit<SandboxSpec, 'script'>): string {
 ${hideHostState(`${v}/up`, 'var/')}
 touch ${v}/seeded; }`;
   return `mkdir -p ${v}/up ${v}/wk && ${seed}
-mount -t overlay ug-var -o lowerdir=/var,upperdir=${v}/up,workdir=${v}/wk "$R/var"`;
+mount -t overlay ug-var -o lowerdir=${onBase(spec, '/var')},upperdir=${v}/up,workdir=${v}/wk "$R/var"`;
 }
 
 function markerScript(spec: SandboxSpec): string {
@@ -122,7 +130,8 @@ mkdir -p ${t}/root/up ${t}/root/wk ${t}/r ${t}/empty
 mknod ${t}/root/up/.dockerenv c 0 0
 ${hideHostState(`${t}/root/up`)}
 R=${t}/r
-mount -t overlay ${spec.composefs ? 'composefs:5eed0f' : 'ug-root'} -o lowerdir=/,upperdir=${t}/root/up,workdir=${t}/root/wk "$R"
+mount -t overlay ${spec.composefs ? 'composefs:5eed0f' : 'ug-root'} -o lowerdir=${spec.base ?? '/'},upperdir=${t}/root/up,workdir=${t}/root/wk "$R"
+${(spec.binds ?? []).map((b) => `mkdir -p "$R${b}" && mount --bind ${b} "$R${b}"`).join('\n')}
 mount -t proc proc "$R/proc"
 ${spec.composefs ? `echo "$(cat /proc/cmdline) composefs=5eed0f" > ${t}/cmdline && mount --bind ${t}/cmdline "$R/proc/cmdline"` : ''}
 # A /dev of its own, so that a test can listen on /dev/log; the devices are the machine's.
@@ -169,7 +178,7 @@ export function runAndCompare(spec: Omit<SandboxSpec, 'script'>, setup: string, 
  * overlays whose upper layers are the returned folder. So install sees the dnf
  * and python that are there, and the folder holds only what it wrote.
  */
-export function buildImage(extraArgs: string[] = [], debs: string[] = []): string {
+export function buildImage(extraArgs: string[] = [], debs: string[] = [], base = ''): string {
   const dir = mkdtempSync(join(tmpdir(), 'ug-image-'));
   const args = extraArgs.map(shq).join(' ');
   // Packages of the image, installed as a builder without chroot would (their /var goes with the image's var/).
@@ -178,7 +187,7 @@ export function buildImage(extraArgs: string[] = [], debs: string[] = []): strin
 set -e
 for d in usr etc var; do
   mkdir -p ${dir}/$d ${dir}/.wk/$d ${dir}/.root/$d
-  mount -t overlay ug-img-$d -o lowerdir=/$d,upperdir=${dir}/$d,workdir=${dir}/.wk/$d ${dir}/.root/$d
+  mount -t overlay ug-img-$d -o lowerdir=${base}/$d,upperdir=${dir}/$d,workdir=${dir}/.wk/$d ${dir}/.root/$d
 done
 ${packages}
 ${DIST} install --root ${dir}/.root ${args}
