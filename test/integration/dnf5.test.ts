@@ -31,11 +31,11 @@ beforeAll(() => {
 afterAll(() => removeAll(image, repo));
 
 /** Run `cmd` in a sandbox on the sid root; rpm's database and /usr before and after. */
-function dnf5(spec: Omit<SandboxSpec, 'script' | 'image' | 'base' | 'binds'>, cmd: string) {
+function dnf5(spec: Omit<SandboxSpec, 'script' | 'image' | 'base' | 'binds'>, cmd: string, img = image) {
   // libdnf5's "local" plugin keeps a repository of what was installed, with a createrepo_c the root lacks.
   const setup = `${dnfUseRepo(repo)}\nprintf '[main]\\nname = local\\nenabled = 0\\n' > /etc/dnf/libdnf5-plugins/local.conf`;
   const snap = 'rpm -qa | sort | sha256sum; ls -la --time-style=full-iso /usr/bin | sha256sum';
-  return runAndCompare({ ...spec, image, base: ROOT, binds: [repo] }, setup, snap, `${cmd} && rpm -q ugrpm`);
+  return runAndCompare({ ...spec, image: img, base: ROOT, binds: [repo] }, setup, snap, `${cmd} && rpm -q ugrpm`);
 }
 
 const count = (text: string, what: string) => text.split(what).length - 1;
@@ -90,5 +90,17 @@ describe.skipIf(why !== null)('dnf5 5.4 for real (a Debian sid root)', () => {
     expect(r.rc).toBe(0);
     expect(r.stdout).toContain('ugrpm-1.0-1');
     expect(r.stderr).not.toContain('usr-guard');
+  });
+
+  // The action names the hook; an image built without it (or a hook removed) must not fail dnf5's transactions.
+  it('an image built --without hooks: neither the shim nor the action finds a hook, and dnf5 installs', () => {
+    const noHooks = buildImage(['--without', 'hooks'], [], ROOT);
+    try {
+      const r = dnf5({ usr: 'writable' }, 'test ! -e /usr/libexec/usr-guard/hook && dnf5 install -y ugrpm', noHooks);
+      expect(r.rc).toBe(0);
+      expect(r.stdout).toContain('ugrpm-1.0-1');
+    } finally {
+      removeAll(noHooks);
+    }
   });
 });
