@@ -5,6 +5,7 @@ import { accessSync, constants, existsSync, readdirSync, readFileSync, realpathS
 import { RESTORE_UNIT } from '../dpkg-db/paths.js';
 import { classify } from '../state.js';
 import type { ContainerFacts, DatabaseFacts, HostFacts, SystemState, UsrFacts } from '../types.js';
+import { hasKernelParam } from './cmdline.js';
 import { coveringMount, parseMountinfo, rootSource, usrFactsFrom, type MountEntry } from './mountinfo.js';
 import { parseOsRelease } from './os-release.js';
 
@@ -76,7 +77,7 @@ function composefsBooted(mounts: MountEntry[] | null, unknowns: string[]): boole
   } catch (e) {
     unknowns.push(`/proc/cmdline: ${(e as Error).message}`);
   }
-  if (!/(^|\s)composefs=/.test(cmdline) || mounts === null) return false;
+  if (!hasKernelParam(cmdline, 'composefs') || mounts === null) return false;
   const src = rootSource(mounts) ?? '';
   return src.startsWith('composefs:') || src.startsWith('transient:composefs=');
 }

@@ -12,6 +12,7 @@ import { parseConfig } from '../../src/config-file.js';
 import { MountinfoError, parseMountinfo } from '../../src/probe/mountinfo.js';
 import { BootcStatusError, parseBootcStatus } from '../../src/probe/bootc.js';
 import { parseOsRelease } from '../../src/probe/os-release.js';
+import { hasKernelParam, parseKernelCmdline } from '../../src/probe/cmdline.js';
 import { MODES } from '../../src/types.js';
 
 /** Words that look like what people type to apt and dnf, and some that do not. */
@@ -133,4 +134,21 @@ describe('the files and protocols usr-guard reads', () => {
       }
     }));
   });
+
+  it('/proc/cmdline: never a throw; plain key=value words come back as written, and composefs= is seen only as a key', () => {
+    const key = fc.stringMatching(/^[a-z_.-]{1,10}$/);
+    const value = fc.option(fc.stringMatching(/^[^\s"]{0,10}$/), { nil: null });
+    const params = fc.array(fc.record({ key, value }), { maxLength: 8 });
+    fc.assert(fc.property(params, fc.constantFrom(' ', '  ', '\t', '\n'), (ps, sep) => {
+      const text = ps.map((p) => (p.value === null ? p.key : `${p.key}=${p.value}`)).join(sep) + '\n';
+      expect(parseKernelCmdline(text)).toEqual(ps);
+      expect(hasKernelParam(text, 'composefs')).toBe(ps.some((p) => p.key === 'composefs' && p.value !== null));
+      // Inside quotes it belongs to another parameter.
+      expect(hasKernelParam(`x="${text.trim()} composefs=abc"`, 'composefs')).toBe(false);
+    }));
+    fc.assert(fc.property(fc.string(), (t) => {
+      parseKernelCmdline(t);
+    }));
+  });
 });
+
