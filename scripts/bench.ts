@@ -30,11 +30,15 @@ function main(): void {
   const overlay = { usr: 'image+overlay', ostreeBooted: true, unlocked: 'development', image } as const;
 
   // 1. The apt and dpkg hook lines on a mutable host (the shell fast path), against sh -c true.
-  const [bare, apt, dpkg] = time(mutable, 40, [['sh', '-c', 'true'], ['sh', '-c', aptLine('APT::Install::Pre-Invoke')], ['sh', '-c', dpkgLine]]);
-  for (const [name, s] of [['apt hook', apt!], ['dpkg hook', dpkg!]] as const) {
-    const added = median(s.wall_ms) - median(bare!.wall_ms);
-    rows.push({ measure: `${name} on a mutable host vs sh -c true`, baseline: ms(median(bare!.wall_ms)), ours: ms(median(s.wall_ms)), result: `+${added.toFixed(2)} ms`, target: '≤ +3 ms', ok: added <= 3 });
-  }
+  // Pre-Install-Pkgs runs the shim instead of sourcing it (apt needs the path first).
+  const lines: [string, string][] = [['apt hook', aptLine('APT::Install::Pre-Invoke')], ['apt Pre-Install-Pkgs hook', aptLine('DPkg::Pre-Install-Pkgs')], ['dpkg hook', dpkgLine]];
+  const [bare, ...hooks] = time(mutable, 40, [['sh', '-c', 'true'], ...lines.map(([, line]) => ['sh', '-c', `${line} </dev/null`])]);
+  const added = hooks.map((s) => median(s.wall_ms) - median(bare!.wall_ms));
+  lines.forEach(([name], i) => {
+    rows.push({ measure: `${name} on a mutable host vs sh -c true`, baseline: ms(median(bare!.wall_ms)), ours: ms(median(hooks[i]!.wall_ms)), result: `+${added[i]!.toFixed(2)} ms`, target: '≤ +3 ms', ok: added[i]! <= 3 });
+  });
+  // One apt-get install of one package runs the two Pre-Invoke lines, Pre-Install-Pkgs, and dpkg's line twice (unpack, configure).
+  const perInstall = 2 * added[0]! + added[1]! + 2 * added[2]!;
 
   // 2. The one node start: usr-guard check (as the shim starts it) against bare node.
   const states: [string, Omit<SandboxSpec, 'script'>][] = [['image-locked (refuse)', { usr: 'image', ostreeBooted: true, image }], ['image-overlay (warn)', overlay], ['mutable-host (direct call)', mutable]];
@@ -82,6 +86,9 @@ ${ours} && ${install} && dpkg -r ugbench >/dev/null 2>&1`;
     } else {
       line(`apt-get install, ${host}: usr-guard vs the same hooks doing nothing`, median(ctl!.wall_ms), vsNoop, '≤ 1.01×', 1.01);
       line(`apt-get install, ${host}: usr-guard vs no usr-guard`, median(plain!.wall_ms), vsNone, '', Infinity);
+      // The row above is the whole install, whose round-to-round noise (a few %) hides a cost below 1 %: the same cost from row 1.
+      const share = 1 + perInstall / median(ctl!.wall_ms);
+      rows.push({ measure: `… the same, from the hook rows: 5 hook runs (+${perInstall.toFixed(1)} ms) over the row of hooks doing nothing`, baseline: ms(median(ctl!.wall_ms)), ours: '', result: `${share.toFixed(4)}×`, target: '≤ 1.01×', ok: share <= 1.01 });
     }
     rows.push({ measure: `… hooks doing nothing vs none, ${host}: the cost of hooking there at all`, baseline: ms(median(plain!.wall_ms)), ours: ms(median(ctl!.wall_ms)), result: `${pairedRatio(ctl!, plain!).toFixed(3)}×`, target: '', ok: true });
   }
