@@ -4,7 +4,6 @@
 // Reads only; needs no root where the databases and the upper layer are
 // readable.
 
-import { existsSync } from 'node:fs';
 import { loadConfig } from '../config.js';
 import { DB } from '../dpkg-db/paths.js';
 import { EXIT } from '../exit-codes.js';
@@ -12,7 +11,7 @@ import type { Out } from '../output.js';
 import { probeSystem } from '../probe/index.js';
 import type { PackageManager, SystemState } from '../types.js';
 import { readBaseline, type Baseline } from '../diff/baseline.js';
-import { containerfileLines, groupFiles, looseFiles, packageChanges, type FileChange, type PackageChange, type UpperEntry } from '../diff/compute.js';
+import { containerfileLines, groupFiles, looseFiles, packageChanges, whenGone, type FileChange, type PackageChange, type UpperEntry } from '../diff/compute.js';
 import { dpkgView, rpmView, type Owners, type PackageView } from '../diff/packages.js';
 import { readUpper } from '../diff/upper.js';
 
@@ -28,7 +27,7 @@ type Computed = { diff: Diff; upper: UpperEntry[] };
 /** The package managers whose database is here, with their view now. */
 function views(): [PackageManager, PackageView][] {
   const out: [PackageManager, PackageView][] = [];
-  const dpkg = existsSync(`${DB}/status`) ? dpkgView(DB) : null;
+  const dpkg = dpkgView(DB);
   if (dpkg) out.push(['apt', dpkg]);
   const rpm = rpmView();
   // rpm on a Debian host, with nothing in its database: not a package manager of this host.
@@ -73,8 +72,8 @@ function compute(s: SystemState): Computed {
 
 function human(d: Diff, upper: UpperEntry[]): string[] {
   const o = d.overlay!;
-  const when = o.state === 'image-hotfix' ? 'at the next deployment' : 'at reboot';
-  const lines = [`/usr has ${o.state === 'image-hotfix' ? 'a hotfix' : 'a transient'} overlay (${o.state}): what it holds goes ${when}.`];
+  const hotfix = o.state === 'image-hotfix';
+  const lines = [`/usr has ${hotfix ? 'a hotfix' : 'a transient'} overlay (${o.state}): what it holds goes ${whenGone(hotfix)}.`];
   if (d.packages.length === 0 && d.files.length === 0) lines.push('nothing changed: the overlay holds no changes.');
   const count = (xs: { change: string }[], kinds: string[]) => kinds.map((k) => `${xs.filter((x) => x.change === k).length} ${k}`).join(', ');
   if (d.packages.length > 0) {

@@ -10,7 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { DB, SNAPSHOT } from '../dpkg-db/paths.js';
 import type { PackageManager } from '../types.js';
 import { dpkgView, rpmView, type Owners, type PackageVersions, type PackageView } from './packages.js';
-import { baselineFile, runDir, writeWhole } from './run-dir.js';
+import { baselineFile, writeRunFile } from './run-dir.js';
 
 export interface Baseline {
   /** Where it came from: usr-guard's own, taken at the first change, or dpkg's snapshot. */
@@ -20,7 +20,7 @@ export interface Baseline {
 }
 
 /**
- * Keep the baseline of `manager` unless this boot has one: the first change's "before".
+ * Keep the baseline of `manager` (in the folder recordChange made) unless this boot has one: the first change's "before".
  * A manager that is not here (no dpkg status, no rpm) or has an empty database gets an
  * empty baseline, so that later runs stop at the caller's existsSync instead of loading
  * this module and asking rpm again (tens of ms on every warned run). A database that is
@@ -32,8 +32,7 @@ export function takeBaseline(manager: PackageManager): void {
   if (!view) return;
   const lines = [...view.versions].map(([key, version]) => `P\t${key}\t${version}`);
   for (const [path, key] of view.filesOf(view.versions.keys())) lines.push(`F\t${path}\t${key}`);
-  runDir();
-  writeWhole(baselineFile(manager), lines.join('\n') + '\n');
+  writeRunFile(baselineFile(manager), lines.join('\n') + '\n');
 }
 
 /** The view of a package manager that is not here. */

@@ -5,6 +5,9 @@
 import type { PackageManager } from '../types.js';
 import type { Owners, PackageVersions } from './packages.js';
 
+/** When what the overlay holds goes: a hotfix overlay lasts until the next deployment. */
+export const whenGone = (hotfix: boolean) => (hotfix ? 'at the next deployment' : 'at reboot');
+
 export interface PackageChange {
   manager: PackageManager;
   name: string;

@@ -6,7 +6,8 @@
 
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import type { Invocation, PackageManager, SystemState } from '../types.js';
-import { baselineFile, RUN_DIR, runDir, writeWhole } from './run-dir.js';
+import { whenGone } from './compute.js';
+import { baselineFile, RUN_DIR, runDir, writeRunFile } from './run-dir.js';
 
 /** More names than this are a count in the summary. */
 const MAX_NAMES = 6;
@@ -24,8 +25,7 @@ export function summaryLine(changes: string, hotfix: boolean): string {
   const what = [...byManager]
     .map(([m, names]) => (names.size === 0 ? m : names.size > MAX_NAMES ? `${m}: ${names.size} packages` : `${m}: ${[...names].join(', ')}`))
     .join('; ');
-  const when = hotfix ? 'at the next deployment' : 'at reboot';
-  return `usr-guard: this boot's overlay on /usr holds changes (${what}); they go ${when}. To keep them: usr-guard diff --containerfile`;
+  return `usr-guard: this boot's overlay on /usr holds changes (${what}); they go ${whenGone(hotfix)}. To keep them: usr-guard diff --containerfile`;
 }
 
 /** Called before the change of a run on an overlay: keep the baseline, note the run, write the summary. */
@@ -40,6 +40,6 @@ export async function recordChange(state: SystemState, inv: Invocation): Promise
   }
   const changes = `${RUN_DIR}/changes`;
   appendFileSync(changes, `${inv.manager}\t${inv.packages.join(' ')}\n`, { mode: 0o644 });
-  writeWhole(`${RUN_DIR}/summary`, summaryLine(readFileSync(changes, 'utf8'), state.state === 'image-hotfix') + '\n');
-  if (state.usr?.upperdir) writeWhole(`${RUN_DIR}/upperdir`, state.usr.upperdir + '\n');
+  writeRunFile(`${RUN_DIR}/summary`, summaryLine(readFileSync(changes, 'utf8'), state.state === 'image-hotfix') + '\n');
+  if (state.usr?.upperdir) writeRunFile(`${RUN_DIR}/upperdir`, state.usr.upperdir + '\n');
 }

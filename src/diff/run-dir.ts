@@ -1,9 +1,10 @@
 // usr-guard's files in /run (which a boot starts empty): light on purpose, as
 // the hook that decides writes them on every change on an overlay. What reads
 // the package databases (./baseline.js, which starts rpm through
-// child_process) is loaded only at a boot's first change.
+// child_process) is loaded only at a boot's first change. Files are written
+// whole (a new file, then a rename) with in-root's writeFileAtomic.
 
-import { chmodSync, existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { makeDirs, writeFileAtomic } from '../commands/in-root.js';
 import type { PackageManager } from '../types.js';
 
 export const RUN_DIR = '/run/usr-guard';
@@ -11,17 +12,11 @@ export const baselineFile = (m: PackageManager) => `${RUN_DIR}/baseline.${m}`;
 
 /** usr-guard's folder in /run, readable by all (diff needs no root). */
 export function runDir(): string {
-  if (!existsSync(RUN_DIR)) {
-    mkdirSync(RUN_DIR, 0o755);
-    chmodSync(RUN_DIR, 0o755);
-  }
+  makeDirs(RUN_DIR, 0o755);
   return RUN_DIR;
 }
 
-/** Write `text` to `path` at once (a new file, then a rename), readable by all. */
-export function writeWhole(path: string, text: string): void {
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, text, { mode: 0o644 });
-  chmodSync(tmp, 0o644);
-  renameSync(tmp, path);
+/** Write `text` to `path` at once, readable by all. */
+export function writeRunFile(path: string, text: string): void {
+  writeFileAtomic(path, Buffer.from(text), 0o644);
 }

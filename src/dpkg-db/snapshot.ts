@@ -9,7 +9,7 @@
 
 import { chmodSync, constants, cpSync, existsSync, lstatSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { writeError } from '../commands/in-root.js';
+import { makeDirs, writeError } from '../commands/in-root.js';
 import { notRootsAbove, notRootsWithin } from '../trust.js';
 import { dpkgLocked } from './locks.js';
 import { DB, SNAPSHOT } from './paths.js';
@@ -32,12 +32,9 @@ export function bootId(): string {
 /** usr-guard's folder in /var/lib, made root's (0755 whatever the umask), or why it cannot be trusted. */
 function ownFolder(): void {
   const dir = dirname(SNAPSHOT);
-  if (!existsSync(dir)) {
-    mkdirSync(dir, 0o755);
-    chmodSync(dir, 0o755);
-  }
-  const bad = lstatSync(dir).isDirectory() ? notRootsAbove(dir) : dir;
-  if (bad !== null) throw new Error(`${bad} is not root's alone (or not a folder): not keeping dpkg's database there`);
+  makeDirs(dir, 0o755); // or says that something else (a link) is in its place
+  const bad = notRootsAbove(dir);
+  if (bad !== null) throw new Error(`${bad} is not root's alone: not keeping dpkg's database there`);
 }
 
 /** Take the snapshot unless there is one: the oldest one is closest to what the image holds. */
