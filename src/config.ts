@@ -3,19 +3,12 @@
 // with ini) is loaded only when there is a file: most hosts have none.
 
 import { readFileSync, statSync } from 'node:fs';
-import { MODES, type Config, type Mode } from './types.js';
+import { defaultConfig, type ConfigResult } from './config-defaults.js';
+import { MODES, type Mode } from './types.js';
+
+export { defaultConfig, type ConfigResult } from './config-defaults.js';
 
 export const DEFAULT_CONFIG_PATH = '/etc/usr-guard/usr-guard.conf';
-
-export interface ConfigResult {
-  config: Config;
-  /** One line each, already naming the file (and line where there is one). */
-  warnings: string[];
-}
-
-export function defaultConfig(): Config {
-  return { mode: 'auto', promptTimeout: 60, overlayTimeout: 120, paths: { bootc: '/usr/bin/bootc', ostree: '/usr/bin/ostree' } };
-}
 
 export function applyEnv(result: ConfigResult, env: NodeJS.ProcessEnv): ConfigResult {
   const m = env.USR_GUARD_MODE;

@@ -18,7 +18,7 @@ import restoreUnit from '../../systemd/usr-guard-restore-dpkg-db.service?raw';
 import loginReminder from '../../hooks/profile.sh?raw';
 import { pythonSitesWith } from '../probe/python.js';
 import { notRootsAbove } from '../trust.js';
-import { resolveInRoot } from './in-root.js';
+import { resolveInRoot } from '../fs/resolve-in-root.js';
 
 export interface InstallFile {
   path: string;

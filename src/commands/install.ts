@@ -1,14 +1,15 @@
 // `usr-guard install|uninstall [--root DIR]`: put the program and every hook
 // where apt, dpkg and man look for them, or take them away. Idempotent:
 // unchanged files are not rewritten, and the report says so. Every file is
-// written whole or not at all, and only inside the root (in-root.ts).
+// written whole or not at all, and only inside the root (src/fs/).
 
 import { lstatSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmdirSync, rmSync, statSync, unlinkSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { TRAILER } from '../boot/sections.js';
 import { SNAPSHOT } from '../dpkg-db/paths.js';
 import { commandUsage, Failure, UsageError } from '../exit-codes.js';
-import { makeDirs, resolveInRoot, symlinkAtomic, writeError, writeFileAtomic } from './in-root.js';
+import { makeDirs, symlinkAtomic, writeError, writeFileAtomic } from '../fs/atomic-write.js';
+import { resolveInRoot } from '../fs/resolve-in-root.js';
 import { dnfPluginDirs, DNF_NAMES, isOurShim, parts, type InstallFile } from './install-parts.js';
 
 /**

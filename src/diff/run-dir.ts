@@ -2,9 +2,9 @@
 // the hook that decides writes them on every change on an overlay. What reads
 // the package databases (./baseline.js, which starts rpm through
 // child_process) is loaded only at a boot's first change. Files are written
-// whole (a new file, then a rename) with in-root's writeFileAtomic.
+// whole (a new file, then a rename) with writeFileAtomic (src/fs/atomic-write.ts).
 
-import { makeDirs, writeFileAtomic } from '../commands/in-root.js';
+import { makeDirs, writeFileAtomic } from '../fs/atomic-write.js';
 import type { PackageManager } from '../types.js';
 
 export const RUN_DIR = '/run/usr-guard';

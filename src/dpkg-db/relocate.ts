@@ -10,7 +10,8 @@
 
 import { cpSync, existsSync, lstatSync, readFileSync, readlinkSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { makeDirs, resolveInRoot, symlinkAtomic, syncDir } from '../commands/in-root.js';
+import { makeDirs, symlinkAtomic, syncDir } from '../fs/atomic-write.js';
+import { resolveInRoot } from '../fs/resolve-in-root.js';
 import { UsageError } from '../exit-codes.js';
 import { dpkgLocked } from './locks.js';
 import { DB, SYSIMAGE_DB } from './paths.js';

@@ -9,7 +9,7 @@
 
 import { chmodSync, constants, cpSync, existsSync, lstatSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { makeDirs, writeError } from '../commands/in-root.js';
+import { makeDirs, writeError } from '../fs/atomic-write.js';
 import { notRootsAbove, notRootsWithin } from '../trust.js';
 import { dpkgLocked } from './locks.js';
 import { DB, SNAPSHOT } from './paths.js';

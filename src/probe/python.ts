@@ -2,7 +2,7 @@
 // dnf 4 looks for plugins, and in it dnf keeps its version.
 
 import { existsSync, readdirSync } from 'node:fs';
-import { resolveInRoot } from '../commands/in-root.js';
+import { resolveInRoot } from '../fs/resolve-in-root.js';
 
 /** The site folders (root-relative) that hold python package `name`: Debian's dist-packages, Fedora's site-packages. */
 export function pythonSitesWith(root: string, name: string): string[] {

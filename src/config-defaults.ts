@@ -1,0 +1,15 @@
+// What usr-guard does with no configuration file, and the shape a loaded one
+// takes: shared by the loader (config.ts) and the parser (config-file.ts),
+// which is loaded only when a file sets a key.
+
+import type { Config } from './types.js';
+
+export interface ConfigResult {
+  config: Config;
+  /** One line each, already naming the file (and line where there is one). */
+  warnings: string[];
+}
+
+export function defaultConfig(): Config {
+  return { mode: 'auto', promptTimeout: 60, overlayTimeout: 120, paths: { bootc: '/usr/bin/bootc', ostree: '/usr/bin/ostree' } };
+}
