@@ -10,7 +10,8 @@ import { refusalSummary } from '../messages.js';
 import { buildInvocation, terminalAvailable, type CheckOptions } from '../invocation/index.js';
 import type { Out } from '../output.js';
 import { probeSystem } from '../probe/index.js';
-import type { Config, Invocation, SystemState } from '../types.js';
+import { recordRun } from '../invocation/run-record.js';
+import type { Config, Invocation, SystemState, Verdict } from '../types.js';
 
 /**
  * Say no. People read stderr. dnf's callers also get the refusal in one line
@@ -78,14 +79,21 @@ const TRACKED = new Set(['image-overlay', 'image-hotfix']);
 export async function checkCommand(opts: CheckOptions, args: string[], env: NodeJS.ProcessEnv, isRoot: boolean, out: Out): Promise<number> {
   const { config, warnings } = await loadConfig(env, isRoot);
   out.err(warnings.map((w) => `usr-guard: warning: ${w}`));
-  const inv = buildInvocation(opts, args, env, process.ppid, terminalAvailable);
+  const inv = await buildInvocation(opts, args, env, process.ppid, terminalAvailable);
   const state = probeSystem({ env, bootcPath: config.paths.bootc });
   if (inv.manager === 'dnf' && inv.changes && OFFERS_TRANSIENT.has(state.state)) {
     const { dnfHasTransient } = await import('../probe/dnf-transient.js');
     inv.transientOption = dnfHasTransient(inv.caller, env, args[0]);
   }
   const v = decide(state, inv, config);
-  if (v.verdict === 'proceed' || v.verdict === 'warn') await noteBypass(state, inv, config, env);
+  const told = await act(v, state, inv, config, env, out);
+  // The other hooks of the run hear what was said: the one that decided, or a backstop that spoke.
+  if (inv.role === 'decide' || v.message.length > 0) recordRun(inv.runKey, told === EXIT.REFUSED ? 'refuse' : v.verdict === 'proceed' ? 'proceed' : 'warn');
+  return told;
+}
+
+async function act(v: Verdict, state: SystemState, inv: Invocation, config: Config, env: NodeJS.ProcessEnv, out: Out): Promise<number> {
+  if ((v.verdict === 'proceed' || v.verdict === 'warn') && inv.said === null) await noteBypass(state, inv, config, env);
   switch (v.verdict) {
     case 'proceed':
       return EXIT.OK;
