@@ -14,16 +14,17 @@ import { recordRun } from '../invocation/run-record.js';
 import type { Config, Invocation, SystemState, Verdict } from '../types.js';
 
 /**
- * Say no. People read stderr. dnf's callers also get the refusal in one line
- * on stdout, `stop=<why and the next step>`: dnf5's actions plugin stops on
- * it, and the dnf 4 plugin raises it, the only text that library clients
- * (Ansible, PackageKit, dnf5daemon) show. The hook shim puts the refusal in
- * the system log (a logger started from node would cost a refused run more
- * than all the rest).
+ * Say no. People read stderr. dnf's callers also get the refusal in one line:
+ * the dnf 4 plugin raises what it reads as `stop=<why and the next step>` on
+ * stdout, the only text that library clients (Ansible, PackageKit, Cockpit)
+ * show; dnf5's action sends it as its `stop` request (dnf5daemon shows it).
+ * The hook shim puts the refusal in the system log (a logger started from
+ * node would cost a refused run more than all the rest).
  */
-function refuse(message: string[], state: SystemState, inv: Invocation, out: Out): number {
+async function refuse(message: string[], state: SystemState, inv: Invocation, out: Out): Promise<number> {
   out.err(message);
-  if (inv.manager === 'dnf' && inv.caller !== 'dnf-shim') out.out(`stop=${refusalSummary(state, inv)}\n`);
+  if (inv.caller === 'dnf') out.out(`stop=${refusalSummary(state, inv)}\n`);
+  if (inv.caller === 'dnf5') (await import('../invocation/dnf5-action.js')).stopDnf5(refusalSummary(state, inv));
   return EXIT.REFUSED;
 }
 
@@ -103,11 +104,11 @@ async function act(v: Verdict, state: SystemState, inv: Invocation, config: Conf
       await keepTrack(state, inv, out);
       return EXIT.OK;
     case 'refuse':
-      return refuse(v.message, state, inv, out);
+      return await refuse(v.message, state, inv, out);
     case 'offer': {
       const { offer } = await import('../act/offer.js');
       const r = await offer(v, inv, config, env, state.host.kind === 'generic' ? 'image-based' : state.host.kind);
-      if (!r.ok) return refuse(r.message, state, inv, out);
+      if (!r.ok) return await refuse(r.message, state, inv, out);
       out.err(r.message);
       await keepDpkgTrue(r.state, inv, out);
       await keepTrack(r.state, inv, out);

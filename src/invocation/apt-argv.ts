@@ -15,6 +15,8 @@ export interface AptCommand {
   /** --purge, or the purge command: a removal that takes the configuration too. */
   purge: boolean;
   packages: string[];
+  /** The command's arguments as typed (package names, .deb files). */
+  args: string[];
   operation: Operation;
   /** What set the configuration, in order; with a -c file among them only apt-config knows the outcome. */
   sources: ConfigSource[];
@@ -55,6 +57,7 @@ export function parseAptArgv(binary: string, argv: string[]): AptCommand {
     assumeYes: findB(config, 'APT::Get::Assume-Yes'),
     purge: command === 'purge' || command === 'autopurge' || findB(config, 'APT::Get::Purge'),
     packages: rest.map(debPackageName),
+    args: rest,
     operation: aptOperation(command, rest),
     sources,
   };

@@ -103,9 +103,11 @@ async function fromJsonHook(inv: Invocation, env: NodeJS.ProcessEnv, fe: Fronten
   // dpkg's own --root among DPkg::Options, where apt said them.
   inv.root = dpkgOptionsRoot(lists.get('dpkg::options') ?? []) ?? inv.root;
   inv.changed = tx.changed;
-  inv.operation = aptOperation(notification.command, notification.searchTerms);
+  // apt takes a .deb file off its list of search terms: the command line still has it.
+  const args = notification.command === cmd.command ? cmd.args : notification.searchTerms;
+  inv.operation = aptOperation(notification.command, args);
   if (inv.operation === 'install' && tx.added.length === 0 && tx.removed.length > 0) inv.operation = 'remove';
-  const files = notification.searchTerms.filter((t) => t.endsWith('.deb') && t.includes('/'));
+  const files = args.filter((t) => t.endsWith('.deb') && t.includes('/'));
   // Loaded only for archives: reading them starts dpkg-deb through child_process.
   const local = files.length > 0 ? (await import('./package-files.js')).localPackages(files, fe?.pid ?? null) : { files, names: [] as string[] };
   inv.localFiles = local.files;

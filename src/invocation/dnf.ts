@@ -1,11 +1,15 @@
 // dnf's hooks, as Invocations: the dnf shim (its own command line), the dnf 4
-// plugin (a command line rebuilt from dnf's configuration) and dnf5's action
-// (dnf5's command line read from /proc).
+// plugin (a command line rebuilt from dnf's configuration and its transaction)
+// and dnf5's action (dnf5's command line read from /proc, its transaction
+// asked for over the action's pipes). The plugin and the action decide on the
+// transaction wherever they run (the shim leaves it to them: hooks/dnf-shim);
+// the shim decides from the command line where they will not run.
 
 import type { CheckOptions } from './index.js';
 import type { Invocation } from '../types.js';
 import { argvOf, base, frontendOf } from './ancestry.js';
 import { parseDnfArgv } from './dnf-argv.js';
+import { readDnf5Transaction } from './dnf5-action.js';
 
 const DNF_CLIS = new Set(['dnf', 'dnf-3', 'dnf4', 'dnf5', 'yum']);
 
@@ -14,7 +18,7 @@ const DNF_CLIS = new Set(['dnf', 'dnf-3', 'dnf4', 'dnf5', 'yum']);
  * dnf4 plugin one rebuilt from dnf's configuration; dnf5's action passes
  * `${pid} ${conf.installroot}` (its actions get no argv: it is read from /proc).
  */
-export function dnfInvocation(opts: CheckOptions, args: string[], env: NodeJS.ProcessEnv): Invocation {
+export async function dnfInvocation(opts: CheckOptions, args: string[], env: NodeJS.ProcessEnv): Promise<Invocation> {
   let frontend = opts.caller === 'dnf-shim' && env.USR_GUARD_DNF_NAME ? env.USR_GUARD_DNF_NAME : 'dnf';
   let argv = args;
   let root: string | undefined;
@@ -28,7 +32,7 @@ export function dnfInvocation(opts: CheckOptions, args: string[], env: NodeJS.Pr
     root = args[1] || undefined;
   }
   const cmd = parseDnfArgv(dnfCli ? argv : []);
-  return {
+  const inv: Invocation = {
     caller: opts.caller,
     manager: 'dnf',
     frontend,
@@ -47,4 +51,18 @@ export function dnfInvocation(opts: CheckOptions, args: string[], env: NodeJS.Pr
     runKey: null,
     said: null,
   };
+  if (opts.caller === 'dnf') {
+    // The plugin's view of the transaction: every package it changes, and package files from the command line.
+    inv.changed = (env.USR_GUARD_DNF_CHANGED ?? '').split(' ').filter(Boolean);
+    inv.localFiles = (env.USR_GUARD_DNF_FILES ?? '').split('\n').filter(Boolean);
+  } else if (opts.caller === 'dnf5') {
+    const tx = readDnf5Transaction();
+    inv.changed = [...tx.incoming, ...tx.erased];
+    inv.changes = inv.changes && inv.changed.length > 0;
+    inv.localFiles = cmd.packages.filter((p) => p.endsWith('.rpm'));
+    const typed = new Set(cmd.packages);
+    const named = (names: string[]) => (names.some((n) => typed.has(n)) ? names.filter((n) => typed.has(n)) : names);
+    inv.packages = named(inv.operation === 'remove' ? tx.erased : tx.incoming).filter((n) => inv.localFiles!.length === 0 || typed.has(n));
+  }
+  return inv;
 }

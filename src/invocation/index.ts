@@ -5,7 +5,7 @@
 
 import { closeSync, openSync, statSync } from 'node:fs';
 import type { Caller, Invocation } from '../types.js';
-import { parentOf } from './ancestry.js';
+import { argvOf, frontendOf, parentOf } from './ancestry.js';
 import { aptInvocation } from './apt.js';
 import { normaliseRoot } from './apt-argv.js';
 import { dnfInvocation } from './dnf.js';
@@ -66,13 +66,16 @@ function genericInvocation(opts: CheckOptions): Invocation {
 
 /**
  * The run a hook of apt or dpkg is part of: the process that runs the hook
- * lines (apt, aptitude, python-apt's python; dpkg), or for dpkg under a front
- * end, that front end. dnf's hooks tell each other by USR_GUARD_DECIDED.
+ * lines (apt, aptitude, python-apt's python; dpkg), or for a dpkg that a front
+ * end runs (under its lock, or on its own, as aptitude's `dpkg --configure -a`
+ * after a failure), that front end. dnf's hooks tell each other by USR_GUARD_DECIDED.
  */
 function runOf(inv: Invocation, ppid: number): string | null {
   if (inv.manager !== 'apt' || inv.caller === 'cli') return null;
   const runner = hookRunner(ppid);
-  return runKey(inv.caller === 'dpkg' && inv.role === 'backstop' ? hookRunner(parentOf(runner) ?? runner) : runner);
+  if (inv.caller !== 'dpkg') return runKey(runner);
+  const parent = hookRunner(parentOf(runner) ?? runner);
+  return runKey(inv.role === 'backstop' || frontendOf(argvOf(parent) ?? []) !== null ? parent : runner);
 }
 
 /** The invocation, with `interactive` only true when a terminal is really there. */
@@ -80,7 +83,7 @@ export async function buildInvocation(opts: CheckOptions, args: string[], env: N
   let inv: Invocation;
   if (opts.caller === 'apt' || opts.caller === 'apt-json' || opts.caller === 'apt-dpkg' || opts.caller === 'apt-pkgs') inv = await aptInvocation(opts, env, ppid);
   else if (opts.caller === 'dpkg') inv = await dpkgInvocation(opts, env, ppid);
-  else if (opts.caller === 'dnf' || opts.caller === 'dnf5' || opts.caller === 'dnf-shim') inv = dnfInvocation(opts, args, env);
+  else if (opts.caller === 'dnf' || opts.caller === 'dnf5' || opts.caller === 'dnf-shim') inv = await dnfInvocation(opts, args, env);
   else inv = genericInvocation(opts);
   // Opening /dev/tty is only worth it when the answer could matter.
   if (inv.interactive) inv.interactive = hasTerminal();
