@@ -78,7 +78,7 @@ ${LOGIN}`);
     );
   });
 
-  it('folds a folder that holds only files changed by hand into one line, and lists every file in the JSON', () => {
+  it('folds a folder that holds only files added by hand (a new tool's) into one line, and lists every file in the JSON', () => {
     const f = host(`${OVERLAY}
 mkdir -p /usr/share/mytool/sub && for n in a b sub/c; do echo x > /usr/share/mytool/$n; done; rm /usr/bin/ugother
 usr-guard diff; echo "@@json:"; usr-guard diff --json`);
@@ -91,24 +91,45 @@ usr-guard diff; echo "@@json:"; usr-guard diff --json`);
       { path: '/usr/share/mytool/sub/c', change: 'added' },
     ]);
   });
+
+  it('keeps what changed in a folder of the image as narrow as it is: an edit and a deletion in /usr/share/doc, two files added there', () => {
+    const f = host(`${OVERLAY}
+apt-get install -y ughello >/dev/null 2>&1
+echo edited >> /usr/share/doc/dpkg/copyright; rm /usr/share/doc/apt/copyright; echo a > /usr/share/doc/ug-a; echo b > /usr/share/doc/ug-b
+usr-guard diff; echo "@@containerfile:"; usr-guard diff --containerfile`);
+    expect(between(f.stdout, 'files:', '\nTo keep them').split('\n').slice(1)).toEqual([
+      '  deleted  /usr/share/doc/apt/copyright',
+      '  changed  /usr/share/doc/dpkg/copyright',
+      '  added    /usr/share/doc/ug-a',
+      '  added    /usr/share/doc/ug-b',
+    ]);
+    expect(f.stdout.slice(f.stdout.indexOf('@@containerfile:')).split('\n').filter((l) => l.startsWith('# COPY') || l.startsWith('# RUN'))).toEqual([
+      '# RUN rm -rf /usr/share/doc/apt/copyright',
+      '# COPY usr/share/doc/dpkg/copyright /usr/share/doc/dpkg/copyright',
+      '# COPY usr/share/doc/ug-a /usr/share/doc/ug-a',
+      '# COPY usr/share/doc/ug-b /usr/share/doc/ug-b',
+    ]);
+    expect(f.stdout).not.toMatch(/mixed|usr\/share\/doc\/ /);
+  });
 });
 
 describe('nothing changed', () => {
   it.each([
-    ['a locked host', '', 'nothing changed: /usr has no overlay (image-locked).'],
-    ['an overlay with no changes', OVERLAY, 'nothing changed: the overlay holds no changes.'],
-  ])('%s: says so, exit 0, empty lists in the JSON, no login reminder', (_what, setup, says) => {
-    const r = host(`${setup}\nusr-guard diff; echo "@@rc=$?"; usr-guard diff --json; ${LOGIN}`);
+    ['a locked host', '', 'nothing changed: /usr has no overlay (image-locked).', '# nothing changed: /usr has no overlay (image-locked).'],
+    ['an overlay with no changes', OVERLAY, 'nothing changed: the overlay holds no changes.', '# Nothing to keep: the overlay holds no changes.'],
+  ])('%s: says so, exit 0, empty lists in the JSON, no login reminder', (_what, setup, says, containerfile) => {
+    const r = host(`${setup}\nusr-guard diff; echo "@@rc=$?"; echo "@@containerfile:"; usr-guard diff --containerfile; echo "@@rc=$?"; usr-guard diff --json; ${LOGIN}`);
     expect(r.stdout).toContain(says);
-    expect(r.stdout).toContain('@@rc=0');
+    expect(r.stdout.match(/@@rc=0/g)).toHaveLength(2);
+    expect(between(r.stdout, '@@containerfile:', '@@rc=').trim().split('\n').at(-1)).toBe(containerfile);
     expect(r.stdout).toMatch(/"packages": \[\],\s+"files": \[\]/);
     expect(between(r.stdout, '@@login:', '@@end').trim()).toBe('');
   });
 
-  it('a mutable host: one line, exit 0, no login reminder', () => {
-    const r = host(`apt-get install -y ughello >/dev/null 2>&1; usr-guard diff; echo "@@rc=$?"; ${LOGIN}`, { usr: 'writable' });
-    expect(r.stdout).toContain('usr-guard diff: this host is not image-based (mutable-host): there is no image to compare /usr with.');
-    expect(r.stdout).toContain('@@rc=0');
+  it('a mutable host: one line, exit 0, no login reminder; --containerfile says the same, as a comment', () => {
+    const r = host(`apt-get install -y ughello >/dev/null 2>&1; usr-guard diff; echo "@@rc=$?"; echo "@@containerfile:"; usr-guard diff --containerfile; echo "@@rc=$?"; ${LOGIN}`, { usr: 'writable' });
+    expect(r.stdout).toContain('usr-guard diff: this host is not image-based (mutable-host): there is no image to compare /usr with.\n@@rc=0');
+    expect(between(r.stdout, '@@containerfile:', '@@login:').trim()).toBe('# usr-guard diff: this host is not image-based (mutable-host): there is no image to compare /usr with.\n@@rc=0');
     expect(between(r.stdout, '@@login:', '@@end').trim()).toBe('');
   });
 

@@ -39,10 +39,29 @@ describe('loose files', () => {
     ]);
   });
 
-  it('fold into a folder that holds nothing else, and not otherwise', () => {
-    const up: UpperEntry[] = ['/usr/share/t/a', '/usr/share/t/b/c', '/usr/share/u/x', '/usr/share/u/pkg'].map((path) => ({ path, whiteout: false }));
-    const files = looseFiles(up, new Set(['/usr/share/u/pkg']), null);
-    expect(groupFiles(files, up).map((g) => [g.path, g.files.length])).toEqual([['/usr/share/t/', 2], ['/usr/share/u/x', 1]]);
+  const entries = (paths: string[]): UpperEntry[] => paths.map((p) => ({ path: p.replace(/^-/, ''), whiteout: p.startsWith('-') }));
+  const groups = (up: UpperEntry[], owned: string[], image: string[], holdsOnly: (folder: string, n: number) => boolean) =>
+    groupFiles(looseFiles(up, new Set(owned), m(image.map((p) => [p, 'img']))), up, holdsOnly).map((g) => [g.path, g.files.length]);
+
+  it('fold into a folder that holds nothing but files added by hand, and not otherwise', () => {
+    const up = entries(['/usr/share/t/a', '/usr/share/t/b/c', '/usr/share/u/x', '/usr/share/u/pkg']);
+    expect(groups(up, ['/usr/share/u/pkg'], [], () => true)).toEqual([['/usr/share/t/', 2], ['/usr/share/u/x', 1]]);
+  });
+
+  it('stay as narrow as they are where a folder holds more: an edit and a deletion in /usr/share/doc are two lines', () => {
+    const up = entries(['/usr/share/doc/x/copyright', '-/usr/share/doc/y/README']);
+    expect(groups(up, [], ['/usr/share/doc/x/copyright', '/usr/share/doc/y/README'], () => true)).toEqual([['/usr/share/doc/x/copyright', 1], ['/usr/share/doc/y/README', 1]]);
+    // Two edits of the image's files: two lines too.
+    expect(groups(entries(['/usr/share/doc/x/a', '/usr/share/doc/x/b']), [], ['/usr/share/doc/x/a', '/usr/share/doc/x/b'], () => true)).toHaveLength(2);
+  });
+
+  it('never widen to a folder that also holds files of the image that did not change', () => {
+    const up = entries(['/usr/share/doc/new1', '/usr/share/doc/new2', '/usr/share/tool/a', '/usr/share/tool/b']);
+    const asked: string[] = [];
+    const imageHasDoc = (folder: string, n: number) => (asked.push(`${folder} ${n}`), folder !== '/usr/share/doc/');
+    expect(groups(up, [], [], imageHasDoc)).toEqual([['/usr/share/doc/new1', 1], ['/usr/share/doc/new2', 1], ['/usr/share/tool/', 2]]);
+    // Asked once per folder, with the number of files the upper layer holds there.
+    expect(asked.sort()).toEqual(['/usr/share/doc/ 2', '/usr/share/tool/ 2']);
   });
 });
 
@@ -50,7 +69,7 @@ describe('the Containerfile lines', () => {
   it('one line per manager and kind, names sorted, and a commented COPY or rm per folder', () => {
     const pkgs = packageChanges('apt', m([['z', '1'], ['old', '1']]), m([['z', '2'], ['b', '1'], ['a', '1']]));
     const files = [{ path: '/usr/share/t/a', change: 'added' as const }, { path: '/usr/bin/x', change: 'deleted' as const }];
-    expect(containerfileLines(pkgs, groupFiles(files, files.map((f) => ({ path: f.path, whiteout: false }))))).toEqual([
+    expect(containerfileLines(pkgs, groupFiles(files, files.map((f) => ({ path: f.path, whiteout: false })), () => true))).toEqual([
       "# What this boot's transient overlay on /usr holds, as Containerfile lines (usr-guard diff).",
       'RUN apt-get install -y a b z',
       'RUN apt-get purge -y old',
