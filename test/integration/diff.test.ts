@@ -78,7 +78,7 @@ ${LOGIN}`);
     );
   });
 
-  it('folds a folder that holds only files added by hand (a new tool's) into one line, and lists every file in the JSON', () => {
+  it("folds a folder that holds only files added by hand (a new tool's) into one line, and lists every file in the JSON", () => {
     const f = host(`${OVERLAY}
 mkdir -p /usr/share/mytool/sub && for n in a b sub/c; do echo x > /usr/share/mytool/$n; done; rm /usr/bin/ugother
 usr-guard diff; echo "@@json:"; usr-guard diff --json`);
