@@ -103,10 +103,13 @@ const overlay = `Usage: usr-guard overlay [--read-only]
 
 Make /usr writable until the next reboot with the host's own tool (the
 configured bootc: 'bootc usr-overlay'; without bootc: 'ostree admin unlock'),
-then check that it is. A read-only overlay that is there already is remounted
-read-write. Exit 0 when /usr is as asked (or already was), 10 when not.
+then check that it is. An overlay that is there already is remounted as
+asked: read-write, or with --read-only read-only. Exit 0 only when /usr is
+then as asked (or already was), 10 when not: the overlay could not be made or
+remounted (a file in /usr open for writing keeps it writable).
 
-  --read-only   make the overlay read-only ('bootc usr-overlay --read-only')
+  --read-only   a read-only overlay ('bootc usr-overlay --read-only'); a
+                writable one is remounted read-only
 `;
 
 const diff = `Usage: usr-guard diff [--json | --containerfile]
