@@ -58,6 +58,11 @@ function compute(s: SystemState): Computed {
     packages.push(...changes);
     // The files of the packages that changed, now and in the image: no loose files.
     for (const path of now.filesOf(changes.filter((c) => c.change !== 'removed').map((c) => c.name)).keys()) owned.add(path);
+    if (!base.owners) {
+      imageOwners = null;
+      notes.push(`${manager}: which files the image's packages owned is no longer known (dpkg's snapshot of this boot's first change is gone): files of packages removed or upgraded may show as changed by hand`);
+      continue;
+    }
     const gone = new Set(changes.filter((c) => c.change !== 'added').map((c) => c.name));
     for (const [path, key] of base.owners) if (gone.has(key)) owned.add(path);
     if (imageOwners) for (const [path, key] of base.owners) imageOwners.set(path, key);

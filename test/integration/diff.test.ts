@@ -113,6 +113,39 @@ usr-guard diff; echo "@@containerfile:"; usr-guard diff --containerfile`);
   });
 });
 
+describe("the baseline in /run: at most 1 MiB for this machine's dpkg database, and diff as exact from each source", () => {
+  const CHANGES = 'apt-get install -y ughello >/dev/null 2>&1 && apt-get remove -y ugother >/dev/null 2>&1 && echo note > /usr/share/ug-note';
+  const MEASURE = `echo "@@lists=$(ls /var/lib/dpkg/info/*.list | wc -l) @@paths=$(cat /var/lib/dpkg/info/*.list | wc -l) @@run=$(cat /run/usr-guard/* | wc -c) @@baseline=$(wc -c < /run/usr-guard/baseline.apt) @@points=$(zcat /run/usr-guard/baseline.apt | grep -c '^O')"
+echo "@@json:"; usr-guard diff --json; echo "@@end"`;
+  const sizes = (out: string) => Object.fromEntries([...out.matchAll(/@@(\w+)=(\d+)/g)].map((m) => [m[1], Number(m[2])]));
+  const exact = (out: string) => {
+    const d = JSON.parse(between(out, '@@json:', '@@end'));
+    expect(d.packages.map((p: { name: string; change: string }) => `${p.change} ${p.name}`)).toEqual(['added ughello', 'removed ugother']);
+    expect(d.files).toEqual([{ path: '/usr/share/ug-note', change: 'added' }]);
+  };
+
+  it.each([
+    ["dpkg's snapshot of the first change: the baseline points to it", OVERLAY, 1],
+    ['a hotfix overlay (no snapshot): the owners compressed in the baseline', OVERLAY.replace(/\n.*unlocked-development/, ''), 0],
+    ['a snapshot kept from an earlier boot (another moment): the owners compressed in the baseline', `${OVERLAY}
+mkdir -p /var/lib/usr-guard/dpkg-snapshot && cp -a /var/lib/dpkg /var/lib/usr-guard/dpkg-snapshot/db && echo an-earlier-boot > /var/lib/usr-guard/dpkg-snapshot/boot_id
+rm /var/lib/usr-guard/dpkg-snapshot/db/info/ugother.list`, 0],
+  ] as const)('%s', (what: string, setup, points) => {
+    const r = host(`${setup}\n${CHANGES}\n${MEASURE}`);
+    const size = sizes(r.stdout);
+    expect(size.lists).toBeGreaterThan(100);
+    expect(size.points).toBe(points);
+    expect(size.run, `${what}: ${size.lists} packages' lists, ${size.paths} paths; /run/usr-guard holds ${size.run} bytes`).toBeLessThanOrEqual(1024 * 1024);
+    exact(r.stdout);
+  });
+
+  it("the snapshot gone since: a note says what is no longer known, and the packages are still compared", () => {
+    const r = host(`${OVERLAY}\n${CHANGES}\nrm -rf /var/lib/usr-guard/dpkg-snapshot\nusr-guard diff`);
+    expect(r.stdout).toMatch(/apt {2}added {5}ughello 1\.0\n {2}apt {2}removed {3}ugother/);
+    expect(r.stdout).toContain("note: apt: which files the image's packages owned is no longer known (dpkg's snapshot of this boot's first change is gone)");
+  });
+});
+
 describe('nothing changed', () => {
   it.each([
     ['a locked host', '', 'nothing changed: /usr has no overlay (image-locked).', '# nothing changed: /usr has no overlay (image-locked).'],

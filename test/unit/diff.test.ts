@@ -2,7 +2,7 @@
 // the Containerfile, the login line, and the parsers (also fuzzed).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseBaseline } from '../../src/diff/baseline.js';
+import { encodeBaseline, parseBaseline } from '../../src/diff/baseline.js';
 import { containerfileLines, groupFiles, looseFiles, packageChanges, type UpperEntry } from '../../src/diff/compute.js';
 import { parseDpkgStatus, parseTabLines } from '../../src/diff/packages.js';
 import { summaryLine } from '../../src/diff/record.js';
@@ -88,6 +88,37 @@ describe('the login line', () => {
     );
     expect(summaryLine(`apt\t${'a b c d e f g'}\n`, true)).toContain('(apt: 7 packages); they go at the next deployment');
     expect(summaryLine('apt\t\n', false)).toContain('(apt)');
+  });
+});
+
+describe('the baseline', () => {
+  const versions = m([['a', '1.0'], ['b:i386', '2']]);
+  const owners = m([['/usr/bin/a', 'a'], ['/usr/share/doc/a/copyright', 'a'], ['/usr/share/doc/a/changelog.gz', 'a'], ['/usr/lib/b/x\ty', 'b:i386']]);
+
+  it('keeps the owners front-coded, and reads back what it kept', () => {
+    const text = encodeBaseline(versions, owners, null);
+    expect(text).toContain('K\ta\nN\t0\t/usr/bin/a\nN\t5\tshare/doc/a/changelog.gz\nN\t18\topyright\n');
+    expect(parseBaseline(text)).toEqual({ versions, owners, ownersInSnapshotOf: null });
+  });
+
+  it("or only points to dpkg's snapshot of that moment", () => {
+    const text = encodeBaseline(versions, null, 'b00t');
+    expect(text).toBe('P\ta\t1.0\nP\tb:i386\t2\nO\tdpkg-snapshot\tb00t\n');
+    expect(parseBaseline(text)).toEqual({ versions, owners: new Map(), ownersInSnapshotOf: 'b00t' });
+  });
+
+  it('reads the plain "F\tpath\tkey" lines of earlier versions', () => {
+    expect(parseBaseline('P\ta\t1\nF\t/usr/bin/a\ta\n').owners).toEqual(m([['/usr/bin/a', 'a']]));
+  });
+
+  it('reads back any owners it kept (fuzzed)', () => {
+    const segment = fc.string({ minLength: 1, maxLength: 6 }).filter((x) => !/[\n/]/.test(x));
+    const path = fc.array(segment, { minLength: 1, maxLength: 5 }).map((p) => `/usr/${p.join('/')}`);
+    const key = fc.constantFrom('a', 'b', 'c:i386');
+    fc.assert(fc.property(fc.array(fc.tuple(path, key), { maxLength: 30 }), (pairs) => {
+      const o = new Map(pairs);
+      expect(parseBaseline(encodeBaseline(versions, o, null)).owners).toEqual(o);
+    }));
   });
 });
 
