@@ -139,6 +139,15 @@ rm /var/lib/usr-guard/dpkg-snapshot/db/info/ugother.list`, 0],
     exact(r.stdout);
   });
 
+  it('a full /run: one warning line, and apt goes on', () => {
+    const r = host(`${OVERLAY}\nmkdir -p /run/usr-guard && mount -t tmpfs -o size=4k ug-full /run/usr-guard && head -c 4096 /dev/zero > /run/usr-guard/filler
+apt-get install -y ughello; echo "@@rc=$?"; ughello`);
+    expect(r.stdout).toContain('@@rc=0');
+    expect(r.stdout).toContain('ughello 1.0');
+    expect(r.stderr).toMatch(/^usr-guard: warning: could not note this change for usr-guard diff: cannot write \/run\/usr-guard\/baseline\.apt: no space left on device$/m);
+    expect(r.stderr).not.toMatch(/\n\s+at |internal error/);
+  });
+
   it("the snapshot gone since: a note says what is no longer known, and the packages are still compared", () => {
     const r = host(`${OVERLAY}\n${CHANGES}\nrm -rf /var/lib/usr-guard/dpkg-snapshot\nusr-guard diff`);
     expect(r.stdout).toMatch(/apt {2}added {5}ughello 1\.0\n {2}apt {2}removed {3}ugother/);
