@@ -139,7 +139,7 @@ describe('parsers', () => {
   });
 
   it('never throw, whatever the text', () => {
-    const text = fc.oneof(fc.string({ maxLength: 300 }), fc.string({ unit: 'binary', maxLength: 300 }), fc.array(fc.constantFrom('Package: a', 'Status: install ok installed', 'Version: 1', '', 'P\ta\t1', 'F\t/usr/x\ta', '\t', 'x\ty'), { maxLength: 12 }).map((l) => l.join('\n')));
+    const text = fc.oneof(fc.string({ maxLength: 300 }), fc.string({ unit: 'binary', maxLength: 300 }), fc.array(fc.constantFrom('Package: a', 'Status: install ok installed', 'Version: 1', '', 'P\ta\t1', 'F\t/usr/x\ta', 'K\ta', 'N\t5\tx', 'N\t99999\t/usr/y', 'O\tdpkg-snapshot\tb', '\t', 'x\ty'), { maxLength: 12 }).map((l) => l.join('\n')));
     fc.assert(fc.property(text, (t) => {
       parseDpkgStatus(t, 'amd64');
       parseBaseline(t);
