@@ -33,3 +33,19 @@ describe('hook lines', () => {
     expect(line).toMatch(/\|\|\s*\[ \$\? != 10 \] # read-only \/usr: apt-image-based\(7\)$/);
   });
 });
+
+describe('the README and the manual pages', () => {
+  const text = (file: string) => readFileSync(join(REPO, file), 'utf8');
+
+  it('name one placeholder for a Debian bootc image', () => {
+    const images = ['README.md', 'man/apt-image-based.7', 'man/dnf-image-based.7', 'man/usr-guard.8'].flatMap((f) => [...text(f).matchAll(/^FROM (\S+)/gm)].map((m) => m[1]!));
+    expect(new Set(images.filter((i) => /debian/.test(i)))).toEqual(new Set(['quay.io/example/debian-bootc:13']));
+  });
+
+  it('apt-image-based(7): removals and upgrades are with what to do instead, not under EXIT STATUS', () => {
+    const sections = text('man/apt-image-based.7').split(/^\.SH /m);
+    const section = (name: string) => sections.find((s) => s.startsWith(name)) ?? '';
+    expect(section('WHAT TO DO INSTEAD')).toContain('.SS Removals and upgrades');
+    expect(section('EXIT STATUS')).not.toMatch(/^\.SS /m);
+  });
+});
