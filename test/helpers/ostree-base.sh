@@ -103,7 +103,8 @@ build() {
 			if [ -e "$f" ]; then cp -a "$f" "$db/info/"; fi
 		done
 	done <"$pkgs"
-	cp -a /var/lib/dpkg/info/format /var/lib/dpkg/statoverride "$db/"
+	cp -a /var/lib/dpkg/info/format "$db/info/"
+	cp -a /var/lib/dpkg/statoverride "$db/"
 	cp -a /var/lib/dpkg/alternatives/. "$db/alternatives/"
 	: >"$db/available"
 	# diversions: three lines each (from, to, package; ":" for a local one).

@@ -13,7 +13,7 @@
 //   it, a fresh /run holding /run/ostree-booted, and everything shared, so
 //   that the overlay ostree mounts in its own namespace reaches the caller.
 
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,6 +21,20 @@ import { DIST, ownDev, REPO, type Result, shq } from './sandbox.js';
 
 const BASE_SCRIPT = join(REPO, 'test/helpers/ostree-base.sh');
 const CACHE = join(REPO, '.cache/ostree-base');
+
+/**
+ * Run a command and wait for it without blocking the event loop (a boot takes
+ * seconds; vitest's worker must go on answering meanwhile).
+ */
+function run(file: string, args: string[], timeoutMs = 600_000): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(file, args, { stdio: ['ignore', 'ignore', 'pipe'], timeout: timeoutMs });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stderr }));
+  });
+}
 
 const has = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
 
@@ -33,7 +47,7 @@ export function ostreeMissing(): string | null {
 }
 
 /** The cached base sysroot, made first when it is missing or stale (about 15 s). */
-function baseSysroot(): string {
+async function baseSysroot(): Promise<string> {
   const key = execFileSync('sh', [BASE_SCRIPT, 'key'], { encoding: 'utf8' }).trim();
   const have = existsSync(`${CACHE}/key`) ? readFileSync(`${CACHE}/key`, 'utf8').trim() : '';
   if (have !== key) {
@@ -41,7 +55,8 @@ function baseSysroot(): string {
     const next = `${CACHE}.new-${process.pid}`;
     rmSync(next, { recursive: true, force: true });
     try {
-      execFileSync('sh', [BASE_SCRIPT, 'build', next], { stdio: ['ignore', 'ignore', 'pipe'] });
+      const r = await run('sh', [BASE_SCRIPT, 'build', next]);
+      if (r.code !== 0) throw new Error(`making the base of the ostree sysroot failed: ${r.stderr}`);
       rmSync(CACHE, { recursive: true, force: true });
       renameSync(next, CACHE);
     } finally {
@@ -57,8 +72,8 @@ function baseSysroot(): string {
  * never changes an object in place; a copy where links cannot be made).
  * Remove it with rmSync when done.
  */
-export function ostreeSysroot(): string {
-  const base = baseSysroot();
+export async function ostreeSysroot(): Promise<string> {
+  const base = await baseSysroot();
   const r = mkdtempSync(join(tmpdir(), 'ug-ostree-'));
   const s = `${r}/sysroot`;
   const repo = `${s}/ostree/repo`;
@@ -87,8 +102,8 @@ mount -t tmpfs -o mode=755 ug-boot ${s}/boot
 OSTREE_SYSROOT_DEBUG=mutable-deployments ostree admin deploy --sysroot=${s} --os=debian --karg=root=LABEL=ug-root debian/ug >/dev/null
 cp -a ${s}/boot/. ${r}/boot/ && umount ${s}/boot && cp -a ${r}/boot/. ${s}/boot/ && rm -rf ${r}/boot
 `;
-  const out = spawnSync('unshare', ['-m', '--propagation', 'private', 'sh', '-c', script], { encoding: 'utf8' });
-  if (out.status !== 0) {
+  const out = await run('unshare', ['-m', '--propagation', 'private', 'sh', '-c', script]);
+  if (out.code !== 0) {
     rmSync(r, { recursive: true, force: true });
     throw new Error(`making the ostree sysroot failed: ${out.stderr}`);
   }
@@ -138,6 +153,8 @@ else
 fi
 mount -t proc proc "$D/proc"
 mount --bind "$2" "$D/proc/cmdline"
+# A boot of its own: a new boot ID.
+cat /proc/sys/kernel/random/uuid >"$2.boot_id" && mount --bind "$2.boot_id" "$D/proc/sys/kernel/random/boot_id"
 ${ownDev('"$D"')}
 mount -t tmpfs -o mode=755 ug-run "$D/run"
 touch "$D/run/ostree-booted"
@@ -152,7 +169,7 @@ chroot "$D" /usr/bin/env -i "$@" /bin/sh -c "$script"
 `;
 
 /** Boot the sysroot once per entry of spec.boots, one after the other; what each boot's script printed. */
-export function bootOstree(spec: OstreeSpec): Result[] {
+export async function bootOstree(spec: OstreeSpec): Promise<Result[]> {
   const work = mkdtempSync(join(tmpdir(), 'ug-boot-'));
   const t = `${work}/sysroot`;
   const from = `${spec.sysroot}/sysroot`;
@@ -177,8 +194,8 @@ set +e
 ${boots}
 `;
   try {
-    const r = spawnSync('unshare', ['-m', '--propagation', 'private', 'sh', '-c', outer], { encoding: 'utf8', timeout: 600_000 });
-    if (r.status !== 0) throw new Error(`booting the ostree sysroot failed: ${r.stderr}`);
+    const r = await run('unshare', ['-m', '--propagation', 'private', 'sh', '-c', outer]);
+    if (r.code !== 0) throw new Error(`booting the ostree sysroot failed: ${r.stderr}`);
     return spec.boots.map((_, i) => {
       const read = (ext: string) => (existsSync(`${work}/${i}.${ext}`) ? readFileSync(`${work}/${i}.${ext}`, 'utf8') : '');
       return { code: Number(read('rc').trim() || -1), stdout: read('out'), stderr: read('err') };
