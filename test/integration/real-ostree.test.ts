@@ -88,6 +88,22 @@ describe.skipIf(why !== null)('the real ostree admin unlock, in a booted deploym
     });
   });
 
+  describe('ostree admin unlock from a private mount namespace: its marker, not its overlay, reaches the host', () => {
+    let out: string;
+    beforeAll(async () => (out = await bootOnce(`unshare -m --propagation private ostree admin unlock >/dev/null\necho @@ostree; ostree admin status\necho @@state; usr-guard status --json\n${REFUSALS.replace('$REPO', repo)}`)));
+
+    it('is image-locked here, and status says why', () => {
+      expect(part(out, 'ostree')).toContain('Unlocked: development');
+      expect(json(out, 'state')).toMatchObject({ state: 'image-locked', usr: { readOnly: true, overlay: 'none' }, host: { unlocked: 'development' } });
+      expect(json(out, 'state').why).toContain('its overlay is not on /usr in this mount namespace (it was mounted in another one)');
+    });
+
+    it('refuses apt and dpkg; nothing changed', () => {
+      expectRefused(tried(out, 'apt'));
+      expectRefused(tried(out, 'dpkg'));
+    });
+  });
+
   describe('ostree admin unlock --transient: a read-only overlay', () => {
     let out: string;
     beforeAll(async () => (out = await bootOnce(`ostree admin unlock --transient\necho @@ostree; ostree admin status\necho @@state; usr-guard status --json\n${REFUSALS.replace('$REPO', repo)}`)));
