@@ -42,7 +42,10 @@ const has = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`], { stdi
 export function ostreeMissing(): string | null {
   if (process.getuid?.() !== 0) return 'they need root (mount and PID namespaces)';
   if (!has('ostree')) return 'no ostree binary here (apt-get install ostree; .ci/run does)';
-  if (spawnSync('dpkg-query', ['-W', 'nodejs'], { stdio: 'ignore' }).status !== 0) return "the deployment is made of this machine's packages, and nodejs is not one of them";
+  // The deployment is made of this machine's packages (ostree-base.sh).
+  for (const p of ['ostree', 'nodejs', 'apt']) {
+    if (spawnSync('dpkg-query', ['-W', p], { stdio: 'ignore' }).status !== 0) return `the deployment is made of this machine's Debian packages, and ${p} is not one of them`;
+  }
   return null;
 }
 
@@ -57,8 +60,11 @@ async function baseSysroot(): Promise<string> {
     try {
       const r = await run('sh', [BASE_SCRIPT, 'build', next]);
       if (r.code !== 0) throw new Error(`making the base of the ostree sysroot failed: ${r.stderr}`);
-      rmSync(CACHE, { recursive: true, force: true });
-      renameSync(next, CACHE);
+      // Another run may have made the same one meanwhile, and be using it.
+      if (!existsSync(`${CACHE}/key`) || readFileSync(`${CACHE}/key`, 'utf8').trim() !== key) {
+        rmSync(CACHE, { recursive: true, force: true });
+        renameSync(next, CACHE);
+      }
     } finally {
       rmSync(next, { recursive: true, force: true });
     }

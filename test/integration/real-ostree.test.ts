@@ -7,9 +7,9 @@
 // the other test files.
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { APT_HEADLINE, DPKG_AND_USR } from '../helpers/apt-runs.js';
-import { aptUseRepo, buildRepo } from '../helpers/debs.js';
-import { bootOstree, ostreeMissing, ostreeSysroot } from '../helpers/ostree-host.js';
+import { buildRepo } from '../helpers/debs.js';
+import { ostreeMissing, ostreeSysroot } from '../helpers/ostree-host.js';
+import { bootWithRepo, expectRefused, json, part, tried } from '../helpers/ostree-runs.js';
 
 const why = ostreeMissing();
 if (why) console.log(`SKIP the real ostree: ${why}`);
@@ -23,57 +23,20 @@ beforeAll(async () => {
 }, 300_000);
 afterAll(() => [sysroot, repo].forEach((d) => d && rmSync(d, { recursive: true, force: true })));
 
-/**
- * Shell for every boot: apt pointed at the repository, and `try NAME CMD`,
- * which prints "@@NAME", what CMD printed (stdout and stderr), then
- * "@@NAME rc=N unchanged|changed" (dpkg's status and /usr/bin).
- */
-const prelude = () => `${aptUseRepo(repo)}
-snap() { ${DPKG_AND_USR}; }
-try() { ug_before=$(snap); echo "@@$1"; eval "$2" 2>&1; ug_rc=$?; [ "$ug_before" = "$(snap)" ] && ug_same=unchanged || ug_same=changed; echo "@@$1 rc=$ug_rc $ug_same"; }
-`;
-
-/** Boot the image once per script; what each printed (stdout, then stderr). */
-async function boot(scripts: string[], fullCopy = false): Promise<string[]> {
-  const r = await bootOstree({ sysroot, boots: scripts.map((s) => prelude() + s), binds: [repo], fullCopy });
-  return r.map((b) => b.stdout + b.stderr);
-}
+const boot = (scripts: string[], fullCopy = false) => bootWithRepo(sysroot, repo, scripts, fullCopy);
 /** The one boot of a script. */
 const bootOnce = async (script: string, fullCopy = false) => (await boot([script], fullCopy))[0]!;
 
-/** What a script printed between "@@name" and the next "@@" line. */
-function part(out: string, name: string): string {
-  const at = out.indexOf(`@@${name}\n`);
-  if (at < 0) throw new Error(`no @@${name} in:\n${out}`);
-  const from = at + name.length + 3;
-  const to = out.indexOf('\n@@', from - 1);
-  return out.slice(from, to < 0 ? undefined : to + 1);
-}
-const json = (out: string, name: string) => JSON.parse(part(out, name));
-function tried(out: string, name: string) {
-  const m = new RegExp(`^@@${name} rc=(\\d+) (unchanged|changed)$`, 'm').exec(out);
-  if (!m) throw new Error(`no result of ${name} in:\n${out}`);
-  return { text: part(out, name), rc: Number(m[1]), unchanged: m[2] === 'unchanged' };
-}
-
-function expectRefused(r: ReturnType<typeof tried>) {
-  expect(r.text).toContain(APT_HEADLINE);
-  expect(r.rc).not.toBe(0);
-  expect(r.unchanged).toBe(true);
-  expect(r.text).not.toMatch(/dpkg: error processing|Read-only file system|unable to clean up/);
-  expect(r.text).not.toMatch(/^Get:/m);
-}
-
 /** Refused installs, by apt and by a bare dpkg, and what diff says. */
-const REFUSALS = `try apt 'apt-get install -y ughello'
-try dpkg 'dpkg -i ${'$REPO'}/ughello_1.0_all.deb'
+const refusals = () => `try apt 'apt-get install -y ughello'
+try dpkg 'dpkg -i ${repo}/ughello_1.0_all.deb'
 echo @@diff; usr-guard diff
 echo @@end`;
 
 describe.skipIf(why !== null)('the real ostree admin unlock, in a booted deployment', () => {
   describe('no unlock: a locked deployment', () => {
     let out: string;
-    beforeAll(async () => (out = await bootOnce(`echo @@ostree; ostree admin status\necho @@state; usr-guard status --json\n${REFUSALS.replace('$REPO', repo)}`)));
+    beforeAll(async () => (out = await bootOnce(`echo @@ostree; ostree admin status\necho @@state; usr-guard status --json\n${refusals()}`)));
 
     it('is image-locked: a read-only bind of the deployment', () => {
       expect(part(out, 'ostree')).toMatch(/^\* debian [0-9a-f]{64}\.0\n/);
@@ -90,7 +53,7 @@ describe.skipIf(why !== null)('the real ostree admin unlock, in a booted deploym
 
   describe('ostree admin unlock from a private mount namespace: its marker, not its overlay, reaches the host', () => {
     let out: string;
-    beforeAll(async () => (out = await bootOnce(`unshare -m --propagation private ostree admin unlock >/dev/null\necho @@ostree; ostree admin status\necho @@state; usr-guard status --json\n${REFUSALS.replace('$REPO', repo)}`)));
+    beforeAll(async () => (out = await bootOnce(`unshare -m --propagation private ostree admin unlock >/dev/null\necho @@ostree; ostree admin status\necho @@state; usr-guard status --json\n${refusals()}`)));
 
     it('is image-locked here, and status says why', () => {
       expect(part(out, 'ostree')).toContain('Unlocked: development');
@@ -106,7 +69,7 @@ describe.skipIf(why !== null)('the real ostree admin unlock, in a booted deploym
 
   describe('ostree admin unlock --transient: a read-only overlay', () => {
     let out: string;
-    beforeAll(async () => (out = await bootOnce(`ostree admin unlock --transient\necho @@ostree; ostree admin status\necho @@state; usr-guard status --json\n${REFUSALS.replace('$REPO', repo)}`)));
+    beforeAll(async () => (out = await bootOnce(`ostree admin unlock --transient\necho @@ostree; ostree admin status\necho @@state; usr-guard status --json\n${refusals()}`)));
 
     it('is image-overlay-readonly', () => {
       expect(part(out, 'ostree')).toContain('Unlocked: transient');
