@@ -10,7 +10,7 @@ const hasShellcheck = spawnSync('sh', ['-c', 'command -v shellcheck']).status ==
 if (!hasShellcheck) console.log('SKIP shellcheck: shellcheck is not installed');
 
 describe.skipIf(!hasShellcheck)('shellcheck', () => {
-  it.each(['hooks/usr-guard-hook', 'hooks/dnf-shim', 'hooks/profile.sh', 'packaging/deb/postinst', 'packaging/deb/postrm', '.ci/run'])('%s', (file) => {
+  it.each(['hooks/usr-guard-hook', 'hooks/dnf-shim', 'hooks/profile.sh', 'packaging/deb/postinst', 'packaging/deb/postrm', '.ci/run', 'test/helpers/ostree-base.sh'])('%s', (file) => {
     const r = spawnSync('shellcheck', [file], { cwd: REPO, encoding: 'utf8' });
     expect(r.stdout).toBe('');
     expect(r.status).toBe(0);
