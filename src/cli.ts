@@ -67,6 +67,8 @@ async function run(argv: string[], out: Out): Promise<number> {
     out.out(`usr-guard ${VERSION}\n`);
     return EXIT.OK;
   }
+  // Before a command only --help and --version are options.
+  if (command.startsWith('-')) throw new UsageError(`unknown option '${command}': before a command only --help and --version (see usr-guard --help)`);
   if (!Object.hasOwn(OPTIONS, command)) throw new UsageError(`unknown command '${command}': the commands are ${Object.keys(OPTIONS).join(', ')} (see usr-guard --help)`);
   const { values, positionals } = parse(command, rest);
   if (values.help) {

@@ -26,6 +26,14 @@ function onlyCommentsAndHeaders(text: string): boolean {
   });
 }
 
+/** Why a file could not be read, in a few words: node's "ENOENT: no such file or directory, stat '/x'" without its code and call. */
+function readProblem(e: unknown, code: string | undefined): string {
+  if (code === 'ENOENT' || code === 'ENOTDIR') return 'there is no such file';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  const message = (e as Error)?.message ?? String(e);
+  return message.replace(/^E[A-Z]+: /, '').replace(/, [a-z]+ '.*'$/, '');
+}
+
 export async function loadConfig(env: NodeJS.ProcessEnv, isRoot: boolean): Promise<ConfigResult> {
   const file = env.USR_GUARD_CONFIG || DEFAULT_CONFIG_PATH;
   let result: ConfigResult = { config: defaultConfig(), warnings: [] };
@@ -49,7 +57,10 @@ export async function loadConfig(env: NodeJS.ProcessEnv, isRoot: boolean): Promi
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     // The file is optional, but a USR_GUARD_CONFIG that points nowhere is worth saying.
-    if (code !== 'ENOENT' || env.USR_GUARD_CONFIG) result.warnings.push(`${file}: ${(e as Error).message}; using the defaults`);
+    if (code !== 'ENOENT' || env.USR_GUARD_CONFIG) {
+      const named = env.USR_GUARD_CONFIG ? ' (named by USR_GUARD_CONFIG)' : '';
+      result.warnings.push(`cannot read ${file}${named}: ${readProblem(e, code)}; using the defaults`);
+    }
   }
   return applyEnv(result, env);
 }

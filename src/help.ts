@@ -1,7 +1,8 @@
 // --help texts, kept next to each other so they read as one manual.
 import { VERSION } from './version.js';
 
-const main = `usr-guard ${VERSION}: guard apt, dpkg and dnf on image-based Linux (bootc, ostree, composefs)
+const main = `usr-guard ${VERSION}: guard apt, dpkg and dnf on image-based Linux
+(bootc, ostree, composefs)
 
 Usage: usr-guard COMMAND [OPTIONS]
 
@@ -43,7 +44,8 @@ const check = `Usage: usr-guard check --caller NAME [OPTIONS] [-- ARGS...]
 Decide whether a package-manager run may go on. Messages go to stderr.
 Exit 0: go on (perhaps after a warning). Exit 10: refused or declined.
 
-  --caller NAME     apt (APT::Install::Pre-Invoke), apt-dpkg (DPkg::Pre-Invoke),
+  --caller NAME     apt (APT::Install::Pre-Invoke),
+                    apt-dpkg (DPkg::Pre-Invoke),
                     apt-pkgs (DPkg::Pre-Install-Pkgs v3), dpkg (pre-invoke=),
                     dnf, dnf5, dnf-shim, cli
   --command CMD     the command being run (for messages)
@@ -55,7 +57,8 @@ Exit 0: go on (perhaps after a warning). Exit 10: refused or declined.
   --package NAME    a package of the transaction (repeatable)
 `;
 
-const install = `Usage: usr-guard install [--root DIR] [--without PARTS] [--dry-run] [--relocate-dpkg-db]
+const install = `Usage: usr-guard install [--root DIR] [--without PARTS] [--dry-run]
+                         [--relocate-dpkg-db]
 
 Install the program (DIR/usr/bin/usr-guard) and its hooks. Idempotent: a
 second run changes nothing. Every file is written whole or not at all, and
@@ -64,11 +67,11 @@ file.
 
   --root DIR        install into DIR instead of / (an image being built;
                     it must exist)
-  --without PARTS   comma-separated parts to leave out:
-                    program, hooks, apt, dpkg, config, login-reminder, man,
-                    dnf-plugin,
-                    dnf5-actions, dnf-shim (the dnf parts only where dnf is),
-                    dpkg-snapshot (the boot unit that restores dpkg's database)
+  --without PARTS   comma-separated parts to leave out: program, hooks,
+                    apt, dpkg, config, login-reminder, man, dnf-plugin,
+                    dnf5-actions, dnf-shim (the dnf parts only where dnf
+                    is), dpkg-snapshot (the boot unit that restores dpkg's
+                    database)
   --dry-run         list what would be written, write nothing
   --relocate-dpkg-db
                     for image builders: move dpkg's database into the image
@@ -100,10 +103,13 @@ const overlay = `Usage: usr-guard overlay [--read-only]
 
 Make /usr writable until the next reboot with the host's own tool (the
 configured bootc: 'bootc usr-overlay'; without bootc: 'ostree admin unlock'),
-then check that it is. A read-only overlay that is there already is remounted
-read-write. Exit 0 when /usr is as asked (or already was), 10 when not.
+then check that it is. An overlay that is there already is remounted as
+asked: read-write, or with --read-only read-only. Exit 0 only when /usr is
+then as asked (or already was), 10 when not: the overlay could not be made or
+remounted (a file in /usr open for writing keeps it writable).
 
-  --read-only   make the overlay read-only ('bootc usr-overlay --read-only')
+  --read-only   a read-only overlay ('bootc usr-overlay --read-only'); a
+                writable one is remounted read-only
 `;
 
 const diff = `Usage: usr-guard diff [--json | --containerfile]

@@ -35,6 +35,11 @@ export function classify(f: Facts): { state: StateName; why: string } {
       return { state: 'image-overlay', why: 'a writable transient overlay on /usr, discarded at reboot' };
     }
     if (usr.readOnly) {
+      // ostree mounts its overlay in a namespace of its own and relies on shared
+      // propagation: an unlock made from a private one leaves its marker, not its overlay, here.
+      if (host.unlocked !== null) {
+        return { state: 'image-locked', why: `ostree unlocked this deployment (${host.unlocked}), but its overlay is not on /usr in this mount namespace (it was mounted in another one): /usr is read-only here` };
+      }
       const what = usr.overlay === 'image' ? 'image content (an overlay of lower layers only)' : 'mounted read-only';
       return { state: 'image-locked', why: `an image-based host; /usr is ${what}, with no overlay` };
     }

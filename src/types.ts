@@ -25,7 +25,11 @@ export interface UsrFacts {
   readOnly: boolean;
   /** 'image': overlay of lower layers only (composefs, sysext); 'unlock': overlay with an upperdir. */
   overlay: UsrOverlay;
-  /** An unlock's upper layer, as mountinfo names it (where `usr-guard diff` finds the changed files), or null. */
+  /**
+   * An unlock's upper layer as this process can open it (where `usr-guard diff`
+   * finds the changed files), or null: mountinfo's upperdir, resolved against
+   * the booted ostree deployment where ostree named it from there (probe/deployment.ts).
+   */
   upperdir: string | null;
 }
 

@@ -7,9 +7,13 @@ import type { Config, Verdict } from '../types.js';
 
 export type OverlayResult = { ok: true; tool: string } | { ok: false; error: string };
 
+/** What the offer does, and what `usr-guard overlay --read-only` does to a writable overlay. */
+export type OverlayAction = NonNullable<Verdict['action']> | 'remount-ro';
+
 /** The command to run, or why there is none. Pure but for the existence checks. */
-export function overlayCommand(action: NonNullable<Verdict['action']>, config: Config, readOnly = false): [string, string[]] | string {
+export function overlayCommand(action: OverlayAction, config: Config, readOnly = false): [string, string[]] | string {
   if (action === 'remount-rw') return ['mount', ['-o', 'remount,rw', '/usr']];
+  if (action === 'remount-ro') return ['mount', ['-o', 'remount,ro', '/usr']];
   if (existsSync(config.paths.bootc)) return [config.paths.bootc, readOnly ? ['usr-overlay', '--read-only'] : ['usr-overlay']];
   if (existsSync(config.paths.ostree)) return [config.paths.ostree, readOnly ? ['admin', 'unlock', '--transient'] : ['admin', 'unlock']];
   return `neither ${config.paths.bootc} nor ${config.paths.ostree} is installed: install bootc (or ostree), or set [paths] in usr-guard.conf`;
@@ -18,7 +22,7 @@ export function overlayCommand(action: NonNullable<Verdict['action']>, config: C
 // An existing unlock is what we wanted; the probe afterwards confirms it.
 const ALREADY = /already (in unlocked state|mounted)|An overlayfs is already mounted/i;
 
-export async function makeUsrWritable(action: NonNullable<Verdict['action']>, config: Config, timeoutMs: number, readOnly = false): Promise<OverlayResult> {
+export async function makeUsrWritable(action: OverlayAction, config: Config, timeoutMs: number, readOnly = false): Promise<OverlayResult> {
   const cmd = overlayCommand(action, config, readOnly);
   if (typeof cmd === 'string') return { ok: false, error: cmd };
   const [file, args] = cmd;

@@ -68,7 +68,7 @@ async function keepTrack(state: SystemState, inv: Invocation, out: Out): Promise
   if (!TRACKED.has(state.state) || process.getuid?.() !== 0) return;
   try {
     const { recordChange } = await import('../diff/record.js');
-    recordChange(state, inv);
+    await recordChange(state, inv);
   } catch (e) {
     out.err([`usr-guard: warning: could not note this change for usr-guard diff: ${(e as Error).message}`]);
   }

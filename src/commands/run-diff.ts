@@ -4,6 +4,8 @@
 // Reads only; needs no root where the databases and the upper layer are
 // readable.
 
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { loadConfig } from '../config.js';
 import { DB } from '../dpkg-db/paths.js';
 import { EXIT } from '../exit-codes.js';
@@ -56,6 +58,11 @@ function compute(s: SystemState): Computed {
     packages.push(...changes);
     // The files of the packages that changed, now and in the image: no loose files.
     for (const path of now.filesOf(changes.filter((c) => c.change !== 'removed').map((c) => c.name)).keys()) owned.add(path);
+    if (!base.owners) {
+      imageOwners = null;
+      notes.push(`${manager}: which files the image's packages owned is no longer known (dpkg's snapshot of this boot's first change is gone): files of packages removed or upgraded may show as changed by hand`);
+      continue;
+    }
     const gone = new Set(changes.filter((c) => c.change !== 'added').map((c) => c.name));
     for (const [path, key] of base.owners) if (gone.has(key)) owned.add(path);
     if (imageOwners) for (const [path, key] of base.owners) imageOwners.set(path, key);
@@ -68,6 +75,24 @@ function compute(s: SystemState): Computed {
     notes.push(`files not compared: ${upper.why}`);
   }
   return { diff: { overlay, packages, files }, upper: upper.ok ? upper.entries : [] };
+}
+
+/** Whether /usr (the overlay as it is now) holds exactly `n` files under `folder`; counts no further than one more. */
+function holdsOnly(folder: string, n: number): boolean {
+  let seen = 0;
+  const walk = (dir: string): void => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      if (seen > n) return;
+      if (e.isDirectory()) walk(join(dir, e.name));
+      else seen++;
+    }
+  };
+  try {
+    walk(folder);
+  } catch {
+    return false; // unreadable: keep the files apart
+  }
+  return seen === n;
 }
 
 function human(d: Diff, upper: UpperEntry[]): string[] {
@@ -85,11 +110,8 @@ function human(d: Diff, upper: UpperEntry[]): string[] {
   }
   if (d.files.length > 0) {
     lines.push(`files: ${count(d.files, ['added', 'changed', 'deleted'])} (of no package that changed)`);
-    for (const g of groupFiles(d.files, upper)) {
-      const kinds = [...new Set(g.files.map((f) => f.change))];
-      const what = g.files.length === 1 ? g.files[0]!.change : kinds.length === 1 ? kinds[0]! : 'mixed';
-      lines.push(`  ${what.padEnd(8)} ${g.path}${g.files.length > 1 ? ` (${g.files.length} files)` : ''}`);
-    }
+    // A group of several is a folder of files added by hand.
+    for (const g of groupFiles(d.files, upper, holdsOnly)) lines.push(`  ${g.files[0]!.change.padEnd(8)} ${g.path}${g.files.length > 1 ? ` (${g.files.length} files)` : ''}`);
   }
   for (const n of o.notes) lines.push(`note: ${n}`);
   if (d.packages.length > 0 || d.files.length > 0) lines.push('To keep them: usr-guard diff --containerfile');
@@ -111,7 +133,9 @@ export async function diffCommand(opts: { json: boolean; containerfile: boolean 
     say = human(c.diff, c.upper);
   }
   if (opts.json) out.out(JSON.stringify(c.diff, null, 2) + '\n');
-  else if (opts.containerfile) out.out(containerfileLines(c.diff.packages, groupFiles(c.diff.files, c.upper)).join('\n') + '\n');
+  // No overlay to compare: the same words as plain diff, as comments (the output may go into a Containerfile).
+  else if (opts.containerfile && c.diff.overlay === null) out.out(say.map((l) => `# ${l}`).join('\n') + '\n');
+  else if (opts.containerfile) out.out(containerfileLines(c.diff.packages, groupFiles(c.diff.files, c.upper, holdsOnly)).join('\n') + '\n');
   else out.out(say.join('\n') + '\n');
   return EXIT.OK;
 }

@@ -1,8 +1,10 @@
 // `usr-guard overlay [--read-only]`: for people and scripts, the same
 // run-and-verify as the offer: make the transient overlay with the host's own
-// tool, then probe again. Exit 0 when /usr is as asked (or already was), 10 when not.
+// tool, then probe again. Exit 0 when /usr is as asked (or already was), 10 when
+// not: a script can rely on the state, so an overlay that is there but not as
+// asked is remounted (read-write, or with --read-only read-only).
 
-import { makeUsrWritable } from '../act/overlay.js';
+import { makeUsrWritable, type OverlayAction } from '../act/overlay.js';
 import { trail } from '../act/trail.js';
 import { loadConfig } from '../config.js';
 import { EXIT } from '../exit-codes.js';
@@ -12,9 +14,15 @@ import type { SystemState } from '../types.js';
 
 const WHO = { caller: 'cli', frontend: 'usr-guard overlay' } as const;
 
-/** Is /usr as asked: an overlay, writable unless --read-only? */
-const done = (s: SystemState, readOnly: boolean) =>
-  readOnly ? s.state === 'image-overlay-readonly' || s.state === 'image-overlay' : s.state === 'image-overlay' || s.state === 'image-hotfix';
+/** Is /usr as asked: an overlay, writable, or read-only with --read-only? */
+const done = (s: SystemState, readOnly: boolean) => (readOnly ? s.state === 'image-overlay-readonly' : s.state === 'image-overlay' || s.state === 'image-hotfix');
+
+/** What makes /usr as asked from `s` (not as asked): an overlay that is there already only needs a remount. */
+function actionFor(s: SystemState): OverlayAction {
+  if (s.state === 'image-overlay-readonly') return 'remount-rw';
+  if (s.state === 'image-overlay' || s.state === 'image-hotfix') return 'remount-ro';
+  return 'usr-overlay';
+}
 
 export async function overlayCommand(readOnly: boolean, env: NodeJS.ProcessEnv, isRoot: boolean, out: Out): Promise<number> {
   const { config, warnings } = await loadConfig(env, isRoot);
@@ -26,17 +34,17 @@ export async function overlayCommand(readOnly: boolean, env: NodeJS.ProcessEnv, 
     return EXIT.REFUSED;
   }
   if (done(before, readOnly)) {
-    out.err([`usr-guard: /usr already has a transient overlay (${before.state}).`]);
+    out.err([`usr-guard: /usr already has a ${readOnly ? 'read-only' : 'writable'} transient overlay (${before.state}).`]);
     return EXIT.OK;
   }
-  // A read-only overlay that is there already only needs a remount to be written.
-  const action = before.state === 'image-overlay-readonly' ? 'remount-rw' : 'usr-overlay';
+  const action = actionFor(before);
   const r = await makeUsrWritable(action, config, config.overlayTimeout * 1000, readOnly);
   const after = probe();
   const cmdLine = { ...WHO, commandLine: `usr-guard overlay${readOnly ? ' --read-only' : ''}` };
   if (r.ok && done(after, readOnly)) {
-    await trail(`made a transient overlay on /usr with '${r.tool}' (${after.state})`, cmdLine);
-    out.err([`usr-guard: /usr now has a transient overlay (${after.state}); it is discarded at reboot, while /etc and /var persist.`]);
+    const what = action === 'usr-overlay' ? 'made a transient overlay on /usr' : `remounted the overlay on /usr ${readOnly ? 'read-only' : 'read-write'}`;
+    await trail(`${what} with '${r.tool}' (${after.state})`, cmdLine);
+    out.err([`usr-guard: /usr now has a ${readOnly ? 'read-only' : 'writable'} transient overlay (${after.state}); it is discarded at reboot, while /etc and /var persist.`]);
     return EXIT.OK;
   }
   const why = r.ok ? `'${r.tool}' ran, but /usr is ${after.state}` : r.error;

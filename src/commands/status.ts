@@ -15,6 +15,23 @@ const EFFECT: Record<StateName, string> = {
   unknown: 'package changes proceed, with a warning that usr-guard could not tell',
 };
 
+/**
+ * What a person does next where /usr is locked, and what the package manager
+ * does for them, as the mode has it (decide() is the rule; these are its words).
+ */
+function lockedLines(s: SystemState, mode: Config['mode']): string[] | null {
+  const remount = s.state === 'image-overlay-readonly';
+  if (!remount && s.state !== 'image-locked' && s.state !== 'readonly-usr') return null;
+  if (mode === 'warn') return ['package changes go on after a warning (mode = warn): the package manager', 'then meets the read-only /usr itself'];
+  if (s.state === 'readonly-usr') return null;
+  const tool = remount ? 'mount -o remount,rw /usr' : s.host.kind === 'bootc' ? 'bootc usr-overlay' : 'ostree admin unlock';
+  const keep = "To keep a change: make it in the image's Containerfile and build the image.";
+  if (mode === 'overlay') return [`package changes first run '${tool}' (mode = overlay),`, 'without asking, then proceed with a warning: /usr changes go at reboot.', keep];
+  const refused = remount ? 'package changes are refused until the overlay is remounted read-write' : EFFECT['image-locked'];
+  const offer = mode === 'refuse' ? [refused, '(mode = refuse: nobody is offered an overlay).'] : [`${refused};`, `at a terminal, apt, dpkg and dnf offer '${tool}' first.`];
+  return [...offer, `To change /usr until the next reboot: run '${tool}'`, "(or 'usr-guard overlay'), then the package command again.", keep];
+}
+
 /** What happens to dpkg's view of /usr when a transient overlay goes (image hosts only). */
 const AFTER_REBOOT: Record<SystemState['dpkgProtection'], string> = {
   relocated: "dpkg's database goes with the image (it was relocated into it)",
@@ -70,7 +87,7 @@ export function renderStatus(s: SystemState, config: Config, deep: DeepResult | 
   return [
     `state: ${s.state}`,
     `  ${s.why}`,
-    `  ${config.mode === 'off' ? 'usr-guard is off (mode = off): package changes proceed unchecked' : EFFECT[s.state]}`,
+    ...(config.mode === 'off' ? ['usr-guard is off (mode = off): package changes proceed unchecked'] : (lockedLines(s, config.mode) ?? [EFFECT[s.state]])).map((l) => `  ${l}`),
     '',
     ...rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`),
     '',

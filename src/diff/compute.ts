@@ -59,25 +59,40 @@ export function looseFiles(upper: UpperEntry[], owned: ReadonlySet<string>, imag
 }
 
 export interface FileGroup {
-  /** A file, or a folder (ending in "/") that holds only loose files. */
+  /** A file, or a folder (ending in "/") that holds nothing but files added by hand. */
   path: string;
   files: FileChange[];
 }
 
-/** Loose files by the highest folder (below /usr/X) that holds nothing else in the upper layer; a file alone otherwise. */
-export function groupFiles(files: FileChange[], upper: UpperEntry[]): FileGroup[] {
+/**
+ * Loose files as narrow as they are: one line per file, but for a folder
+ * (below /usr/X) that holds nothing but files added by hand, such as a new
+ * tool's folder, which is one line. Never a folder that also holds a file
+ * of the image (changed, deleted or as it was) or of a package: a COPY of
+ * it would take the image's files along. `holdsOnly(folder, n)`: whether
+ * /usr now holds exactly `n` files (not folders) under `folder`, as the
+ * upper layer says it does (nothing from the image below it).
+ */
+export function groupFiles(files: FileChange[], upper: UpperEntry[], holdsOnly: (folder: string, files: number) => boolean): FileGroup[] {
   const all = new Map<string, number>();
-  const loose = new Map<string, number>();
+  const added = new Map<string, number>();
   const ancestors = (path: string) => {
     const parts = path.split('/').slice(1, -1); // ["usr", "share", "x"]
     return parts.slice(2).map((_, i) => `/${parts.slice(0, i + 3).join('/')}/`);
   };
   const count = (into: Map<string, number>, path: string) => ancestors(path).forEach((a) => into.set(a, (into.get(a) ?? 0) + 1));
   upper.forEach((e) => count(all, e.path));
-  files.forEach((f) => count(loose, f.path));
+  files.filter((f) => f.change === 'added').forEach((f) => count(added, f.path));
+  const whole = new Map<string, boolean>();
+  const isWhole = (a: string) => {
+    const n = added.get(a) ?? 0;
+    if (n < 2 || all.get(a) !== n) return false;
+    if (!whole.has(a)) whole.set(a, holdsOnly(a, n));
+    return whole.get(a)!;
+  };
   const groups = new Map<string, FileChange[]>();
   for (const f of files) {
-    const key = ancestors(f.path).find((a) => all.get(a) === loose.get(a) && (loose.get(a) ?? 0) > 1) ?? f.path;
+    const key = (f.change === 'added' && ancestors(f.path).find(isWhole)) || f.path;
     groups.set(key, [...(groups.get(key) ?? []), f]);
   }
   return [...groups].map(([path, fs]) => ({ path, files: fs })).sort((a, b) => a.path.localeCompare(b.path));

@@ -16,7 +16,7 @@ export function runDir(): string {
   return RUN_DIR;
 }
 
-/** Write `text` to `path` at once, readable by all. */
-export function writeRunFile(path: string, text: string): void {
-  writeFileAtomic(path, Buffer.from(text), 0o644);
+/** Write `content` to `path` at once, readable by all. */
+export function writeRunFile(path: string, content: string | Buffer): void {
+  writeFileAtomic(path, typeof content === 'string' ? Buffer.from(content) : content, 0o644);
 }

@@ -3,6 +3,7 @@
 
 import { lstatSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { upperdirNeedsDeployment } from '../probe/deployment.js';
 import type { UpperEntry } from './compute.js';
 
 /** At most this many entries are read: a larger layer is summed up, not listed. */
@@ -12,6 +13,11 @@ export type UpperResult = { ok: true; entries: UpperEntry[]; truncated: boolean 
 
 /** Every file, link and whiteout under `upperdir`, as paths under /usr. */
 export function readUpper(upperdir: string): UpperResult {
+  // Such a path meant something only where the overlay was mounted; read here,
+  // it would be this process's folder or descriptor (a decoy, or nothing).
+  if (upperdirNeedsDeployment(upperdir)) {
+    return { ok: false, why: `the overlay's upper layer (${upperdir}) is named from where it was mounted, the booted ostree deployment, which is not found here` };
+  }
   const entries: UpperEntry[] = [];
   const walk = (dir: string, under: string): void => {
     for (const name of readdirSync(dir)) {

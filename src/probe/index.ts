@@ -6,6 +6,7 @@ import { RESTORE_UNIT } from '../dpkg-db/paths.js';
 import { classify } from '../state.js';
 import type { ContainerFacts, DatabaseFacts, HostFacts, SystemState, UsrFacts } from '../types.js';
 import { hasKernelParam } from './cmdline.js';
+import { upperdirHere } from './deployment.js';
 import { coveringMount, parseMountinfo, rootSource, usrFactsFrom, type MountEntry } from './mountinfo.js';
 import { parseOsRelease } from './os-release.js';
 
@@ -127,6 +128,8 @@ export function probeSystem(opts: ProbeOptions): SystemState {
   } else {
     usr = usrFromAccess(unknowns);
   }
+  // ostree names some upper layers from where it mounted them (deployment.ts).
+  if (usr?.upperdir) usr = { ...usr, upperdir: upperdirHere(usr.upperdir) };
   const host = hostFacts(opts, mounts, unknowns);
   const container = containerFacts(opts.env);
   const transactionalUpdate = opts.env.TRANSACTIONAL_UPDATE === 'true';

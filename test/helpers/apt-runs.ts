@@ -23,10 +23,12 @@ export const APT_JSON_ECHO = `Failure running hook ${aptHookLine('AptCli::Hooks:
 export const LOCKED = { usr: 'image', ostreeBooted: true } as const;
 export const OVERLAY = { usr: 'image+overlay', ostreeBooted: true, unlocked: 'development' } as const;
 
+/** Shell whose output changes when dpkg's status file or /usr/bin does: what a refusal must leave as it was. */
+export const DPKG_AND_USR = 'sha256sum </var/lib/dpkg/status; ls -la --time-style=full-iso /usr/bin | sha256sum';
+
 /** Run `cmd` after pointing apt at `repo`; report dpkg's status and /usr before and after. */
 export function aptRun(spec: Omit<SandboxSpec, 'script'>, cmd: string, repo: string, setup = '') {
-  const snap = 'sha256sum </var/lib/dpkg/status; ls -la --time-style=full-iso /usr/bin | sha256sum';
-  return runAndCompare(spec, `${aptUseRepo(repo)}\n${setup}`, snap, cmd);
+  return runAndCompare(spec, `${aptUseRepo(repo)}\n${setup}`, DPKG_AND_USR, cmd);
 }
 
 /** Refused by usr-guard: its headline, nothing changed, no dpkg error, and (unless `afterDownload`) nothing downloaded. */

@@ -115,7 +115,21 @@ function markerScript(spec: SandboxSpec): string {
   return lines.join('\n');
 }
 
-const shq = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+/** One shell word. */
+export const shq = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+/**
+ * Shell that gives the root `root` (a shell word) a /dev of its own, so that a
+ * test can listen on /dev/log; the devices are the machine's, the
+ * pseudo-terminals its own (script(1) in the tests makes one).
+ */
+export function ownDev(root: string): string {
+  return `mount -t tmpfs -o mode=755 ug-dev ${root}/dev
+for n in null zero full random urandom tty; do touch ${root}/dev/$n && mount --bind /dev/$n ${root}/dev/$n; done
+mkdir ${root}/dev/pts ${root}/dev/shm && mount -t tmpfs ug-shm ${root}/dev/shm
+mount -t devpts -o newinstance,ptmxmode=0666,mode=620 ug-pts ${root}/dev/pts && ln -s pts/ptmx ${root}/dev/ptmx
+ln -s /proc/self/fd ${root}/dev/fd && ln -s /proc/self/fd/0 ${root}/dev/stdin && ln -s /proc/self/fd/1 ${root}/dev/stdout && ln -s /proc/self/fd/2 ${root}/dev/stderr`;
+}
 
 /** Run spec.script in a fresh sandbox and return what it printed. */
 export function runInSandbox(spec: SandboxSpec): Result {
@@ -134,13 +148,7 @@ mount -t overlay ${spec.composefs ? 'composefs:5eed0f' : 'ug-root'} -o lowerdir=
 ${(spec.binds ?? []).map((b) => `mkdir -p "$R${b}" && mount --bind ${b} "$R${b}"`).join('\n')}
 mount -t proc proc "$R/proc"
 ${spec.composefs ? `echo "$(cat /proc/cmdline) composefs=5eed0f" > ${t}/cmdline && mount --bind ${t}/cmdline "$R/proc/cmdline"` : ''}
-# A /dev of its own, so that a test can listen on /dev/log; the devices are the machine's.
-mount -t tmpfs -o mode=755 ug-dev "$R/dev"
-for n in null zero full random urandom tty; do touch "$R/dev/$n" && mount --bind "/dev/$n" "$R/dev/$n"; done
-mkdir "$R/dev/pts" "$R/dev/shm" && mount -t tmpfs ug-shm "$R/dev/shm"
-# Pseudo-terminals of its own (script(1) in the tests makes one).
-mount -t devpts -o newinstance,ptmxmode=0666,mode=620 ug-pts "$R/dev/pts" && ln -s pts/ptmx "$R/dev/ptmx"
-ln -s /proc/self/fd "$R/dev/fd" && ln -s /proc/self/fd/0 "$R/dev/stdin" && ln -s /proc/self/fd/1 "$R/dev/stdout" && ln -s /proc/self/fd/2 "$R/dev/stderr"
+${ownDev('"$R"')}
 mount -t tmpfs ug-run "$R/run"
 ${usrMounts(spec, t)}
 ${spec.image ? `cp -a ${spec.image}/etc/. "$R/etc/"` : ''}
@@ -165,10 +173,16 @@ chroot "$R" /usr/bin/env -i ${envArgs} /bin/sh -c ${shq(spec.script)}
  * snapshot held.
  */
 export function runAndCompare(spec: Omit<SandboxSpec, 'script'>, setup: string, snapshot: string, cmd: string) {
-  const r = runInSandbox({
-    ...spec,
-    script: `${setup}\nbefore=$(${snapshot})\n${cmd}\nrc=$?\nafter=$(${snapshot})\n[ "$before" = "$after" ] && echo "@@unchanged" || echo "@@changed"\necho "@@rc=$rc"\nexit 0`,
-  });
+  return compared(runInSandbox({ ...spec, script: compareScript(setup, snapshot, cmd) }));
+}
+
+/** The shell of runAndCompare: `cmd` after `setup`, between two runs of `snapshot`; ends with "@@unchanged" or "@@changed", and "@@rc=N". */
+export function compareScript(setup: string, snapshot: string, cmd: string): string {
+  return `${setup}\nbefore=$(${snapshot})\n${cmd}\nrc=$?\nafter=$(${snapshot})\n[ "$before" = "$after" ] && echo "@@unchanged" || echo "@@changed"\necho "@@rc=$rc"\nexit 0`;
+}
+
+/** What a compareScript printed: the command's exit code, and whether the snapshot held. */
+export function compared(r: Result): Result & { rc: number; unchanged: boolean } {
   return { ...r, rc: Number(/@@rc=(\d+)/.exec(r.stdout)?.[1] ?? -1), unchanged: r.stdout.includes('@@unchanged') };
 }
 

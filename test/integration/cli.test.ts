@@ -26,6 +26,8 @@ describe('usr-guard CLI', () => {
   it.each([
     [[], 'usr-guard: a command is needed: status, check, install, uninstall, overlay, restore-dpkg-db, diff (see usr-guard --help)'],
     [['frobnicate'], "usr-guard: unknown command 'frobnicate': the commands are status, check, install, uninstall, overlay, restore-dpkg-db, diff (see usr-guard --help)"],
+    [['-x'], "usr-guard: unknown option '-x': before a command only --help and --version (see usr-guard --help)"],
+    [['--json', 'status'], "usr-guard: unknown option '--json': before a command only --help and --version (see usr-guard --help)"],
     [['status', '--frob'], "usr-guard: status: unknown option '--frob' (see usr-guard status --help)"],
     [['status', '--json=yes'], "usr-guard: status: option '--json' takes no value (see usr-guard status --help)"],
     [['status', 'extra'], "usr-guard: status: unexpected argument 'extra' (see usr-guard status --help)"],
@@ -63,6 +65,21 @@ describe('usr-guard CLI', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('every --help fits an 80-column terminal: no line wraps mid-word', () => {
+    for (const args of [['--help'], ...['status', 'check', 'install', 'uninstall', 'overlay', 'restore-dpkg-db', 'diff'].map((c) => [c, '--help'])]) {
+      const r = run(args);
+      expect(r.status).toBe(0);
+      expect(r.stdout.split('\n').filter((l) => l.length > 79), args.join(' ')).toEqual([]);
+    }
+  });
+
+  it('a USR_GUARD_CONFIG that names no file: a warning in our words, then the defaults', () => {
+    const r = run(['status', '--json'], { env: { USR_GUARD_CONFIG: '/nonexistent' } });
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe('usr-guard: warning: cannot read /nonexistent (named by USR_GUARD_CONFIG): there is no such file; using the defaults\n');
+    expect(JSON.parse(r.stdout).mode).toBe('auto');
   });
 
   it('check on this (writable) machine proceeds in silence', () => {

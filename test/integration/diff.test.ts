@@ -78,7 +78,7 @@ ${LOGIN}`);
     );
   });
 
-  it('folds a folder that holds only files changed by hand into one line, and lists every file in the JSON', () => {
+  it("folds a folder that holds only files added by hand (a new tool's) into one line, and lists every file in the JSON", () => {
     const f = host(`${OVERLAY}
 mkdir -p /usr/share/mytool/sub && for n in a b sub/c; do echo x > /usr/share/mytool/$n; done; rm /usr/bin/ugother
 usr-guard diff; echo "@@json:"; usr-guard diff --json`);
@@ -91,24 +91,87 @@ usr-guard diff; echo "@@json:"; usr-guard diff --json`);
       { path: '/usr/share/mytool/sub/c', change: 'added' },
     ]);
   });
+
+  it('keeps what changed in a folder of the image as narrow as it is: an edit and a deletion in /usr/share/doc, two files added there', () => {
+    const f = host(`${OVERLAY}
+apt-get install -y ughello >/dev/null 2>&1
+echo edited >> /usr/share/doc/dpkg/copyright; rm /usr/share/doc/apt/copyright; echo a > /usr/share/doc/ug-a; echo b > /usr/share/doc/ug-b
+usr-guard diff; echo "@@containerfile:"; usr-guard diff --containerfile`);
+    expect(between(f.stdout, 'files:', '\nTo keep them').split('\n').slice(1)).toEqual([
+      '  deleted  /usr/share/doc/apt/copyright',
+      '  changed  /usr/share/doc/dpkg/copyright',
+      '  added    /usr/share/doc/ug-a',
+      '  added    /usr/share/doc/ug-b',
+    ]);
+    expect(f.stdout.slice(f.stdout.indexOf('@@containerfile:')).split('\n').filter((l) => l.startsWith('# COPY') || l.startsWith('# RUN'))).toEqual([
+      '# RUN rm -rf /usr/share/doc/apt/copyright',
+      '# COPY usr/share/doc/dpkg/copyright /usr/share/doc/dpkg/copyright',
+      '# COPY usr/share/doc/ug-a /usr/share/doc/ug-a',
+      '# COPY usr/share/doc/ug-b /usr/share/doc/ug-b',
+    ]);
+    expect(f.stdout).not.toMatch(/mixed|usr\/share\/doc\/ /);
+  });
+});
+
+describe("the baseline in /run: at most 1 MiB for this machine's dpkg database, and diff as exact from each source", () => {
+  const CHANGES = 'apt-get install -y ughello >/dev/null 2>&1 && apt-get remove -y ugother >/dev/null 2>&1 && echo note > /usr/share/ug-note';
+  const MEASURE = `echo "@@lists=$(ls /var/lib/dpkg/info/*.list | wc -l) @@paths=$(cat /var/lib/dpkg/info/*.list | wc -l) @@run=$(cat /run/usr-guard/* | wc -c) @@baseline=$(wc -c < /run/usr-guard/baseline.apt) @@points=$(zcat /run/usr-guard/baseline.apt | grep -c '^O')"
+echo "@@json:"; usr-guard diff --json; echo "@@end"`;
+  const sizes = (out: string) => Object.fromEntries([...out.matchAll(/@@(\w+)=(\d+)/g)].map((m) => [m[1], Number(m[2])]));
+  const exact = (out: string) => {
+    const d = JSON.parse(between(out, '@@json:', '@@end'));
+    expect(d.packages.map((p: { name: string; change: string }) => `${p.change} ${p.name}`)).toEqual(['added ughello', 'removed ugother']);
+    expect(d.files).toEqual([{ path: '/usr/share/ug-note', change: 'added' }]);
+  };
+
+  it.each([
+    ["dpkg's snapshot of the first change: the baseline points to it", OVERLAY, 1],
+    ['a hotfix overlay (no snapshot): the owners compressed in the baseline', OVERLAY.replace(/\n.*unlocked-development/, ''), 0],
+    ['a snapshot kept from an earlier boot (another moment): the owners compressed in the baseline', `${OVERLAY}
+mkdir -p /var/lib/usr-guard/dpkg-snapshot && cp -a /var/lib/dpkg /var/lib/usr-guard/dpkg-snapshot/db && echo an-earlier-boot > /var/lib/usr-guard/dpkg-snapshot/boot_id
+rm /var/lib/usr-guard/dpkg-snapshot/db/info/ugother.list`, 0],
+  ] as const)('%s', (what: string, setup, points) => {
+    const r = host(`${setup}\n${CHANGES}\n${MEASURE}`);
+    const size = sizes(r.stdout);
+    expect(size.lists).toBeGreaterThan(100);
+    expect(size.points).toBe(points);
+    expect(size.run, `${what}: ${size.lists} packages' lists, ${size.paths} paths; /run/usr-guard holds ${size.run} bytes`).toBeLessThanOrEqual(1024 * 1024);
+    exact(r.stdout);
+  });
+
+  it('a full /run: one warning line, and apt goes on', () => {
+    const r = host(`${OVERLAY}\nmkdir -p /run/usr-guard && mount -t tmpfs -o size=4k ug-full /run/usr-guard && head -c 4096 /dev/zero > /run/usr-guard/filler
+apt-get install -y ughello; echo "@@rc=$?"; ughello`);
+    expect(r.stdout).toContain('@@rc=0');
+    expect(r.stdout).toContain('ughello 1.0');
+    expect(r.stderr).toMatch(/^usr-guard: warning: could not note this change for usr-guard diff: cannot write \/run\/usr-guard\/baseline\.apt: no space left on device$/m);
+    expect(r.stderr).not.toMatch(/\n\s+at |internal error/);
+  });
+
+  it("the snapshot gone since: a note says what is no longer known, and the packages are still compared", () => {
+    const r = host(`${OVERLAY}\n${CHANGES}\nrm -rf /var/lib/usr-guard/dpkg-snapshot\nusr-guard diff`);
+    expect(r.stdout).toMatch(/apt {2}added {5}ughello 1\.0\n {2}apt {2}removed {3}ugother/);
+    expect(r.stdout).toContain("note: apt: which files the image's packages owned is no longer known (dpkg's snapshot of this boot's first change is gone)");
+  });
 });
 
 describe('nothing changed', () => {
   it.each([
-    ['a locked host', '', 'nothing changed: /usr has no overlay (image-locked).'],
-    ['an overlay with no changes', OVERLAY, 'nothing changed: the overlay holds no changes.'],
-  ])('%s: says so, exit 0, empty lists in the JSON, no login reminder', (_what, setup, says) => {
-    const r = host(`${setup}\nusr-guard diff; echo "@@rc=$?"; usr-guard diff --json; ${LOGIN}`);
+    ['a locked host', '', 'nothing changed: /usr has no overlay (image-locked).', '# nothing changed: /usr has no overlay (image-locked).'],
+    ['an overlay with no changes', OVERLAY, 'nothing changed: the overlay holds no changes.', '# Nothing to keep: the overlay holds no changes.'],
+  ])('%s: says so, exit 0, empty lists in the JSON, no login reminder', (_what, setup, says, containerfile) => {
+    const r = host(`${setup}\nusr-guard diff; echo "@@rc=$?"; echo "@@containerfile:"; usr-guard diff --containerfile; echo "@@rc=$?"; usr-guard diff --json; ${LOGIN}`);
     expect(r.stdout).toContain(says);
-    expect(r.stdout).toContain('@@rc=0');
+    expect(r.stdout.match(/@@rc=0/g)).toHaveLength(2);
+    expect(between(r.stdout, '@@containerfile:', '@@rc=').trim().split('\n').at(-1)).toBe(containerfile);
     expect(r.stdout).toMatch(/"packages": \[\],\s+"files": \[\]/);
     expect(between(r.stdout, '@@login:', '@@end').trim()).toBe('');
   });
 
-  it('a mutable host: one line, exit 0, no login reminder', () => {
-    const r = host(`apt-get install -y ughello >/dev/null 2>&1; usr-guard diff; echo "@@rc=$?"; ${LOGIN}`, { usr: 'writable' });
-    expect(r.stdout).toContain('usr-guard diff: this host is not image-based (mutable-host): there is no image to compare /usr with.');
-    expect(r.stdout).toContain('@@rc=0');
+  it('a mutable host: one line, exit 0, no login reminder; --containerfile says the same, as a comment', () => {
+    const r = host(`apt-get install -y ughello >/dev/null 2>&1; usr-guard diff; echo "@@rc=$?"; echo "@@containerfile:"; usr-guard diff --containerfile; echo "@@rc=$?"; ${LOGIN}`, { usr: 'writable' });
+    expect(r.stdout).toContain('usr-guard diff: this host is not image-based (mutable-host): there is no image to compare /usr with.\n@@rc=0');
+    expect(between(r.stdout, '@@containerfile:', '@@login:').trim()).toBe('# usr-guard diff: this host is not image-based (mutable-host): there is no image to compare /usr with.\n@@rc=0');
     expect(between(r.stdout, '@@login:', '@@end').trim()).toBe('');
   });
 

@@ -10,7 +10,7 @@ const hasShellcheck = spawnSync('sh', ['-c', 'command -v shellcheck']).status ==
 if (!hasShellcheck) console.log('SKIP shellcheck: shellcheck is not installed');
 
 describe.skipIf(!hasShellcheck)('shellcheck', () => {
-  it.each(['hooks/usr-guard-hook', 'hooks/dnf-shim', 'hooks/profile.sh', 'packaging/deb/postinst', 'packaging/deb/postrm', '.ci/run'])('%s', (file) => {
+  it.each(['hooks/usr-guard-hook', 'hooks/dnf-shim', 'hooks/profile.sh', 'packaging/deb/postinst', 'packaging/deb/postrm', '.ci/run', 'test/helpers/ostree-base.sh'])('%s', (file) => {
     const r = spawnSync('shellcheck', [file], { cwd: REPO, encoding: 'utf8' });
     expect(r.stdout).toBe('');
     expect(r.status).toBe(0);
@@ -40,5 +40,21 @@ describe('hook lines', () => {
       const r = spawnSync(shell, ['-c', line.replaceAll('/usr/libexec/usr-guard/hook', '/nonexistent/usr-guard/hook')], { encoding: 'utf8' });
       expect({ shell, status: r.status, stderr: r.stderr }).toEqual({ shell, status: 0, stderr: '' });
     }
+  });
+});
+
+describe('the README and the manual pages', () => {
+  const text = (file: string) => readFileSync(join(REPO, file), 'utf8');
+
+  it('name one placeholder for a Debian bootc image', () => {
+    const images = ['README.md', 'man/apt-image-based.7', 'man/dnf-image-based.7', 'man/usr-guard.8'].flatMap((f) => [...text(f).matchAll(/^FROM (\S+)/gm)].map((m) => m[1]!));
+    expect(new Set(images.filter((i) => /debian/.test(i)))).toEqual(new Set(['quay.io/example/debian-bootc:13']));
+  });
+
+  it('apt-image-based(7): removals and upgrades are with what to do instead, not under EXIT STATUS', () => {
+    const sections = text('man/apt-image-based.7').split(/^\.SH /m);
+    const section = (name: string) => sections.find((s) => s.startsWith(name)) ?? '';
+    expect(section('WHAT TO DO INSTEAD')).toContain('.SS Removals and upgrades');
+    expect(section('EXIT STATUS')).not.toMatch(/^\.SS /m);
   });
 });

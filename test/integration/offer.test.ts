@@ -150,8 +150,8 @@ describe('usr-guard overlay', () => {
   it('makes the overlay and checks it; a second run finds it there', () => {
     const r = run(LOCKED, 'works', 'usr-guard overlay && touch /usr/x && usr-guard overlay && usr-guard status --json | grep \'"state"\'');
     expect(r.rc).toBe(0);
-    expect(r.stderr).toContain('/usr now has a transient overlay (image-overlay)');
-    expect(r.stderr).toContain('/usr already has a transient overlay');
+    expect(r.stderr).toContain('/usr now has a writable transient overlay (image-overlay)');
+    expect(r.stderr).toContain('/usr already has a writable transient overlay');
     expect(r.stdout).toContain('"state": "image-overlay"');
   });
 
@@ -159,6 +159,31 @@ describe('usr-guard overlay', () => {
     const r = run(LOCKED, 'works', 'usr-guard overlay --read-only && usr-guard status --json | grep \'"state"\'');
     expect(r.rc).toBe(0);
     expect(r.stdout).toContain('"state": "image-overlay-readonly"');
+  });
+
+  it('exit 0 only when /usr is as asked: --read-only on a writable overlay remounts it read-only, and back', () => {
+    const r = run(LOCKED, 'works', `usr-guard overlay && touch /usr/ug-before
+usr-guard overlay --read-only; echo "@@ro=$?"; touch /usr/ug-after 2>/dev/null && echo "@@written"; usr-guard status --json | grep '"state"'
+usr-guard overlay --read-only; echo "@@again=$?"
+usr-guard overlay; echo "@@rw=$?"; touch /usr/ug-after && [ -e /usr/ug-before ] && echo "@@both"`);
+    expect(r.stdout).toContain('@@ro=0');
+    expect(r.stdout).not.toContain('@@written');
+    expect(r.stdout).toContain('"state": "image-overlay-readonly"');
+    expect(r.stdout).toContain('@@again=0');
+    expect(r.stdout).toContain('@@rw=0');
+    expect(r.stdout).toContain("@@both");
+    expect(r.stderr).toContain('usr-guard: /usr now has a read-only transient overlay (image-overlay-readonly)');
+    expect(r.stderr).toContain('usr-guard: /usr already has a read-only transient overlay (image-overlay-readonly).');
+    expect(r.stderr).toContain('usr-guard: /usr now has a writable transient overlay (image-overlay)');
+    expect(r.log).toMatch(/usr-guard.*remounted the overlay on \/usr read-only with 'mount -o remount,ro \/usr' \(image-overlay-readonly\)/);
+  });
+
+  it('--read-only that cannot remount (a file open for writing in /usr): exit 10, and /usr stays writable', () => {
+    const r = run(LOCKED, 'works', `usr-guard overlay && exec 3>/usr/ug-open
+usr-guard overlay --read-only; rc=$?; exec 3>&-; usr-guard status --json | grep '"state"'; (exit $rc)`);
+    expect(r.rc).toBe(10);
+    expect(r.stderr).toContain("usr-guard: overlay: 'mount -o remount,ro /usr' failed (exit code 32).");
+    expect(r.stdout).toContain('"state": "image-overlay"');
   });
 
   it('says what went wrong, with exit 10', () => {

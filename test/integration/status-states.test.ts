@@ -61,6 +61,35 @@ describe('status --json in each state (real mounts)', () => {
     expect(r.stdout).not.toMatch(/kept true/);
   });
 
+  it('on a locked host, says what to do next and what the package manager offers, as the mode has it', () => {
+    const summary = (spec: Omit<SandboxSpec, 'script'>, mode: string) => {
+      const r = runInSandbox({ ...spec, script: `USR_GUARD_MODE=${mode} ${prog} status` });
+      expect(r.code).toBe(0);
+      return r.stdout.slice(0, r.stdout.indexOf('\n\n')).split('\n').slice(2);
+    };
+    const bootc = { usr: 'image', composefs: true } as const;
+    expect(summary(bootc, 'auto')).toEqual([
+      '  package changes are refused before anything is downloaded;',
+      "  at a terminal, apt, dpkg and dnf offer 'bootc usr-overlay' first.",
+      "  To change /usr until the next reboot: run 'bootc usr-overlay'",
+      "  (or 'usr-guard overlay'), then the package command again.",
+      "  To keep a change: make it in the image's Containerfile and build the image.",
+    ]);
+    expect(summary(bootc, 'refuse').slice(0, 3)).toEqual([
+      '  package changes are refused before anything is downloaded',
+      '  (mode = refuse: nobody is offered an overlay).',
+      "  To change /usr until the next reboot: run 'bootc usr-overlay'",
+    ]);
+    expect(summary({ usr: 'host-ro-bind', ostreeBooted: true }, 'auto')[1]).toBe("  at a terminal, apt, dpkg and dnf offer 'ostree admin unlock' first.");
+    expect(summary({ usr: 'image+overlay-ro', ostreeBooted: true, unlocked: 'transient' }, 'prompt').slice(0, 3)).toEqual([
+      '  package changes are refused until the overlay is remounted read-write;',
+      "  at a terminal, apt, dpkg and dnf offer 'mount -o remount,rw /usr' first.",
+      "  To change /usr until the next reboot: run 'mount -o remount,rw /usr'",
+    ]);
+    expect(summary(bootc, 'overlay')[0]).toBe("  package changes first run 'bootc usr-overlay' (mode = overlay),");
+    expect(summary(bootc, 'warn')[0]).toBe('  package changes go on after a warning (mode = warn): the package manager');
+  });
+
   it('says nothing of reboots or images in a container, or on a mutable host', () => {
     for (const spec of [{ usr: 'writable', env: { container: 'oci' } }, { usr: 'writable' }] as const) {
       const r = runInSandbox({ ...spec, script: `${prog} status` });

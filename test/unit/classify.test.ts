@@ -33,6 +33,12 @@ describe('classify', () => {
   ] as const)('%s → %s', (_what, facts, state) => {
     expect(classify(facts).state).toBe(state);
   });
+
+  it('ostree unlocked, but no overlay in this mount namespace: locked here, and says why', () => {
+    const r = classify(f(usr(true, 'none'), { ...ostree, unlocked: 'development' }));
+    expect(r.state).toBe('image-locked');
+    expect(r.why).toMatch(/^ostree unlocked this deployment \(development\), but its overlay is not on \/usr in this mount namespace/);
+  });
 });
 
 describe('status --deep: what bootc says wins', () => {

@@ -2,7 +2,7 @@
 // the Containerfile, the login line, and the parsers (also fuzzed).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseBaseline } from '../../src/diff/baseline.js';
+import { encodeBaseline, parseBaseline } from '../../src/diff/baseline.js';
 import { containerfileLines, groupFiles, looseFiles, packageChanges, type UpperEntry } from '../../src/diff/compute.js';
 import { parseDpkgStatus, parseTabLines } from '../../src/diff/packages.js';
 import { summaryLine } from '../../src/diff/record.js';
@@ -39,10 +39,29 @@ describe('loose files', () => {
     ]);
   });
 
-  it('fold into a folder that holds nothing else, and not otherwise', () => {
-    const up: UpperEntry[] = ['/usr/share/t/a', '/usr/share/t/b/c', '/usr/share/u/x', '/usr/share/u/pkg'].map((path) => ({ path, whiteout: false }));
-    const files = looseFiles(up, new Set(['/usr/share/u/pkg']), null);
-    expect(groupFiles(files, up).map((g) => [g.path, g.files.length])).toEqual([['/usr/share/t/', 2], ['/usr/share/u/x', 1]]);
+  const entries = (paths: string[]): UpperEntry[] => paths.map((p) => ({ path: p.replace(/^-/, ''), whiteout: p.startsWith('-') }));
+  const groups = (up: UpperEntry[], owned: string[], image: string[], holdsOnly: (folder: string, n: number) => boolean) =>
+    groupFiles(looseFiles(up, new Set(owned), m(image.map((p) => [p, 'img']))), up, holdsOnly).map((g) => [g.path, g.files.length]);
+
+  it('fold into a folder that holds nothing but files added by hand, and not otherwise', () => {
+    const up = entries(['/usr/share/t/a', '/usr/share/t/b/c', '/usr/share/u/x', '/usr/share/u/pkg']);
+    expect(groups(up, ['/usr/share/u/pkg'], [], () => true)).toEqual([['/usr/share/t/', 2], ['/usr/share/u/x', 1]]);
+  });
+
+  it('stay as narrow as they are where a folder holds more: an edit and a deletion in /usr/share/doc are two lines', () => {
+    const up = entries(['/usr/share/doc/x/copyright', '-/usr/share/doc/y/README']);
+    expect(groups(up, [], ['/usr/share/doc/x/copyright', '/usr/share/doc/y/README'], () => true)).toEqual([['/usr/share/doc/x/copyright', 1], ['/usr/share/doc/y/README', 1]]);
+    // Two edits of the image's files: two lines too.
+    expect(groups(entries(['/usr/share/doc/x/a', '/usr/share/doc/x/b']), [], ['/usr/share/doc/x/a', '/usr/share/doc/x/b'], () => true)).toHaveLength(2);
+  });
+
+  it('never widen to a folder that also holds files of the image that did not change', () => {
+    const up = entries(['/usr/share/doc/new1', '/usr/share/doc/new2', '/usr/share/tool/a', '/usr/share/tool/b']);
+    const asked: string[] = [];
+    const imageHasDoc = (folder: string, n: number) => (asked.push(`${folder} ${n}`), folder !== '/usr/share/doc/');
+    expect(groups(up, [], [], imageHasDoc)).toEqual([['/usr/share/doc/new1', 1], ['/usr/share/doc/new2', 1], ['/usr/share/tool/', 2]]);
+    // Asked once per folder, with the number of files the upper layer holds there.
+    expect(asked.sort()).toEqual(['/usr/share/doc/ 2', '/usr/share/tool/ 2']);
   });
 });
 
@@ -50,7 +69,7 @@ describe('the Containerfile lines', () => {
   it('one line per manager and kind, names sorted, and a commented COPY or rm per folder', () => {
     const pkgs = packageChanges('apt', m([['z', '1'], ['old', '1']]), m([['z', '2'], ['b', '1'], ['a', '1']]));
     const files = [{ path: '/usr/share/t/a', change: 'added' as const }, { path: '/usr/bin/x', change: 'deleted' as const }];
-    expect(containerfileLines(pkgs, groupFiles(files, files.map((f) => ({ path: f.path, whiteout: false }))))).toEqual([
+    expect(containerfileLines(pkgs, groupFiles(files, files.map((f) => ({ path: f.path, whiteout: false })), () => true))).toEqual([
       "# What this boot's transient overlay on /usr holds, as Containerfile lines (usr-guard diff).",
       'RUN apt-get install -y a b z',
       'RUN apt-get purge -y old',
@@ -72,6 +91,37 @@ describe('the login line', () => {
   });
 });
 
+describe('the baseline', () => {
+  const versions = m([['a', '1.0'], ['b:i386', '2']]);
+  const owners = m([['/usr/bin/a', 'a'], ['/usr/share/doc/a/copyright', 'a'], ['/usr/share/doc/a/changelog.gz', 'a'], ['/usr/lib/b/x\ty', 'b:i386']]);
+
+  it('keeps the owners front-coded, and reads back what it kept', () => {
+    const text = encodeBaseline(versions, owners, null);
+    expect(text).toContain('K\ta\nN\t0\t/usr/bin/a\nN\t5\tshare/doc/a/changelog.gz\nN\t18\topyright\n');
+    expect(parseBaseline(text)).toEqual({ versions, owners, ownersInSnapshotOf: null });
+  });
+
+  it("or only points to dpkg's snapshot of that moment", () => {
+    const text = encodeBaseline(versions, null, 'b00t');
+    expect(text).toBe('P\ta\t1.0\nP\tb:i386\t2\nO\tdpkg-snapshot\tb00t\n');
+    expect(parseBaseline(text)).toEqual({ versions, owners: new Map(), ownersInSnapshotOf: 'b00t' });
+  });
+
+  it('reads the plain "F\tpath\tkey" lines of earlier versions', () => {
+    expect(parseBaseline('P\ta\t1\nF\t/usr/bin/a\ta\n').owners).toEqual(m([['/usr/bin/a', 'a']]));
+  });
+
+  it('reads back any owners it kept (fuzzed)', () => {
+    const segment = fc.string({ minLength: 1, maxLength: 6 }).filter((x) => !/[\n/]/.test(x));
+    const path = fc.array(segment, { minLength: 1, maxLength: 5 }).map((p) => `/usr/${p.join('/')}`);
+    const key = fc.constantFrom('a', 'b', 'c:i386');
+    fc.assert(fc.property(fc.array(fc.tuple(path, key), { maxLength: 30 }), (pairs) => {
+      const o = new Map(pairs);
+      expect(parseBaseline(encodeBaseline(versions, o, null)).owners).toEqual(o);
+    }));
+  });
+});
+
 describe('parsers', () => {
   it("dpkg's status: installed packages, a foreign architecture as name:arch", () => {
     const status = [
@@ -89,7 +139,7 @@ describe('parsers', () => {
   });
 
   it('never throw, whatever the text', () => {
-    const text = fc.oneof(fc.string({ maxLength: 300 }), fc.string({ unit: 'binary', maxLength: 300 }), fc.array(fc.constantFrom('Package: a', 'Status: install ok installed', 'Version: 1', '', 'P\ta\t1', 'F\t/usr/x\ta', '\t', 'x\ty'), { maxLength: 12 }).map((l) => l.join('\n')));
+    const text = fc.oneof(fc.string({ maxLength: 300 }), fc.string({ unit: 'binary', maxLength: 300 }), fc.array(fc.constantFrom('Package: a', 'Status: install ok installed', 'Version: 1', '', 'P\ta\t1', 'F\t/usr/x\ta', 'K\ta', 'N\t5\tx', 'N\t99999\t/usr/y', 'O\tdpkg-snapshot\tb', '\t', 'x\ty'), { maxLength: 12 }).map((l) => l.join('\n')));
     fc.assert(fc.property(text, (t) => {
       parseDpkgStatus(t, 'amd64');
       parseBaseline(t);
