@@ -14,6 +14,8 @@ export interface AptCommand {
   assumeYes: boolean;
   /** --purge, or the purge command: a removal that takes the configuration too. */
   purge: boolean;
+  /** --reinstall, or the reinstall command: apt's JSON hook does not list what it reinstalls (its mode stays "keep"). */
+  reinstall: boolean;
   packages: string[];
   /** The command's arguments as typed (package names, .deb files). */
   args: string[];
@@ -56,6 +58,7 @@ export function parseAptArgv(binary: string, argv: string[]): AptCommand {
     readOnly: error === null && ['APT::Get::Simulate', 'APT::Get::Download-Only', 'APT::Get::Print-URIs'].some((k) => findB(config, k)),
     assumeYes: findB(config, 'APT::Get::Assume-Yes'),
     purge: command === 'purge' || command === 'autopurge' || findB(config, 'APT::Get::Purge'),
+    reinstall: command === 'reinstall' || findB(config, 'APT::Get::ReInstall'),
     packages: rest.map(debPackageName),
     args: rest,
     operation: aptOperation(command, rest),

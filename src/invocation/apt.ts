@@ -98,6 +98,10 @@ async function fromJsonHook(inv: Invocation, env: NodeJS.ProcessEnv, fe: Fronten
   const flag = (key: string, fallback: boolean) => (options ? aptBool(options.get(key.toLowerCase()) ?? '', 0) === 1 : fallback);
   const readOnly = ['APT::Get::Simulate', 'APT::Get::Download-Only', 'APT::Get::Print-URIs'].some((k) => flag(k, false)) || (!options && cmd.readOnly);
   const tx = transactionOf(notification);
+  // A reinstall keeps its package's mode ("keep"): apt's hook lists nothing (private-json-hooks.cc NotifyHook).
+  if (tx.changed.length === 0 && (notification.command === 'reinstall' || flag('APT::Get::ReInstall', cmd.reinstall))) {
+    tx.changed = tx.added = cmd.packages;
+  }
   inv.changes = tx.changed.length > 0 && !readOnly;
   inv.interactive = !flag('APT::Get::Assume-Yes', cmd.assumeYes) && env.DEBIAN_FRONTEND !== 'noninteractive';
   // dpkg's own --root among DPkg::Options, where apt said them.

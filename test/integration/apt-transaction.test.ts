@@ -92,6 +92,16 @@ describe.each(ROOTS)('%s', (_name, base, skip) => {
       expect(r.stderr).not.toContain('install -y mytool');
     });
 
+    // apt's JSON hook lists no reinstall (its mode stays "keep"): the command line says it.
+    it.each([
+      ['apt-get install --reinstall', 'apt-get install -y --reinstall ughello'],
+      ['apt reinstall', 'apt reinstall -y ughello'],
+    ])('%s of what the image has: refused before the download', (_what, cmd) => {
+      const r = run(LOCKED, cmd);
+      expectAptRefused(r);
+      expect(r.stderr).toContain("'RUN apt-get install -y ughello'");
+    });
+
     it('an upgrade there is: refused before the download', () => {
       const r = run(LOCKED, 'apt-get upgrade -y', "sed -i '/^Package: ughello$/,/^$/ s/^Version: 1.0$/Version: 0.9/' /var/lib/dpkg/status");
       expectAptRefused(r);
@@ -132,6 +142,12 @@ describe.each(ROOTS)('%s', (_name, base, skip) => {
       const r = run(OVERLAY, 'apt-get install -y ughello');
       expect(r.rc).toBe(0);
       silent(r);
+    });
+
+    it('a reinstall is a change: one warning', () => {
+      const r = run(OVERLAY, 'apt-get install -y --reinstall ughello');
+      expect(r.rc).toBe(0);
+      expect(r.stderr.match(/usr-guard: warning/g)).toHaveLength(1);
     });
   });
 
