@@ -5,6 +5,8 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     // Every temporary folder of the run lives in one private folder, removed at the end.
     globalSetup: ['test/helpers/global-tmp.ts'],
+    // The worker's event loop turns between tests (see the file).
+    setupFiles: ['test/helpers/yield-between-tests.ts'],
     // Integration tests start real apt, dpkg and dnf runs in mount namespaces.
     testTimeout: 120_000,
     hookTimeout: 120_000,

@@ -13,9 +13,13 @@ import subprocess
 import dnf
 import dnf.const
 import dnf.exceptions
+import hawkey
+import libdnf
 
 HOOK = '/usr/libexec/usr-guard/hook'
 REFUSED = 10
+_CMDLINE = getattr(hawkey, 'CMDLINE_REPO_NAME', '@commandline')
+_USER = getattr(getattr(libdnf, 'transaction', None), 'TransactionItemReason_USER', None)
 
 
 class UsrGuard(dnf.Plugin):
@@ -42,6 +46,9 @@ class UsrGuard(dnf.Plugin):
         opts = getattr(getattr(self.cli, 'command', None), 'opts', None)
         installs = {p.name for p in transaction.install_set}
         removes = {p.name for p in transaction.remove_set}
+        # What was asked for (not pulled in); a package file from the command line is named as the file.
+        asked = {tsi.pkg.name for tsi in transaction if getattr(tsi, 'reason', None) == _USER and tsi.pkg is not None}
+        files = sorted({p.localPkg() for p in transaction.install_set if p.reponame == _CMDLINE})
         # A command line that says what the transaction does, for usr-guard's dnf parser.
         argv = [self._command(installs, removes), '--installroot=' + (conf.installroot or '/')]
         if getattr(conf, 'downloadonly', False) or getattr(opts, 'downloadonly', False):
@@ -52,8 +59,11 @@ class UsrGuard(dnf.Plugin):
             argv.append('-y')
         if getattr(conf, 'persistence', '') == 'transient':
             argv.append('--transient')
-        argv += ['--'] + sorted(installs - removes if installs and removes else installs | removes)
-        env = dict(os.environ, USR_GUARD_DNF_VERSION=dnf.const.VERSION)
+        names = installs - removes if installs and removes else installs | removes
+        from_files = {p.name for p in transaction.install_set if p.reponame == _CMDLINE}
+        argv += ['--'] + sorted(((names & asked) or names) - from_files)
+        env = dict(os.environ, USR_GUARD_DNF_VERSION=dnf.const.VERSION,
+                   USR_GUARD_DNF_FILES='\n'.join(files), USR_GUARD_DNF_CHANGED=' '.join(sorted(installs | removes)))
         # Sourced: a hook that ends without an exit of its own (empty, cut short) is broken, not a pass.
         # Its words go to the terminal (stderr); the refusal in one line comes on stdout.
         proc = subprocess.run(['/bin/sh', '-c', '. "$0"; exit 3', HOOK, 'dnf'] + argv,
@@ -61,4 +71,7 @@ class UsrGuard(dnf.Plugin):
         stops = [line[5:] for line in proc.stdout.splitlines() if line.startswith('stop=')]
         # Only a refusal stops dnf; a broken hook does only where /usr is read-only anyway.
         if proc.returncode == REFUSED or (proc.returncode != 0 and not os.access('/usr', os.W_OK)):
+            # dnf prints "Error: <this>" after the words above: on dnf's command line, do not say them twice.
+            if self.cli is not None and stops:
+                raise dnf.exceptions.Error('usr-guard refused the transaction; nothing was changed.')
             raise dnf.exceptions.Error(stops[0] if stops else 'usr-guard refused: /usr is read-only; nothing was changed. See man dnf-image-based.')

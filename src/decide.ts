@@ -1,5 +1,11 @@
 // The decision: one pure function of (state, invocation, config) → verdict.
 // This file is the spec; test/unit/decide.test.ts is the same table as data.
+//
+// A package-manager run hears one message: the hook that decides speaks; the
+// backstops (the other hooks of the run) only refuse, where /usr is still
+// read-only, and speak only where no hook of the run has refused (the one
+// that decides was walked around, or judged wrong). What a hook of the run
+// said before comes in the invocation (`said`).
 
 import { overlayWarningLines, readOnlyWarningLines, refusalLines, unknownWarningLines } from './messages.js';
 import type { Config, Invocation, StateName, SystemState, Verdict } from './types.js';
@@ -19,7 +25,7 @@ const TRANSIENT: ReadonlySet<StateName> = new Set(['image-overlay', 'image-hotfi
  * pre-invoke, which run after every DPkg::Pre-Invoke: later (after the download),
  * but never before the admin's remount.
  */
-const BEFORE_ADMIN_HOOKS: ReadonlySet<Invocation['caller']> = new Set(['apt', 'apt-dpkg']);
+const BEFORE_ADMIN_HOOKS: ReadonlySet<Invocation['caller']> = new Set(['apt-json', 'apt', 'apt-dpkg']);
 
 /** What usr-guard could do to make /usr writable, if anything. */
 function remedy(s: SystemState): Verdict['action'] | null {
@@ -28,7 +34,15 @@ function remedy(s: SystemState): Verdict['action'] | null {
   return null;
 }
 
+/** Said once per run: what this run was told already is not said again, and a declined offer is not made twice. */
 export function decide(s: SystemState, inv: Invocation, config: Config): Verdict {
+  const v = judge(s, inv, config);
+  if (inv.said === null) return v;
+  if (v.verdict === inv.said || (v.verdict === 'offer' && inv.said === 'refuse')) return { verdict: v.verdict === 'offer' ? 'refuse' : v.verdict, message: [] };
+  return v;
+}
+
+function judge(s: SystemState, inv: Invocation, config: Config): Verdict {
   // Nothing to guard: switched off, a command that changes nothing, or another root.
   if (config.mode === 'off' || !inv.changes || inv.root !== '/') return PROCEED;
 
@@ -43,7 +57,8 @@ export function decide(s: SystemState, inv: Invocation, config: Config): Verdict
 
   if (LOCKED.has(s.state)) {
     const refuse: Verdict = { verdict: 'refuse', message: refusalLines(s, inv) };
-    if (config.mode === 'warn') return { verdict: 'warn', message: readOnlyWarningLines(s, inv) };
+    // mode = warn lets it through: a backstop only says so where nobody has.
+    if (config.mode === 'warn') return inv.role === 'decide' || inv.said === null ? { verdict: 'warn', message: readOnlyWarningLines(s, inv) } : PROCEED;
     const action = remedy(s);
     // A backstop never asks: if /usr is still locked there, the first hook was bypassed.
     if (action === null || inv.role === 'backstop' || config.mode === 'refuse') return refuse;

@@ -11,23 +11,37 @@ export function refusalHeadline(inv: Invocation): string {
   return `error: read-only /usr detected, refusing to operate. See \`man ${page(inv)}\` for more information.`;
 }
 
-/** The Containerfile line that makes the change last, or null when there are no package names to put in it. */
-function containerfileLine(inv: Invocation): string | null {
-  if (inv.packages.length === 0) return null;
-  const pkgs = inv.packages.join(' ');
-  if (inv.operation === 'remove') return inv.manager === 'dnf' ? `RUN dnf remove -y ${pkgs}` : `RUN apt-get purge -y ${pkgs}`;
-  return inv.manager === 'dnf' ? `RUN dnf install -y ${pkgs}` : `RUN apt-get install -y ${pkgs}`;
+/**
+ * The Containerfile lines that make the change last, or none when there are
+ * no package names to put in them. A package file named on the command line
+ * is copied into the build and installed from there.
+ */
+function containerfileLines(inv: Invocation): string[] {
+  const files = inv.localFiles ?? [];
+  if (inv.packages.length === 0 && files.length === 0) return [];
+  const tool = inv.manager === 'dnf' ? 'dnf' : 'apt-get';
+  if (inv.operation === 'remove') return [`RUN ${tool} ${inv.manager === 'dnf' ? 'remove' : 'purge'} -y ${inv.packages.join(' ')}`];
+  const name = (f: string) => f.slice(f.lastIndexOf('/') + 1);
+  const copies = files.map((f) => `COPY ${name(f)} /tmp/`);
+  return [...copies, `RUN ${tool} install -y ${[...inv.packages, ...files.map((f) => `/tmp/${name(f)}`)].join(' ')}`];
+}
+
+/** 'a', 'a' and 'b', 'a', 'b' and 'c'. */
+function quoted(lines: string[]): string {
+  const q = lines.map((l) => `'${l}'`);
+  return q.length < 2 ? q.join('') : `${q.slice(0, -1).join(', ')} and ${q.at(-1)}`;
 }
 
 /** How this host moves to a new image. */
 const deploy = (s: SystemState) => (s.host.kind === 'bootc' ? "'bootc upgrade' (or 'bootc switch') to it" : 'deploy it');
 
 function lastingRoute(s: SystemState, inv: Invocation): string {
-  const line = containerfileLine(inv);
+  const lines = containerfileLines(inv);
+  const line = lines.length > 0 ? quoted(lines) : null;
   switch (inv.operation) {
     case 'remove':
       return line
-        ? `  To remove it for good: add '${line}' to the image's Containerfile, build the image, then ${deploy(s)}.`
+        ? `  To remove it for good: add ${line} to the image's Containerfile, build the image, then ${deploy(s)}.`
         : `  To remove packages for good: remove them in the image's Containerfile, build the image, then ${deploy(s)}.`;
     case 'upgrade':
       return s.host.kind === 'bootc'
@@ -37,7 +51,7 @@ function lastingRoute(s: SystemState, inv: Invocation): string {
       return `  The packages to fix are the image's: fix them in its Containerfile, build the image, then ${deploy(s)}.`;
     default:
       return line
-        ? `  To keep it: add '${line}' to the image's Containerfile, build the image, then ${deploy(s)}.`
+        ? `  To keep it: add ${line} to the image's Containerfile, build the image, then ${deploy(s)}.`
         : `  To keep it: make the change in the image's Containerfile, build the image, then ${deploy(s)}.`;
   }
 }
@@ -110,8 +124,17 @@ function persistLine(s: SystemState, inv: Invocation): string {
   return `  /etc and /var persist, and so does dpkg's database in ${db.realPath}: afterwards dpkg will list packages whose files are gone.`;
 }
 
+/** More names than this are a count. */
+const MAX_NAMES = 8;
+
+/** The packages a run changes, as the warning names them. */
+function named(names: string[]): string {
+  return names.length > MAX_NAMES ? `${names.slice(0, MAX_NAMES).join(', ')} and ${names.length - MAX_NAMES} more` : names.join(', ');
+}
+
 export function overlayWarningLines(s: SystemState, inv: Invocation): string[] {
-  const what = inv.packages.length > 0 ? ` (${inv.packages.join(', ')})` : '';
+  const changed = inv.changed ?? inv.packages;
+  const what = changed.length > 0 ? ` (${named(changed)})` : '';
   const when = s.state === 'image-hotfix' ? 'at the next deployment (bootc upgrade, ostree admin deploy)' : 'at reboot';
   const kind = s.state === 'image-hotfix' ? 'a hotfix overlay' : 'a transient overlay';
   const keep = inv.operation === 'remove' ? "  To remove a package for good, remove it in the image's Containerfile." : "  To keep a package, add it to the image's Containerfile.";

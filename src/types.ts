@@ -83,8 +83,8 @@ export interface SystemState {
   unknowns: string[];
 }
 
-export type Caller = 'apt' | 'apt-dpkg' | 'apt-pkgs' | 'dpkg' | 'dnf' | 'dnf5' | 'dnf-shim' | 'cli';
-export const CALLERS: readonly Caller[] = ['apt', 'apt-dpkg', 'apt-pkgs', 'dpkg', 'dnf', 'dnf5', 'dnf-shim', 'cli'];
+export type Caller = 'apt-json' | 'apt' | 'apt-dpkg' | 'apt-pkgs' | 'dpkg' | 'dnf' | 'dnf5' | 'dnf-shim' | 'cli';
+export const CALLERS: readonly Caller[] = ['apt-json', 'apt', 'apt-dpkg', 'apt-pkgs', 'dpkg', 'dnf', 'dnf5', 'dnf-shim', 'cli'];
 
 export type PackageManager = 'apt' | 'dnf';
 
@@ -110,8 +110,19 @@ export interface Invocation {
    * after the hook that decided (or when that hook was walked around).
    */
   role: 'decide' | 'backstop';
+  /** What the run adds (or, for a removal, removes) that was asked for: the names for the Containerfile line. */
   packages: string[];
+  /** Package files the run installs, as the command line names them (a .deb, an .rpm): copied in a Containerfile. */
+  localFiles?: string[];
+  /** Every package the transaction changes, where the package manager said (the overlay warning names them). */
+  changed?: string[];
   operation: Operation;
+  /**
+   * The package-manager run this hook is part of (invocation/run-record.ts),
+   * and what a hook of that run said before: the run hears one message.
+   */
+  runKey: string | null;
+  said: VerdictKind | null;
   /**
    * dnf only: whether the dnf that runs has --transient (dnf 4.23, dnf5
    * 5.4.3 and later). Looked up only where a refusal may need it.

@@ -10,19 +10,21 @@ import { refusalSummary } from '../messages.js';
 import { buildInvocation, terminalAvailable, type CheckOptions } from '../invocation/index.js';
 import type { Out } from '../output.js';
 import { probeSystem } from '../probe/index.js';
-import type { Config, Invocation, SystemState } from '../types.js';
+import { recordRun } from '../invocation/run-record.js';
+import type { Config, Invocation, SystemState, Verdict } from '../types.js';
 
 /**
- * Say no. People read stderr. dnf's callers also get the refusal in one line
- * on stdout, `stop=<why and the next step>`: dnf5's actions plugin stops on
- * it, and the dnf 4 plugin raises it, the only text that library clients
- * (Ansible, PackageKit, dnf5daemon) show. The hook shim puts the refusal in
- * the system log (a logger started from node would cost a refused run more
- * than all the rest).
+ * Say no. People read stderr. dnf's callers also get the refusal in one line:
+ * the dnf 4 plugin raises what it reads as `stop=<why and the next step>` on
+ * stdout, the only text that library clients (Ansible, PackageKit, Cockpit)
+ * show; dnf5's action sends it as its `stop` request (dnf5daemon shows it).
+ * The hook shim puts the refusal in the system log (a logger started from
+ * node would cost a refused run more than all the rest).
  */
-function refuse(message: string[], state: SystemState, inv: Invocation, out: Out): number {
+async function refuse(message: string[], state: SystemState, inv: Invocation, out: Out): Promise<number> {
   out.err(message);
-  if (inv.manager === 'dnf' && inv.caller !== 'dnf-shim') out.out(`stop=${refusalSummary(state, inv)}\n`);
+  if (inv.caller === 'dnf') out.out(`stop=${refusalSummary(state, inv)}\n`);
+  if (inv.caller === 'dnf5') (await import('../invocation/dnf5-action.js')).stopDnf5(refusalSummary(state, inv));
   return EXIT.REFUSED;
 }
 
@@ -78,14 +80,21 @@ const TRACKED = new Set(['image-overlay', 'image-hotfix']);
 export async function checkCommand(opts: CheckOptions, args: string[], env: NodeJS.ProcessEnv, isRoot: boolean, out: Out): Promise<number> {
   const { config, warnings } = await loadConfig(env, isRoot);
   out.err(warnings.map((w) => `usr-guard: warning: ${w}`));
-  const inv = buildInvocation(opts, args, env, process.ppid, terminalAvailable);
+  const inv = await buildInvocation(opts, args, env, process.ppid, terminalAvailable);
   const state = probeSystem({ env, bootcPath: config.paths.bootc });
   if (inv.manager === 'dnf' && inv.changes && OFFERS_TRANSIENT.has(state.state)) {
     const { dnfHasTransient } = await import('../probe/dnf-transient.js');
     inv.transientOption = dnfHasTransient(inv.caller, env, args[0]);
   }
   const v = decide(state, inv, config);
-  if (v.verdict === 'proceed' || v.verdict === 'warn') await noteBypass(state, inv, config, env);
+  const told = await act(v, state, inv, config, env, out);
+  // The other hooks of the run hear what was said: the one that decided, or a backstop that spoke.
+  if (inv.role === 'decide' || v.message.length > 0) recordRun(inv.runKey, told === EXIT.REFUSED ? 'refuse' : v.verdict === 'proceed' ? 'proceed' : 'warn');
+  return told;
+}
+
+async function act(v: Verdict, state: SystemState, inv: Invocation, config: Config, env: NodeJS.ProcessEnv, out: Out): Promise<number> {
+  if ((v.verdict === 'proceed' || v.verdict === 'warn') && inv.said === null) await noteBypass(state, inv, config, env);
   switch (v.verdict) {
     case 'proceed':
       return EXIT.OK;
@@ -95,11 +104,11 @@ export async function checkCommand(opts: CheckOptions, args: string[], env: Node
       await keepTrack(state, inv, out);
       return EXIT.OK;
     case 'refuse':
-      return refuse(v.message, state, inv, out);
+      return await refuse(v.message, state, inv, out);
     case 'offer': {
       const { offer } = await import('../act/offer.js');
       const r = await offer(v, inv, config, env, state.host.kind === 'generic' ? 'image-based' : state.host.kind);
-      if (!r.ok) return refuse(r.message, state, inv, out);
+      if (!r.ok) return await refuse(r.message, state, inv, out);
       out.err(r.message);
       await keepDpkgTrue(r.state, inv, out);
       await keepTrack(r.state, inv, out);

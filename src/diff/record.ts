@@ -39,7 +39,7 @@ export async function recordChange(state: SystemState, inv: Invocation): Promise
     missing.forEach(takeBaseline);
   }
   const changes = `${RUN_DIR}/changes`;
-  appendFileSync(changes, `${inv.manager}\t${inv.packages.join(' ')}\n`, { mode: 0o644 });
+  appendFileSync(changes, `${inv.manager}\t${(inv.changed ?? inv.packages).join(' ')}\n`, { mode: 0o644 });
   writeRunFile(`${RUN_DIR}/summary`, summaryLine(readFileSync(changes, 'utf8'), state.state === 'image-hotfix') + '\n');
   if (state.usr?.upperdir) writeRunFile(`${RUN_DIR}/upperdir`, state.usr.upperdir + '\n');
 }

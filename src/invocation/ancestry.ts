@@ -7,6 +7,8 @@ import { readFileSync } from 'node:fs';
 export interface Frontend {
   name: string;
   argv: string[];
+  /** The process that runs it (null where the command line came from elsewhere). */
+  pid: number | null;
 }
 
 const FRONTENDS = new Set([
@@ -16,7 +18,7 @@ const FRONTENDS = new Set([
 // Scripts run as "python3 /usr/bin/unattended-upgrade" or "sh /path/dnf5".
 const INTERPRETERS = /^(python3?(\.\d+)?|perl|sh|dash|bash)$/;
 
-function parentOf(pid: number): number | null {
+export function parentOf(pid: number): number | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // "pid (comm) state ppid …": comm may hold spaces and parentheses.
@@ -41,8 +43,8 @@ export const base = (p: string) => p.slice(p.lastIndexOf('/') + 1);
 /** The front end a command line runs, past an interpreter, or null when it is none we know. */
 export function frontendOf(argv: string[]): Frontend | null {
   if (argv.length === 0) return null;
-  if (FRONTENDS.has(base(argv[0]!))) return { name: base(argv[0]!), argv: argv.slice(1) };
-  if (INTERPRETERS.test(base(argv[0]!)) && argv[1] && FRONTENDS.has(base(argv[1]))) return { name: base(argv[1]), argv: argv.slice(2) };
+  if (FRONTENDS.has(base(argv[0]!))) return { name: base(argv[0]!), argv: argv.slice(1), pid: null };
+  if (INTERPRETERS.test(base(argv[0]!)) && argv[1] && FRONTENDS.has(base(argv[1]))) return { name: base(argv[1]), argv: argv.slice(2), pid: null };
   return null;
 }
 
@@ -51,7 +53,7 @@ export function findFrontend(startPid: number): Frontend | null {
   let pid: number | null = startPid;
   for (let step = 0; pid !== null && pid > 1 && step < 12; step++) {
     const found = frontendOf(argvOf(pid) ?? []);
-    if (found) return found;
+    if (found) return { ...found, pid };
     pid = parentOf(pid);
   }
   return null;

@@ -1,10 +1,11 @@
-// What an apt or apt-get command line asks for. Pure. Only APT::Install::
-// Pre-Invoke reads it (it gets no configuration, and fires for `-s` too); the
-// DPkg hooks fire only when dpkg really runs, and take the target root from
-// what dpkg will do, never from here.
+// What an apt or apt-get command line asks for. Pure. apt's JSON hook reads it
+// where apt hands over no configuration (before apt 2.9.11), and
+// APT::Install::Pre-Invoke where no JSON hook decided (it gets no
+// configuration, and fires for `-s` too); the DPkg hooks fire only when dpkg
+// really runs, and take the target root from what dpkg will do, never from here.
 
 import type { Operation } from '../types.js';
-import { findB, parseAptCommandLine } from './apt-cmdline.js';
+import { findB, parseAptCommandLine, type ConfigSource } from './apt-cmdline.js';
 
 export interface AptCommand {
   command: string | null;
@@ -13,8 +14,14 @@ export interface AptCommand {
   assumeYes: boolean;
   /** --purge, or the purge command: a removal that takes the configuration too. */
   purge: boolean;
+  /** --reinstall, or the reinstall command: apt's JSON hook does not list what it reinstalls (its mode stays "keep"). */
+  reinstall: boolean;
   packages: string[];
+  /** The command's arguments as typed (package names, .deb files). */
+  args: string[];
   operation: Operation;
+  /** What set the configuration, in order; with a -c file among them only apt-config knows the outcome. */
+  sources: ConfigSource[];
 }
 
 /** What a command of apt, apt-get or aptitude does to packages. */
@@ -43,7 +50,7 @@ export function normaliseRoot(root: string): string {
 
 /** `binary` is the front end's name: apt-get's option table, unless it is apt. */
 export function parseAptArgv(binary: string, argv: string[]): AptCommand {
-  const { config, files, error } = parseAptCommandLine(binary === 'apt' ? 'apt' : 'apt-get', argv);
+  const { config, sources, files, error } = parseAptCommandLine(binary === 'apt' ? 'apt' : 'apt-get', argv);
   const [command = null, ...rest] = files;
   return {
     command,
@@ -51,7 +58,10 @@ export function parseAptArgv(binary: string, argv: string[]): AptCommand {
     readOnly: error === null && ['APT::Get::Simulate', 'APT::Get::Download-Only', 'APT::Get::Print-URIs'].some((k) => findB(config, k)),
     assumeYes: findB(config, 'APT::Get::Assume-Yes'),
     purge: command === 'purge' || command === 'autopurge' || findB(config, 'APT::Get::Purge'),
+    reinstall: command === 'reinstall' || findB(config, 'APT::Get::ReInstall'),
     packages: rest.map(debPackageName),
+    args: rest,
     operation: aptOperation(command, rest),
+    sources,
   };
 }

@@ -111,9 +111,17 @@ export function aptBool(text: string, dflt = -1): number {
   return dflt;
 }
 
+/** A -c file, or a setting of the command line as a -o item: apt reads them where they stand. */
+export interface ConfigSource {
+  kind: 'file' | 'item';
+  value: string;
+}
+
 export interface AptCommandLine {
   /** Every configuration item the command line set, by lower-case key, in order (the last one wins). */
   config: Map<string, string>;
+  /** Every setting (as a -o item) and -c file, in order: apt-config reads them as apt does (apt-config.ts). */
+  sources: ConfigSource[];
   /** The words that are not options: the command, then its arguments. */
   files: string[];
   /** Why apt itself would stop before running anything, or null. */
@@ -124,9 +132,13 @@ export interface AptCommandLine {
 export function parseAptCommandLine(binary: 'apt' | 'apt-get', argv: string[]): AptCommandLine {
   const table = optionTable(binary, tableCommand(binary, argv));
   const config = new Map<string, string>();
+  const sources: ConfigSource[] = [];
   const files: string[] = [];
-  const set = (key: string, value: string) => config.set(key.toLowerCase(), value);
-  const fail = (error: string): AptCommandLine => ({ config, files, error });
+  const set = (key: string, value: string) => {
+    config.set(key.toLowerCase(), value);
+    sources.push({ kind: 'item', value: `${key}=${value}` });
+  };
+  const fail = (error: string): AptCommandLine => ({ config, sources, files, error });
 
   for (let i = 0; i < argv.length; i++) {
     const word = argv[i]!;
@@ -143,7 +155,7 @@ export function parseAptCommandLine(binary: 'apt' | 'apt-get', argv: string[]): 
       for (let at = 1; at < word.length; at++) {
         const opt = table.find((o) => o.short === word[at]);
         if (!opt) return fail(`option '${word[at]}' not understood`);
-        const r = handle(opt, word.slice(at + 1), argv[i + 1], null, set);
+        const r = handle(opt, word.slice(at + 1), argv[i + 1], null, set, sources);
         if (r.error) return fail(r.error);
         i += r.nextUsed ? 1 : 0;
         if (r.restUsed) break;
@@ -165,11 +177,11 @@ export function parseAptCommandLine(binary: 'apt' | 'apt-get', argv: string[]): 
       if (!opt || opt.kind !== 'bool') return fail(`option ${word} not understood`);
       sense = name.slice(0, dash);
     }
-    const r = handle(opt, inline, argv[i + 1], sense, set);
+    const r = handle(opt, inline, argv[i + 1], sense, set, sources);
     if (r.error) return fail(r.error);
     i += r.nextUsed ? 1 : 0;
   }
-  return { config, files, error: null };
+  return { config, sources, files, error: null };
 }
 
 /**
@@ -177,7 +189,7 @@ export function parseAptCommandLine(binary: 'apt' | 'apt-get', argv: string[]): 
  * "=x" for an explicit value); `next` the following word, which an option may
  * take when its own word ends and the next does not start with a dash.
  */
-function handle(opt: Arg, rest: string, next: string | undefined, sense: string | null, set: (k: string, v: string) => void) {
+function handle(opt: Arg, rest: string, next: string | undefined, sense: string | null, set: (k: string, v: string) => void, sources: ConfigSource[]) {
   let arg: string | null = null;
   let certain = false;
   let fromNext = false;
@@ -202,8 +214,10 @@ function handle(opt: Arg, rest: string, next: string | undefined, sense: string 
       set(arg.slice(0, eq), arg.slice(eq + 1));
     } else if (opt.kind === 'arg') {
       set(opt.conf, arg);
+    } else {
+      // A configuration file (-c) is read by apt where it stands; what it sets is not known here.
+      sources.push({ kind: 'file', value: arg });
     }
-    // A configuration file (-c) is read by apt where it stands; what it sets is not known here.
     return used(true);
   }
   if (opt.kind === 'level') {

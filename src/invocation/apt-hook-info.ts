@@ -78,8 +78,12 @@ export function configValue(info: HookInfo, key: string): string | undefined {
  * inside that chroot already.
  */
 export function hookRoot(info: HookInfo): string | undefined {
+  return dpkgOptionsRoot(info.config.get('dpkg::options') ?? []);
+}
+
+/** The root that DPkg::Options give dpkg (--root or --instdir, the last one winning, its value in the same item or the next), or undefined. */
+export function dpkgOptionsRoot(opts: string[]): string | undefined {
   let root: string | undefined;
-  const opts = info.config.get('dpkg::options') ?? [];
   for (let i = 0; i < opts.length; i++) {
     const m = /^--(root|instdir)(=(.*))?$/.exec(opts[i]!);
     if (!m) continue;

@@ -1,13 +1,25 @@
 // An apt (or dpkg) command in a sandbox pointed at a local repository, with
 // dpkg's status file and /usr compared before and after, and what a refusal
 // must look like.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect } from 'vitest';
 import { aptUseRepo } from './debs.js';
-import { runAndCompare, type SandboxSpec } from './sandbox.js';
+import { REPO, runAndCompare, type SandboxSpec } from './sandbox.js';
 
 export const APT_HEADLINE = 'error: read-only /usr detected, refusing to operate. See `man apt-image-based` for more information.';
-/** What apt says when DPkg::Pre-Invoke refuses: all that clients of apt as a library show. */
-export const APT_DPKG_ECHO = "Problem executing scripts DPkg::Pre-Invoke 'c=apt-dpkg; command . /usr/libexec/usr-guard/hook||[ $? != 10 ] # read-only /usr: apt-image-based(7)'";
+
+/** The command of usr-guard's apt.conf line for `key` (AptCli::Hooks::Install, DPkg::Pre-Install-Pkgs …), as apt echoes it. */
+export function aptHookLine(key: string): string {
+  const conf = readFileSync(join(REPO, 'apt-conf.d/50usr-guard'), 'utf8');
+  const m = conf.split('\n').map((l) => /^(\S+) \{ (".*"); \};$/.exec(l)).find((l) => l?.[1] === key);
+  if (!m) throw new Error(`no ${key} in apt-conf.d/50usr-guard`);
+  return JSON.parse(m[2]!) as string;
+}
+/** What apt says when Pre-Install-Pkgs refuses: all that clients of apt as a library (aptitude, python-apt, PackageKit) show. */
+export const APT_PKGS_ECHO = `Failure running script ${aptHookLine('DPkg::Pre-Install-Pkgs')}`;
+/** What apt and apt-get say when their JSON hook refuses. */
+export const APT_JSON_ECHO = `Failure running hook ${aptHookLine('AptCli::Hooks::Install')}`;
 export const LOCKED = { usr: 'image', ostreeBooted: true } as const;
 export const OVERLAY = { usr: 'image+overlay', ostreeBooted: true, unlocked: 'development' } as const;
 

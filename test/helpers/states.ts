@@ -36,5 +36,5 @@ export function stateOf(name: StateName, dpkgOnUsr = false): SystemState {
 }
 
 export function invocation(over: Partial<Invocation> = {}): Invocation {
-  return { caller: 'apt', manager: 'apt', frontend: 'apt-get', changes: true, root: '/', interactive: false, role: 'decide', packages: ['strace'], operation: 'install', ...over };
+  return { caller: 'apt', manager: 'apt', frontend: 'apt-get', changes: true, root: '/', interactive: false, role: 'decide', packages: ['strace'], operation: 'install', runKey: null, said: null, ...over };
 }

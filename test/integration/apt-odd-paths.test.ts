@@ -2,7 +2,7 @@
 // reads them, other roots that are not, the first hook walked around, and
 // the same on the hosts that must never be blocked.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { APT_DPKG_ECHO, aptRun, expectAptRefused, LOCKED, OVERLAY } from '../helpers/apt-runs.js';
+import { APT_JSON_ECHO, APT_PKGS_ECHO, aptRun, expectAptRefused, LOCKED, OVERLAY } from '../helpers/apt-runs.js';
 import { aptFixture, removeAll } from '../helpers/fixtures.js';
 import { type SandboxSpec } from '../helpers/sandbox.js';
 
@@ -51,21 +51,24 @@ describe('a locked host: what apt will really do, not what a flag is called', ()
 describe('a locked host: the hook that decides walked around, the backstops refuse', () => {
   const clear = (...keys: string[]) => keys.map((k) => `echo '#clear ${k};' >> /etc/apt/apt.conf.d/99clear`).join('\n');
 
-  it('without APT::Install::Pre-Invoke, DPkg::Pre-Invoke refuses before dpkg runs', () => {
-    const r = apt(LOCKED, 'apt-get install -y ughello', clear('APT::Install::Pre-Invoke'));
-    expectAptRefused(r, true);
-    expect(r.stderr).toContain('Problem executing scripts DPkg::Pre-Invoke');
+  const JSON_HOOKS = ['AptCli::Hooks::Install', 'AptCli::Hooks::Upgrade'];
+
+  it('without the JSON hooks, APT::Install::Pre-Invoke refuses before the download', () => {
+    const r = apt(LOCKED, 'apt-get install -y ughello', clear(...JSON_HOOKS));
+    expectAptRefused(r);
+    expect(r.stderr).toContain('Problem executing scripts APT::Install::Pre-Invoke');
+    expect(r.stderr.match(/read-only \/usr detected/g)).toHaveLength(1);
   });
 
-  it('without both Pre-Invoke hooks, Pre-Install-Pkgs refuses before dpkg runs', () => {
-    const r = apt(LOCKED, 'apt-get install -y ughello', clear('APT::Install::Pre-Invoke', 'DPkg::Pre-Invoke'));
+  it('without the JSON hooks and APT::Install::Pre-Invoke, Pre-Install-Pkgs refuses before dpkg runs', () => {
+    const r = apt(LOCKED, 'apt-get install -y ughello', clear(...JSON_HOOKS, 'APT::Install::Pre-Invoke'));
     expectAptRefused(r, true);
-    expect(r.stderr).toContain('Failure running script /usr/libexec/usr-guard/hook apt-pkgs||');
+    expect(r.stderr).toContain(APT_PKGS_ECHO);
   });
 
-  it("apt's error line itself says why (for clients that show only apt's error)", () => {
-    const r = apt(LOCKED, 'apt-get install -y ughello', clear('APT::Install::Pre-Invoke'));
-    expect(r.stderr).toContain(`E: ${APT_DPKG_ECHO}`);
+  it("apt's error lines themselves say why (for clients that show only apt's error)", () => {
+    expect(apt(LOCKED, 'apt-get install -y ughello').stderr).toContain(`E: ${APT_JSON_ECHO}`);
+    expect(apt(LOCKED, 'apt-get install -y ughello', clear(...JSON_HOOKS, 'APT::Install::Pre-Invoke')).stderr).toContain(`E: ${APT_PKGS_ECHO}`);
   });
 
   it.each([

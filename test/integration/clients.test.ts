@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { APT_DPKG_ECHO as APT_ECHO } from '../helpers/apt-runs.js';
+import { APT_PKGS_ECHO as APT_ECHO } from '../helpers/apt-runs.js';
 import { aptUseRepo, buildDeb, buildRepo } from '../helpers/debs.js';
 import { buildRpmRepo, dnfUseRepo, missingRpmTool } from '../helpers/rpms.js';
 import { buildImage, runInSandbox, type SandboxSpec } from '../helpers/sandbox.js';

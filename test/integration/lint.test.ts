@@ -21,16 +21,25 @@ describe('hook lines', () => {
   const apt = [...readFileSync(join(REPO, 'apt-conf.d/50usr-guard'), 'utf8').matchAll(/^[\w:]+(?:-[\w:]+)* \{ "(.*)"; \};$/gm)].map((m) => m[1]!);
   const dpkg = [...readFileSync(join(REPO, 'hooks/dpkg.cfg'), 'utf8').matchAll(/^pre-invoke=(.*)$/gm)].map((m) => m[1]!);
 
-  it('apt has its three and dpkg its one', () => {
-    expect(apt).toHaveLength(3);
+  it('apt has its four (two JSON hooks, APT::Install::Pre-Invoke, Pre-Install-Pkgs) and dpkg its one', () => {
+    expect(apt).toHaveLength(4);
     expect(dpkg).toHaveLength(1);
   });
 
   // apt repeats a failing hook's command in its error: all that PackageKit and python-apt show.
-  it.each([...apt, ...dpkg])('%s: at most 100 characters, only exit 10 stops, and it says why', (line) => {
+  // A sourced shim ends the line's shell with its own exit code; only a shim that cannot be read
+  // (gone) gets to the `||`, and goes on. A shim run as a program: only its 10 stops.
+  it.each([...apt, ...dpkg])('%s: at most 100 characters, silent when the shim is gone, only exit 10 stops, and it says why', (line) => {
     expect(line.length).toBeLessThanOrEqual(100);
-    expect(line).toContain('/usr/libexec/usr-guard/hook');
-    expect(line).toMatch(/\|\|\s*\[ \$\? != 10 \] # read-only \/usr: apt-image-based\(7\)$/);
+    expect(line).toMatch(/(^c=[a-z-]+;command \. |^)\/usr\/libexec\/usr-guard\/hook( apt-pkgs)? 9>&2 2>&-\|\|(:|\[ \$\? != 10 \]) # read-only \/usr: apt-image-based\(7\)$/);
+    expect(line.startsWith('c=') ? line.includes('||: #') : line.includes('||[ $? != 10 ] #')).toBe(true);
+  });
+
+  it.each([...apt, ...dpkg])('%s: says nothing and passes when the shim is gone (dash and bash)', (line) => {
+    for (const shell of ['dash', 'bash']) {
+      const r = spawnSync(shell, ['-c', line.replaceAll('/usr/libexec/usr-guard/hook', '/nonexistent/usr-guard/hook')], { encoding: 'utf8' });
+      expect({ shell, status: r.status, stderr: r.stderr }).toEqual({ shell, status: 0, stderr: '' });
+    }
   });
 });
 

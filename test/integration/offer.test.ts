@@ -107,7 +107,7 @@ describe('without a terminal', () => {
     expect(r.stderr).not.toContain('[y/N]');
     expect(r.stderr).toContain(HEADLINE);
     expect(r.dpkgUnchanged).toBe(true);
-    expect(r.log).toMatch(/<\d+>.*usr-guard.*refused: read-only \/usr \(apt hook by 'apt-get install ughello'\)/);
+    expect(r.log).toMatch(/<\d+>.*usr-guard.*refused: read-only \/usr \(apt-json hook by 'apt-get install ughello'\)/);
   });
 
   it('mode = overlay: the overlay is made and apt goes on', () => {

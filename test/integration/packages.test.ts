@@ -50,7 +50,8 @@ ${lock}
 apt-get install -y ughello; echo "@@locked-rc=$?"
 umount -l /usr && rm /run/ostree-booted
 apt-get remove -y usr-guard >/dev/null 2>&1 && test -e /etc/apt/apt.conf.d/50usr-guard.disabled && echo "@@removed"
-apt-get install -y ughello >/dev/null && ughello
+echo "@@after-remove" >&2
+apt-get install -y ughello >/dev/null && ughello && dpkg -r ughello >/dev/null && apt-get install -y ughello >/dev/null
 apt-get purge -y usr-guard >/dev/null 2>&1 && echo "@@purged"
 echo "@@left:"; find /etc /usr /var/lib/dpkg/info -name '*usr-guard*' -o -name '*usr_guard*' -o -name '*-image-based*'`,
     });
@@ -59,6 +60,8 @@ echo "@@left:"; find /etc /usr /var/lib/dpkg/info -name '*usr-guard*' -o -name '
     expect(r.stdout).toMatch(/@@locked-rc=100/);
     expect(r.stdout).toContain('@@removed');
     expect(r.stdout).toContain('ughello 1.0');
+    // dpkg's snippet (a conffile) stays until the purge: it says nothing without the shim.
+    expect(r.stderr.slice(r.stderr.indexOf('@@after-remove'))).not.toMatch(/cannot open|No such file|usr-guard/);
     expect(r.stdout).toContain('@@purged');
     expect(r.stdout.slice(r.stdout.indexOf('@@left:') + 7).trim()).toBe('');
   });

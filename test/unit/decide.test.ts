@@ -40,6 +40,24 @@ const table: Row[] = [
   ['image-hotfix',            {},                                 'auto',    'warn'],
   ['unknown',                 {},                                 'auto',    'warn'],
   ['unknown',                 { role: 'backstop' },               'auto',    'proceed'],
+  ['readonly-usr',            { caller: 'apt-json' },             'auto',    'proceed'],
+  // mode = warn: the backstops let it through too, and say so only where no hook of the run has.
+  ['image-locked',            { role: 'backstop' },               'warn',    'warn'],
+  ['image-locked',            { role: 'backstop', said: 'warn' }, 'warn',    'proceed'],
+];
+
+/** What a hook of the same run said before: the run hears one message. [state, invocation, mode, verdict, says anything]. */
+const once: [StateName, Partial<Invocation>, Mode, VerdictKind, boolean][] = [
+  ['image-locked',  { said: 'refuse' },                              'auto', 'refuse', false],
+  ['image-locked',  { said: 'refuse', role: 'backstop' },            'auto', 'refuse', false],
+  // The decider said it would change nothing, yet dpkg runs: the backstop says why it refuses.
+  ['image-locked',  { said: 'proceed', role: 'backstop' },           'auto', 'refuse', true],
+  // Declined once (aptitude's recovery run): not asked again.
+  ['image-locked',  { said: 'refuse', interactive: true },           'auto', 'refuse', false],
+  ['image-overlay', { said: 'warn' },                                'auto', 'warn',   false],
+  // A long-lived front end (packagekitd): refused before, the host unlocked since: it hears the warning.
+  ['image-overlay', { said: 'refuse' },                              'auto', 'warn',   true],
+  ['unknown',       { said: 'warn' },                                'auto', 'warn',   false],
 ];
 
 describe('decide', () => {
@@ -48,6 +66,12 @@ describe('decide', () => {
     expect(v.verdict).toBe(expected);
     if (expected === 'proceed') expect(v.message).toEqual([]);
     else expect(v.message.length).toBeGreaterThan(0);
+  });
+
+  it.each(once)('%s %j mode=%s → %s (says something: %s)', (state, inv, mode, expected, says) => {
+    const v = decide(stateOf(state), invocation(inv), { ...defaultConfig(), mode });
+    expect(v.verdict).toBe(expected);
+    expect(v.message.length > 0).toBe(says);
   });
 
   it('starts every refusal with the exact headline, per package manager', () => {
@@ -117,6 +141,13 @@ describe('advice that fits the operation (image-locked, bootc)', () => {
         }
       }
     }
+  });
+
+  it('names a local package file as a file to copy into the build', () => {
+    expect(lines({ operation: 'install', packages: [], localFiles: ['./x_1.0_all.deb'] })[1]).toBe(`  To keep it: add 'COPY x_1.0_all.deb /tmp/' and 'RUN apt-get install -y /tmp/x_1.0_all.deb' to the image's Containerfile, ${DEPLOY}`);
+    expect(lines({ manager: 'dnf', frontend: 'dnf', operation: 'install', packages: ['y'], localFiles: ['/root/a.rpm', 'b.rpm'] })[1]).toBe(
+      `  To keep it: add 'COPY a.rpm /tmp/', 'COPY b.rpm /tmp/' and 'RUN dnf install -y y /tmp/a.rpm /tmp/b.rpm' to the image's Containerfile, ${DEPLOY}`,
+    );
   });
 
   it('says the refusal in one line, with the next step, for library clients', () => {

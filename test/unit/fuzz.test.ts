@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseAptArgv } from '../../src/invocation/apt-argv.js';
-import { parseAptCommandLine } from '../../src/invocation/apt-cmdline.js';
+import { parseAptCommandLine, tableCommand } from '../../src/invocation/apt-cmdline.js';
 import { HookInfoError, parseHookInfo } from '../../src/invocation/apt-hook-info.js';
 import { parseDnfArgv } from '../../src/invocation/dnf-argv.js';
 import { DNF4_VALUE, DNF5_VALUE } from '../../src/invocation/dnf-options.js';
@@ -50,7 +50,11 @@ describe("apt's command line", () => {
       const value = opt.startsWith('-o') || opt === '--option' ? 'Foo::Bar=install' : 'install';
       const withValue = parseAptCommandLine(b, [opt, value, ...a]);
       const without = parseAptCommandLine(b, a);
-      if (withValue.error === null && without.error === null) expect(withValue.files).toEqual(without.files);
+      // apt picks its option table by the first word that names a command, a value too (cmndline.cc
+      // GetCommand, "FIXME"): where that changes the table, the options after it read otherwise, in apt too.
+      const sameTable = tableCommand(b, [opt, value, ...a]) === tableCommand(b, a);
+      if (sameTable && withValue.error === null && without.error === null) expect(withValue.files).toEqual(without.files);
+      if (withValue.error === null) expect(withValue.files.filter((w) => w === value).length).toBe(a.filter((w) => w === value).length);
     }));
   });
 });

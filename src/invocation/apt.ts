@@ -1,0 +1,144 @@
+// apt's hooks, as Invocations. Which hook decides (usr-guard(8), HOW IT HOOKS IN):
+// - apt and apt-get: the JSON hook's install.pre-prompt, on the transaction
+//   apt resolved (a run that changes nothing changes nothing), before
+//   APT::Install::Pre-Invoke, the prompt and the download;
+// - APT::Install::Pre-Invoke where no JSON hook decided: apt-get build-dep,
+//   satisfy and dselect-upgrade (apt runs no JSON hook for them), or the JSON
+//   hook cleared; it reads the command line as apt does;
+// - every other libapt front end (aptitude, python-apt, unattended-upgrades,
+//   PackageKit): DPkg::Pre-Install-Pkgs, on the transaction, when dpkg is
+//   about to run, with the configuration apt really uses.
+// The rest of a run's hooks back these up (role 'backstop').
+
+import { readFileSync } from 'node:fs';
+import type { CheckOptions } from './index.js';
+import type { Invocation } from '../types.js';
+import { findFrontend, type Frontend } from './ancestry.js';
+import { aptOperation, debPackageName, parseAptArgv } from './apt-argv.js';
+import { aptBool } from './apt-cmdline.js';
+import { dpkgOptionsRoot, HookInfoError, hookAssumeYes, hookRoot, parseHookInfo, type HookInfo } from './apt-hook-info.js';
+import { PRE_PROMPT, transactionOf, type JsonHello } from './apt-json.js';
+import { exchange, hookSocket } from './apt-json-socket.js';
+
+export const APT_CLIS = new Set(['apt', 'apt-get']);
+
+/** Words of a front end's argv that are not options: its command, then its arguments (for messages). */
+const nonOptions = (argv: string[]) => argv.filter((w) => !w.startsWith('-'));
+
+/** What apt writes to a Pre-Install-Pkgs hook; a descriptor that is not open is apt's mistake, said plainly. */
+function readHookInput(fd: number): string {
+  try {
+    return readFileSync(fd, 'utf8');
+  } catch (e) {
+    throw new HookInfoError(`apt hook input: cannot read descriptor ${fd} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); set DPkg::Tools::Options::<hook>::InfoFD`);
+  }
+}
+
+function baseInvocation(opts: CheckOptions, env: NodeJS.ProcessEnv, fe: Frontend | null): Invocation {
+  const frontend = fe?.name ?? 'apt';
+  const argv = fe?.argv ?? [];
+  const [command = null, ...words] = nonOptions(argv);
+  return {
+    caller: opts.caller,
+    manager: 'apt',
+    frontend,
+    changes: true,
+    // dpkg takes DPKG_ROOT for its root when no --root is given (chroots are entered by apt before any hook runs).
+    root: env.DPKG_ROOT || '/',
+    interactive: env.DEBIAN_FRONTEND !== 'noninteractive' && !argv.some((a) => /^(-[a-zA-Z]*y[a-zA-Z]*|--yes|--assume-yes)$/.test(a)),
+    role: 'backstop',
+    packages: words.map(debPackageName),
+    // unattended-upgrades upgrades; aptitude's commands are apt-get's; python-apt's are unknown.
+    operation: /^unattended-upgr/.test(frontend) ? 'upgrade' : fe?.name === 'aptitude' ? aptOperation(command, words) : 'other',
+    commandLine: fe ? [fe.name, ...argv].join(' ') : undefined,
+    runKey: null,
+    said: null,
+  };
+}
+
+/** Of the transaction's packages, the ones the command line names, where it names any (aptitude install X pulls in Y). */
+function asked(names: string[], argv: string[]): string[] {
+  const typed = new Set(nonOptions(argv).map((w) => w.replace(/[:=/].*$/, '').replace(/[+-]$/, '')));
+  const named = names.filter((n) => typed.has(n));
+  return named.length > 0 ? named : names;
+}
+
+/** Pre-Install-Pkgs' v3 list: the configuration apt really uses (dpkg's options, Assume-Yes) and the transaction. */
+function fromHookInfo(inv: Invocation, info: HookInfo, argv: string[]): void {
+  inv.root = hookRoot(info) ?? inv.root;
+  if (hookAssumeYes(info)) inv.interactive = false;
+  const unpacked = [...new Set(info.actions.filter((a) => a.action === 'unpack').map((a) => a.name))];
+  const removed = [...new Set(info.actions.filter((a) => a.action === 'remove').map((a) => a.name))];
+  inv.changed = [...new Set([...unpacked, ...removed])];
+  inv.operation = unpacked.length > 0 ? 'install' : removed.length > 0 ? 'remove' : 'fix';
+  inv.packages = asked(inv.operation === 'remove' ? removed : unpacked, argv);
+}
+
+/** The configuration for the pre-prompt: apt's own (hello options, or apt-config where -c files say more), else the command line's. */
+async function jsonConfig(hello: JsonHello, fe: Frontend | null, env: NodeJS.ProcessEnv) {
+  const cmd = parseAptArgv(fe?.name ?? 'apt', fe?.argv ?? []);
+  if (hello.options) return { cmd, options: hello.options, lists: hello.lists };
+  if (cmd.sources.some((s) => s.kind === 'file') || env.APT_CONFIG) {
+    // Loaded only here: apt-config starts through child_process.
+    const dump = (await import('./apt-config.js')).aptConfigOf(cmd.sources, fe?.pid ?? null, env);
+    if (dump) return { cmd, ...dump };
+  }
+  return { cmd, options: null, lists: new Map<string, string[]>() };
+}
+
+/** The JSON hook: decide on install.pre-prompt; any other notification is a later step of a decided run (or a failed one). */
+async function fromJsonHook(inv: Invocation, env: NodeJS.ProcessEnv, fe: Frontend | null): Promise<void> {
+  const { hello, notification } = exchange(hookSocket(env));
+  if (notification.method !== PRE_PROMPT) {
+    inv.changes = false;
+    return;
+  }
+  inv.role = 'decide';
+  const { cmd, options, lists } = await jsonConfig(hello, fe, env);
+  const flag = (key: string, fallback: boolean) => (options ? aptBool(options.get(key.toLowerCase()) ?? '', 0) === 1 : fallback);
+  const readOnly = ['APT::Get::Simulate', 'APT::Get::Download-Only', 'APT::Get::Print-URIs'].some((k) => flag(k, false)) || (!options && cmd.readOnly);
+  const tx = transactionOf(notification);
+  // A reinstall keeps its package's mode ("keep"): apt's hook lists nothing (private-json-hooks.cc NotifyHook).
+  if (tx.changed.length === 0 && (notification.command === 'reinstall' || flag('APT::Get::ReInstall', cmd.reinstall))) {
+    tx.changed = tx.added = cmd.packages;
+  }
+  inv.changes = tx.changed.length > 0 && !readOnly;
+  inv.interactive = !flag('APT::Get::Assume-Yes', cmd.assumeYes) && env.DEBIAN_FRONTEND !== 'noninteractive';
+  // dpkg's own --root among DPkg::Options, where apt said them.
+  inv.root = dpkgOptionsRoot(lists.get('dpkg::options') ?? []) ?? inv.root;
+  inv.changed = tx.changed;
+  // apt takes a .deb file off its list of search terms: the command line still has it.
+  const args = notification.command === cmd.command ? cmd.args : notification.searchTerms;
+  inv.operation = aptOperation(notification.command, args);
+  if (inv.operation === 'install' && tx.added.length === 0 && tx.removed.length > 0) inv.operation = 'remove';
+  const files = args.filter((t) => t.endsWith('.deb') && t.includes('/'));
+  // Loaded only for archives: reading them starts dpkg-deb through child_process.
+  const local = files.length > 0 ? (await import('./package-files.js')).localPackages(files, fe?.pid ?? null) : { files, names: [] as string[] };
+  inv.localFiles = local.files;
+  inv.packages = (inv.operation === 'remove' ? tx.removed : tx.added).filter((n) => !local.names.includes(n));
+}
+
+export async function aptInvocation(opts: CheckOptions, env: NodeJS.ProcessEnv, ppid: number): Promise<Invocation> {
+  const fe = findFrontend(ppid);
+  const inv = baseInvocation(opts, env, fe);
+  const underAptCli = fe !== null && APT_CLIS.has(fe.name);
+  if (opts.caller === 'apt-json') {
+    await fromJsonHook(inv, env, fe);
+  } else if (opts.caller === 'apt') {
+    const cmd = parseAptArgv(inv.frontend, fe?.argv ?? []);
+    inv.role = 'decide';
+    inv.changes = !cmd.readOnly;
+    inv.interactive = !cmd.assumeYes && env.DEBIAN_FRONTEND !== 'noninteractive';
+    inv.packages = cmd.packages;
+    inv.operation = cmd.operation;
+  } else if (opts.caller === 'apt-pkgs') {
+    const fd = env.APT_HOOK_INFO_FD ?? '0';
+    if (!/^\d{1,4}$/.test(fd)) throw new HookInfoError(`apt hook input: APT_HOOK_INFO_FD=${JSON.stringify(fd).slice(0, 40)} is not a file descriptor`);
+    fromHookInfo(inv, parseHookInfo(readHookInput(Number(fd))), fe?.argv ?? []);
+    inv.role = underAptCli ? 'backstop' : 'decide';
+  } else {
+    // apt-dpkg: DPkg::Pre-Invoke, which usr-guard's own snippet no longer has; an older, kept one may.
+    inv.role = underAptCli ? 'backstop' : 'decide';
+  }
+  return inv;
+}
