@@ -42,8 +42,9 @@ export function classify(f: Facts): { state: StateName; why: string } {
   }
 
   // Not image-based: an overlay with an upper layer is just how /usr happens to be mounted.
-  if (usr.readOnly) return { state: 'readonly-usr', why: 'not image-based, but /usr is mounted read-only' };
-  return { state: 'mutable-host', why: '/usr is writable' };
+  const where = host.otherRoot ? "another root (a chroot: / is not PID 1's root), whose /usr is " : '';
+  if (usr.readOnly) return { state: 'readonly-usr', why: where ? `${where}read-only` : 'not image-based, but /usr is mounted read-only' };
+  return { state: 'mutable-host', why: where ? `${where}writable; the markers in /run are the host's` : '/usr is writable' };
 }
 
 /** What `bootc status` says about /usr: the parts of it that can change the state name. */

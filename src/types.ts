@@ -40,6 +40,12 @@ export interface HostFacts {
   unlocked: 'development' | 'transient' | null;
   /** Whether the configured bootc binary exists (cheap stat, not `bootc status`). */
   bootcInstalled: boolean;
+  /**
+   * This process's / is not PID 1's (a chroot, as `systemd-detect-virt --chroot`
+   * tells): the markers in /run are the host's, so it is not image-based.
+   * null: could not tell (PID 1 is not ours to look at).
+   */
+  otherRoot: boolean | null;
   os: { id: string | null; versionId: string | null; prettyName: string | null };
 }
 

@@ -8,6 +8,7 @@ import type { ContainerFacts, DatabaseFacts, HostFacts, SystemState, UsrFacts } 
 import { hasKernelParam } from './cmdline.js';
 import { coveringMount, parseMountinfo, rootSource, usrFactsFrom, type MountEntry } from './mountinfo.js';
 import { parseOsRelease } from './os-release.js';
+import { inOtherRoot } from './pid1.js';
 
 export interface ProbeOptions {
   env: NodeJS.ProcessEnv;
@@ -98,10 +99,12 @@ function hostFacts(opts: ProbeOptions, mounts: MountEntry[] | null, unknowns: st
       }
     }
   }
-  const imageBased = ostreeBooted || composefs;
+  // In another root (a chroot) the markers in /run and the kernel's command line are the host's.
+  const otherRoot = inOtherRoot();
+  const imageBased = otherRoot !== true && (ostreeBooted || composefs);
   // composefs-native hosts are always bootc; on ostree, bootc may or may not be there.
   const kind = !imageBased ? 'generic' : composefs || bootcInstalled ? 'bootc' : 'ostree';
-  return { kind, imageBased, ostreeBooted, composefs, unlocked: unlockedMarker(), bootcInstalled, os };
+  return { kind, imageBased, ostreeBooted, composefs, unlocked: unlockedMarker(), bootcInstalled, otherRoot, os };
 }
 
 function database(candidates: string[]): DatabaseFacts | null {

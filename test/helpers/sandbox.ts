@@ -1,7 +1,9 @@
 // Model a host state with real mounts, and run real commands in it, without
 // touching this machine: private mount and PID namespaces (unshare -m -p), a root that is
 // an overlay of / with its upper layer on a tmpfs (so /etc, /var, /root writes
-// vanish with the namespace), and /usr mounted per state on top. chroot into it.
+// vanish with the namespace), and /usr mounted per state on top. chroot into it
+// as PID 1 of the PID namespace (exec): so PID 1's root is the sandbox's /, as
+// on a booted host, and a chroot made inside is another root.
 //
 // The root overlay also hides this machine's own /.dockerenv (a whiteout), so the
 // sandbox is a host, not a container, unless a test says otherwise.
@@ -148,7 +150,7 @@ ${varMount(spec)}
 ${spec.bootId ? `echo ${spec.bootId} > ${t}/boot_id && mount --bind ${t}/boot_id "$R/proc/sys/kernel/random/boot_id"` : ''}
 ${markerScript(spec)}
 set +e
-chroot "$R" /usr/bin/env -i ${envArgs} /bin/sh -c ${shq(spec.script)}
+exec chroot "$R" /usr/bin/env -i ${envArgs} /bin/sh -c ${shq(spec.script)}
 `;
   try {
     // A PID namespace too: whatever a script leaves running (a daemon, a sleep) ends with it.
