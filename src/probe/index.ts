@@ -4,8 +4,9 @@
 import { accessSync, constants, existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { RESTORE_UNIT } from '../dpkg-db/paths.js';
 import { classify } from '../state.js';
-import type { ContainerFacts, DatabaseFacts, HostFacts, SystemState, UsrFacts } from '../types.js';
+import type { DatabaseFacts, HostFacts, SystemState, UsrFacts } from '../types.js';
 import { hasKernelParam } from './cmdline.js';
+import { containerFacts } from './container.js';
 import { coveringMount, parseMountinfo, rootSource, usrFactsFrom, type MountEntry } from './mountinfo.js';
 import { parseOsRelease } from './os-release.js';
 import { inOtherRoot } from './pid1.js';
@@ -46,15 +47,6 @@ function usrFromAccess(unknowns: string[]): UsrFacts | null {
     unknowns.push(`/usr writability: ${(e as Error).message}`);
     return null;
   }
-}
-
-function containerFacts(env: NodeJS.ProcessEnv): ContainerFacts {
-  const signs: string[] = [];
-  if (env.container) signs.push(`env container=${env.container}`);
-  for (const p of ['/run/.containerenv', '/.dockerenv', '/run/host/container-manager', '/run/systemd/container']) {
-    if (existsSync(p)) signs.push(p);
-  }
-  return { detected: signs.length > 0, signs };
 }
 
 function unlockedMarker(): HostFacts['unlocked'] {
@@ -131,7 +123,7 @@ export function probeSystem(opts: ProbeOptions): SystemState {
     usr = usrFromAccess(unknowns);
   }
   const host = hostFacts(opts, mounts, unknowns);
-  const container = containerFacts(opts.env);
+  const container = containerFacts(opts.env, host.imageBased);
   const transactionalUpdate = opts.env.TRANSACTIONAL_UPDATE === 'true';
   const { state, why } = classify({ usr, host, container, transactionalUpdate });
   // The database is where the status file is; report its folder.

@@ -1,7 +1,9 @@
 // What PID 1 says about this process's world, read where systemd-detect-virt
-// reads it: is this process in another root than PID 1 (a chroot)?
+// reads it: is this process in another root than PID 1 (a chroot), and is
+// PID 1 a container's? Not the caller's environment: a `container=` or a
+// chroot of root's shell describes nothing but that shell.
 
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 
 /**
  * Is / not PID 1's root (systemd's running_in_chroot(), `systemd-detect-virt
@@ -32,3 +34,14 @@ export function inOtherRoot(): boolean | null {
   }
 }
 
+/** PID 1's `container=` (what a container manager gives it), '' when it has none, null when it cannot be read. */
+export function pid1Container(): string | null {
+  let environ: string;
+  try {
+    environ = readFileSync('/proc/1/environ', 'latin1');
+  } catch {
+    return null;
+  }
+  for (const entry of environ.split('\0')) if (entry.startsWith('container=')) return entry.slice('container='.length);
+  return '';
+}
