@@ -12,10 +12,9 @@ export interface Facts {
 
 export function classify(f: Facts): { state: StateName; why: string } {
   const { usr, host } = f;
-  // tukit runs package scriptlets inside a writable btrfs snapshot.
-  if (f.transactionalUpdate) {
-    return { state: 'mutable-host', why: 'inside a transactional-update snapshot (TRANSACTIONAL_UPDATE=true)' };
-  }
+  // TRANSACTIONAL_UPDATE=true is a claim, not evidence: tukit sets it inside a
+  // writable snapshot (another root, whose /usr is writable), and there the
+  // evidence alone gives a silent proceed. On a read-only /usr it changes nothing.
   if (usr === null) return { state: 'unknown', why: 'the mount that holds /usr could not be read' };
 
   // Containers first, as bootc does: a host /run may be bind-mounted into one.

@@ -72,6 +72,7 @@ export interface SystemState {
   usr: UsrFacts | null;
   host: HostFacts;
   container: ContainerFacts;
+  /** TRANSACTIONAL_UPDATE=true is set: reported, never trusted (the state comes from the evidence). */
   transactionalUpdate: boolean;
   dpkgDatabase: DatabaseFacts | null;
   /**

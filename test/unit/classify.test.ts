@@ -28,7 +28,10 @@ describe('classify', () => {
     ['container, writable', f(usr(false, 'none'), plain, { container: { detected: true, signs: ['env container=oci'] } }), 'container'],
     ['container beats host markers', f(usr(false, 'none'), ostree, { container: { detected: true, signs: ['/run/.containerenv'] } }), 'container'],
     ['read-only container', f(usr(true, 'none'), plain, { container: { detected: true, signs: ['/.dockerenv'] } }), 'readonly-usr'],
-    ['transactional-update snapshot', f(usr(true, 'none'), plain, { transactionalUpdate: true }), 'mutable-host'],
+    // TRANSACTIONAL_UPDATE=true is a claim: the evidence decides (tukit's snapshot has a writable /usr).
+    ['TRANSACTIONAL_UPDATE=true, /usr writable (a snapshot)', f(usr(false, 'none'), plain, { transactionalUpdate: true }), 'mutable-host'],
+    ['TRANSACTIONAL_UPDATE=true on a read-only /usr', f(usr(true, 'none'), plain, { transactionalUpdate: true }), 'readonly-usr'],
+    ['TRANSACTIONAL_UPDATE=true on a locked image host', f(usr(true, 'image'), ostree, { transactionalUpdate: true }), 'image-locked'],
     ['another root (a chroot), writable /usr', f(usr(false, 'unlock'), { ...plain, otherRoot: true, ostreeBooted: true }), 'mutable-host'],
     ['another root (a chroot), read-only /usr', f(usr(true, 'none'), { ...plain, otherRoot: true }), 'readonly-usr'],
     ['nothing known about /usr', f(null, plain), 'unknown'],
