@@ -179,8 +179,9 @@ export function runAndCompare(spec: Omit<SandboxSpec, 'script'>, setup: string, 
  * install --root R` where R's /usr and /etc are this machine's, seen through
  * overlays whose upper layers are the returned folder. So install sees the dnf
  * and python that are there, and the folder holds only what it wrote.
+ * `prepare` is shell run first, with the root in $R (what the image holds before usr-guard).
  */
-export function buildImage(extraArgs: string[] = [], debs: string[] = [], base = ''): string {
+export function buildImage(extraArgs: string[] = [], debs: string[] = [], base = '', prepare = ''): string {
   const dir = mkdtempSync(join(tmpdir(), 'ug-image-'));
   const args = extraArgs.map(shq).join(' ');
   // Packages of the image, installed as a builder without chroot would (their /var goes with the image's var/).
@@ -192,6 +193,8 @@ for d in usr etc var; do
   mount -t overlay ug-img-$d -o lowerdir=${base}/$d,upperdir=${dir}/$d,workdir=${dir}/.wk/$d ${dir}/.root/$d
 done
 ${packages}
+R=${dir}/.root
+${prepare}
 ${DIST} install --root ${dir}/.root ${args}
 `;
   const r = spawnSync('unshare', ['-m', '--propagation', 'private', 'sh', '-c', script], { encoding: 'utf8' });
