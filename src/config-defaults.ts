@@ -8,6 +8,12 @@ export interface ConfigResult {
   config: Config;
   /** One line each, already naming the file (and line where there is one). */
   warnings: string[];
+  /**
+   * The variable that chose the mode, as "NAME=value" (USR_GUARD_MODE, or
+   * USR_GUARD_CONFIG naming the file that set it), for the trail; undefined
+   * when the mode is the default file's or usr-guard's own default.
+   */
+  variable?: string;
 }
 
 export function defaultConfig(): Config {

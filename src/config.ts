@@ -16,7 +16,7 @@ export function applyEnv(result: ConfigResult, env: NodeJS.ProcessEnv): ConfigRe
   if (!(MODES as readonly string[]).includes(m)) {
     return { ...result, warnings: [...result.warnings, `USR_GUARD_MODE=${m} is not one of ${MODES.join(', ')}; ignored`] };
   }
-  return { config: { ...result.config, mode: m as Mode }, warnings: result.warnings };
+  return { config: { ...result.config, mode: m as Mode }, warnings: result.warnings, variable: `USR_GUARD_MODE=${m}` };
 }
 
 function onlyCommentsAndHeaders(text: string): boolean {
@@ -52,6 +52,7 @@ export async function loadConfig(env: NodeJS.ProcessEnv, isRoot: boolean): Promi
       if (!onlyCommentsAndHeaders(text)) {
         const { parseConfig } = await import('./config-file.js');
         result = parseConfig(text, file);
+        if (env.USR_GUARD_CONFIG && result.warnings.length === 0) result.variable = `USR_GUARD_CONFIG=${file}`;
       }
     }
   } catch (e) {

@@ -12,10 +12,9 @@ export interface Facts {
 
 export function classify(f: Facts): { state: StateName; why: string } {
   const { usr, host } = f;
-  // tukit runs package scriptlets inside a writable btrfs snapshot.
-  if (f.transactionalUpdate) {
-    return { state: 'mutable-host', why: 'inside a transactional-update snapshot (TRANSACTIONAL_UPDATE=true)' };
-  }
+  // TRANSACTIONAL_UPDATE=true is a claim, not evidence: tukit sets it inside a
+  // writable snapshot (another root, whose /usr is writable), and there the
+  // evidence alone gives a silent proceed. On a read-only /usr it changes nothing.
   if (usr === null) return { state: 'unknown', why: 'the mount that holds /usr could not be read' };
 
   // Containers first, as bootc does: a host /run may be bind-mounted into one.
@@ -47,8 +46,9 @@ export function classify(f: Facts): { state: StateName; why: string } {
   }
 
   // Not image-based: an overlay with an upper layer is just how /usr happens to be mounted.
-  if (usr.readOnly) return { state: 'readonly-usr', why: 'not image-based, but /usr is mounted read-only' };
-  return { state: 'mutable-host', why: '/usr is writable' };
+  const where = host.otherRoot ? "another root (a chroot: / is not PID 1's root), whose /usr is " : '';
+  if (usr.readOnly) return { state: 'readonly-usr', why: where ? `${where}read-only` : 'not image-based, but /usr is mounted read-only' };
+  return { state: 'mutable-host', why: where ? `${where}writable; the markers in /run are the host's` : '/usr is writable' };
 }
 
 /** What `bootc status` says about /usr: the parts of it that can change the state name. */

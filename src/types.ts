@@ -44,6 +44,12 @@ export interface HostFacts {
   unlocked: 'development' | 'transient' | null;
   /** Whether the configured bootc binary exists (cheap stat, not `bootc status`). */
   bootcInstalled: boolean;
+  /**
+   * This process's / is not PID 1's (a chroot, as `systemd-detect-virt --chroot`
+   * tells): the markers in /run are the host's, so it is not image-based.
+   * null: could not tell (PID 1 is not ours to look at).
+   */
+  otherRoot: boolean | null;
   os: { id: string | null; versionId: string | null; prettyName: string | null };
 }
 
@@ -70,6 +76,7 @@ export interface SystemState {
   usr: UsrFacts | null;
   host: HostFacts;
   container: ContainerFacts;
+  /** TRANSACTIONAL_UPDATE=true is set: reported, never trusted (the state comes from the evidence). */
   transactionalUpdate: boolean;
   dpkgDatabase: DatabaseFacts | null;
   /**

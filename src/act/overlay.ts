@@ -4,6 +4,7 @@
 import { existsSync, writeSync } from 'node:fs';
 import { loadExeca } from '../lazy-execa.js';
 import type { Config, Verdict } from '../types.js';
+import { childEnv, systemProgram } from './programs.js';
 
 export type OverlayResult = { ok: true; tool: string } | { ok: false; error: string };
 
@@ -12,8 +13,11 @@ export type OverlayAction = NonNullable<Verdict['action']> | 'remount-ro';
 
 /** The command to run, or why there is none. Pure but for the existence checks. */
 export function overlayCommand(action: OverlayAction, config: Config, readOnly = false): [string, string[]] | string {
-  if (action === 'remount-rw') return ['mount', ['-o', 'remount,rw', '/usr']];
-  if (action === 'remount-ro') return ['mount', ['-o', 'remount,ro', '/usr']];
+  if (action === 'remount-rw' || action === 'remount-ro') {
+    // By its path: never a mount first on the caller's PATH.
+    const mount = systemProgram('mount');
+    return mount ? [mount, ['-o', action === 'remount-rw' ? 'remount,rw' : 'remount,ro', '/usr']] : 'mount(8) is not installed in /usr/sbin, /usr/bin, /sbin or /bin';
+  }
   if (existsSync(config.paths.bootc)) return [config.paths.bootc, readOnly ? ['usr-overlay', '--read-only'] : ['usr-overlay']];
   if (existsSync(config.paths.ostree)) return [config.paths.ostree, readOnly ? ['admin', 'unlock', '--transient'] : ['admin', 'unlock']];
   return `neither ${config.paths.bootc} nor ${config.paths.ostree} is installed: install bootc (or ostree), or set [paths] in usr-guard.conf`;
@@ -27,7 +31,7 @@ export async function makeUsrWritable(action: OverlayAction, config: Config, tim
   if (typeof cmd === 'string') return { ok: false, error: cmd };
   const [file, args] = cmd;
   const { execa } = await loadExeca();
-  const r = await execa(file, args, { reject: false, timeout: timeoutMs, stdin: 'ignore', all: true });
+  const r = await execa(file, args, { reject: false, timeout: timeoutMs, stdin: 'ignore', all: true, env: childEnv(), extendEnv: false });
   const shown = (r.all ?? '').trim();
   // Shown on stderr: stdout may be a protocol (dnf5's actions).
   if (shown) writeSync(2, shown + '\n');

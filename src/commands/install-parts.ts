@@ -40,7 +40,14 @@ export function dnfPluginDirs(root: string): string[] {
   return pythonSitesWith(root, 'dnf').map((site) => `${site}/dnf-plugins`);
 }
 
-export const DNF_NAMES = ['dnf', 'dnf5', 'yum'];
+/**
+ * The names the dnf shim takes where that program is in /usr/bin. microdnf
+ * (UBI-minimal, RHEL 8 to 10: microdnf 3 on libdnf) has no plugin API, so the
+ * shim is its only guard; on Fedora it is dnf5 by another name.
+ */
+export const DNF_NAMES = ['dnf', 'dnf5', 'yum', 'microdnf'];
+/** The dnfs that read the dnf 4 plugin's configuration and the dnf5 action. */
+const PLUGIN_DNFS = ['dnf', 'dnf5', 'yum'];
 /** The shim goes to /usr/sbin, ahead of /usr/bin, unless sbin is merged into bin there (it would replace dnf). */
 function sbinIsSeparate(root: string): boolean {
   return resolveInRoot(root, '/usr/sbin') !== resolveInRoot(root, '/usr/bin');
@@ -72,6 +79,7 @@ export function hookShimWith(node: string | null): string {
 export function parts(programPath: string, root: string, node: string | null = '/usr/bin/node'): Record<string, InstallFile[]> {
   const text = (s: string) => () => Buffer.from(s);
   const hasDnf = DNF_NAMES.filter((n) => inRootExists(root, `/usr/bin/${n}`));
+  const pluginDnf = hasDnf.some((n) => PLUGIN_DNFS.includes(n));
   return {
     program: [{ path: '/usr/bin/usr-guard', mode: 0o755, content: () => readFileSync(programPath) }],
     hooks: [{ path: '/usr/libexec/usr-guard/hook', mode: 0o755, content: text(hookShimWith(node)) }],
@@ -90,9 +98,9 @@ export function parts(programPath: string, root: string, node: string | null = '
     ],
     'dnf-plugin': [
       ...dnfPluginDirs(root).map((dir) => ({ path: `${dir}/usr_guard.py`, mode: 0o644, content: text(dnfPlugin) })),
-      ...(hasDnf.length > 0 ? [{ path: '/etc/dnf/plugins/usr_guard.conf', mode: 0o644, content: text(dnfPluginConf) }] : []),
+      ...(pluginDnf ? [{ path: '/etc/dnf/plugins/usr_guard.conf', mode: 0o644, content: text(dnfPluginConf) }] : []),
     ],
-    'dnf5-actions': hasDnf.length > 0 ? [{ path: '/etc/dnf/libdnf5-plugins/actions.d/usr-guard.actions', mode: 0o644, content: text(dnfActions) }] : [],
+    'dnf5-actions': pluginDnf ? [{ path: '/etc/dnf/libdnf5-plugins/actions.d/usr-guard.actions', mode: 0o644, content: text(dnfActions) }] : [],
     'dnf-shim': sbinIsSeparate(root) ? hasDnf.map((n) => ({ path: `/usr/sbin/${n}`, mode: 0o755, content: text(dnfShim) })) : [],
   };
 }

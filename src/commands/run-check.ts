@@ -3,7 +3,6 @@
 
 import { existsSync } from 'node:fs';
 import { loadConfig } from '../config.js';
-import { decide } from '../decide.js';
 import { SNAPSHOT } from '../dpkg-db/paths.js';
 import { EXIT } from '../exit-codes.js';
 import { refusalSummary } from '../messages.js';
@@ -12,6 +11,7 @@ import type { Out } from '../output.js';
 import { probeSystem } from '../probe/index.js';
 import { recordRun } from '../invocation/run-record.js';
 import type { Config, Invocation, SystemState, Verdict } from '../types.js';
+import { decideWithVariables } from './check-variables.js';
 
 /**
  * Say no. People read stderr. dnf's callers also get the refusal in one line:
@@ -30,16 +30,6 @@ async function refuse(message: string[], state: SystemState, inv: Invocation, ou
 
 /** States where a dnf refusal may offer dnf's own --transient. */
 const OFFERS_TRANSIENT = new Set(['image-locked', 'image-overlay-readonly']);
-
-/** mode = off, or USR_GUARD_MODE, let through what the configured mode would not: say so in the trail. */
-async function noteBypass(state: SystemState, inv: Invocation, config: Config, env: NodeJS.ProcessEnv): Promise<void> {
-  const fromEnv = env.USR_GUARD_MODE !== undefined && env.USR_GUARD_MODE === config.mode;
-  if (config.mode !== 'off' && !fromEnv) return;
-  const strict = decide(state, inv, { ...config, mode: 'refuse' }).verdict;
-  if (strict !== 'refuse') return;
-  const { trail } = await import('../act/trail.js');
-  await trail(`bypass: mode = ${config.mode}${fromEnv ? ' (USR_GUARD_MODE)' : ''} on a read-only /usr (${state.state})`, inv, 'warning');
-}
 
 /**
  * Before the first change a transient overlay gets in a boot, save dpkg's
@@ -78,15 +68,16 @@ async function keepTrack(state: SystemState, inv: Invocation, out: Out): Promise
 const TRACKED = new Set(['image-overlay', 'image-hotfix']);
 
 export async function checkCommand(opts: CheckOptions, args: string[], env: NodeJS.ProcessEnv, isRoot: boolean, out: Out): Promise<number> {
-  const { config, warnings } = await loadConfig(env, isRoot);
-  out.err(warnings.map((w) => `usr-guard: warning: ${w}`));
+  const loaded = await loadConfig(env, isRoot);
+  out.err(loaded.warnings.map((w) => `usr-guard: warning: ${w}`));
   const inv = await buildInvocation(opts, args, env, process.ppid, terminalAvailable);
-  const state = probeSystem({ env, bootcPath: config.paths.bootc });
+  const state = probeSystem({ env, bootcPath: loaded.config.paths.bootc });
   if (inv.manager === 'dnf' && inv.changes && OFFERS_TRANSIENT.has(state.state)) {
     const { dnfHasTransient } = await import('../probe/dnf-transient.js');
     inv.transientOption = dnfHasTransient(inv.caller, env, args[0]);
   }
-  const v = decide(state, inv, config);
+  // The verdict, with what the caller's variables may do to it (and the trail of it).
+  const { config, verdict: v } = await decideWithVariables(state, inv, loaded, env, isRoot, out);
   const told = await act(v, state, inv, config, env, out);
   // The other hooks of the run hear what was said: the one that decided, or a backstop that spoke.
   if (inv.role === 'decide' || v.message.length > 0) recordRun(inv.runKey, told === EXIT.REFUSED ? 'refuse' : v.verdict === 'proceed' ? 'proceed' : 'warn');
@@ -94,7 +85,6 @@ export async function checkCommand(opts: CheckOptions, args: string[], env: Node
 }
 
 async function act(v: Verdict, state: SystemState, inv: Invocation, config: Config, env: NodeJS.ProcessEnv, out: Out): Promise<number> {
-  if ((v.verdict === 'proceed' || v.verdict === 'warn') && inv.said === null) await noteBypass(state, inv, config, env);
   switch (v.verdict) {
     case 'proceed':
       return EXIT.OK;

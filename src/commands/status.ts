@@ -49,6 +49,8 @@ function dbLine(db: DatabaseFacts | null, imageHost: boolean): string {
 
 function hostLine(s: SystemState): string {
   const os = s.host.os.prettyName ?? s.host.os.id ?? 'unknown OS';
+  if (s.host.otherRoot && (s.host.ostreeBooted || s.host.composefs)) return `${os}, in another root (a chroot) of an image-based host, whose markers are not its own`;
+  if (s.host.otherRoot) return `${os}, in another root (a chroot)`;
   if (!s.host.imageBased) return `${os}, not image-based`;
   const backend = s.host.composefs ? 'composefs' : 'ostree';
   const kind = s.host.kind === 'bootc' ? `bootc (${backend} backend)` : backend;

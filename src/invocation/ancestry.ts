@@ -13,7 +13,7 @@ export interface Frontend {
 
 const FRONTENDS = new Set([
   'apt', 'apt-get', 'aptitude', 'aptitude-curses', 'synaptic', 'packagekitd',
-  'unattended-upgrade', 'unattended-upgrades', 'dpkg', 'dnf', 'dnf-3', 'dnf4', 'dnf5', 'yum',
+  'unattended-upgrade', 'unattended-upgrades', 'dpkg', 'dnf', 'dnf-3', 'dnf4', 'dnf5', 'yum', 'microdnf',
 ]);
 // Scripts run as "python3 /usr/bin/unattended-upgrade" or "sh /path/dnf5".
 const INTERPRETERS = /^(python3?(\.\d+)?|perl|sh|dash|bash)$/;

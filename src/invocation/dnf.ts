@@ -11,7 +11,8 @@ import { argvOf, base, frontendOf } from './ancestry.js';
 import { parseDnfArgv } from './dnf-argv.js';
 import { readDnf5Transaction } from './dnf5-action.js';
 
-const DNF_CLIS = new Set(['dnf', 'dnf-3', 'dnf4', 'dnf5', 'yum']);
+// microdnf: Fedora's is dnf5 (its action reads microdnf's command line, which dnf5's options parse).
+const DNF_CLIS = new Set(['dnf', 'dnf-3', 'dnf4', 'dnf5', 'yum', 'microdnf']);
 
 /**
  * dnf callers pass a dnf command line after `--`: the shim its own argv, the

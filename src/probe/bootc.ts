@@ -1,6 +1,7 @@
 // `bootc status --format=json`: authoritative but slow (root only, takes the
 // sysroot lock), so only `usr-guard status --deep` runs it.
 
+import { childEnv } from '../act/programs.js';
 import { loadExeca } from '../lazy-execa.js';
 
 export interface BootcStatus {
@@ -34,7 +35,7 @@ export type DeepResult = { ok: true; status: BootcStatus } | { ok: false; error:
 
 export async function runBootcStatus(bootc: string, timeoutMs = 10_000): Promise<DeepResult> {
   const { execa } = await loadExeca();
-  const r = await execa(bootc, ['status', '--format=json'], { reject: false, timeout: timeoutMs, stdin: 'ignore' });
+  const r = await execa(bootc, ['status', '--format=json'], { reject: false, timeout: timeoutMs, stdin: 'ignore', env: childEnv(), extendEnv: false });
   if (r.failed) {
     const why = r.timedOut ? `timed out after ${timeoutMs / 1000} s` : r.code === 'ENOENT' ? 'not installed' : (r.stderr.trim().split('\n').pop() ?? r.shortMessage);
     return { ok: false, error: `${bootc} status: ${why}` };

@@ -4,11 +4,13 @@
 import { accessSync, constants, existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { RESTORE_UNIT } from '../dpkg-db/paths.js';
 import { classify } from '../state.js';
-import type { ContainerFacts, DatabaseFacts, HostFacts, SystemState, UsrFacts } from '../types.js';
+import type { DatabaseFacts, HostFacts, SystemState, UsrFacts } from '../types.js';
 import { hasKernelParam } from './cmdline.js';
+import { containerFacts } from './container.js';
 import { upperdirHere } from './deployment.js';
 import { coveringMount, parseMountinfo, rootSource, usrFactsFrom, type MountEntry } from './mountinfo.js';
 import { parseOsRelease } from './os-release.js';
+import { inOtherRoot } from './pid1.js';
 
 export interface ProbeOptions {
   env: NodeJS.ProcessEnv;
@@ -46,15 +48,6 @@ function usrFromAccess(unknowns: string[]): UsrFacts | null {
     unknowns.push(`/usr writability: ${(e as Error).message}`);
     return null;
   }
-}
-
-function containerFacts(env: NodeJS.ProcessEnv): ContainerFacts {
-  const signs: string[] = [];
-  if (env.container) signs.push(`env container=${env.container}`);
-  for (const p of ['/run/.containerenv', '/.dockerenv', '/run/host/container-manager', '/run/systemd/container']) {
-    if (existsSync(p)) signs.push(p);
-  }
-  return { detected: signs.length > 0, signs };
 }
 
 function unlockedMarker(): HostFacts['unlocked'] {
@@ -99,10 +92,12 @@ function hostFacts(opts: ProbeOptions, mounts: MountEntry[] | null, unknowns: st
       }
     }
   }
-  const imageBased = ostreeBooted || composefs;
+  // In another root (a chroot) the markers in /run and the kernel's command line are the host's.
+  const otherRoot = inOtherRoot();
+  const imageBased = otherRoot !== true && (ostreeBooted || composefs);
   // composefs-native hosts are always bootc; on ostree, bootc may or may not be there.
   const kind = !imageBased ? 'generic' : composefs || bootcInstalled ? 'bootc' : 'ostree';
-  return { kind, imageBased, ostreeBooted, composefs, unlocked: unlockedMarker(), bootcInstalled, os };
+  return { kind, imageBased, ostreeBooted, composefs, unlocked: unlockedMarker(), bootcInstalled, otherRoot, os };
 }
 
 function database(candidates: string[]): DatabaseFacts | null {
@@ -131,7 +126,7 @@ export function probeSystem(opts: ProbeOptions): SystemState {
   // ostree names some upper layers from where it mounted them (deployment.ts).
   if (usr?.upperdir) usr = { ...usr, upperdir: upperdirHere(usr.upperdir) };
   const host = hostFacts(opts, mounts, unknowns);
-  const container = containerFacts(opts.env);
+  const container = containerFacts(opts.env, host.imageBased);
   const transactionalUpdate = opts.env.TRANSACTIONAL_UPDATE === 'true';
   const { state, why } = classify({ usr, host, container, transactionalUpdate });
   // The database is where the status file is; report its folder.

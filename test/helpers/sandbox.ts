@@ -1,7 +1,9 @@
 // Model a host state with real mounts, and run real commands in it, without
 // touching this machine: private mount and PID namespaces (unshare -m -p), a root that is
 // an overlay of / with its upper layer on a tmpfs (so /etc, /var, /root writes
-// vanish with the namespace), and /usr mounted per state on top. chroot into it.
+// vanish with the namespace), and /usr mounted per state on top. chroot into it
+// as PID 1 of the PID namespace (exec): so PID 1's root is the sandbox's /, as
+// on a booted host, and a chroot made inside is another root.
 //
 // The root overlay also hides this machine's own /.dockerenv (a whiteout), so the
 // sandbox is a host, not a container, unless a test says otherwise.
@@ -156,7 +158,7 @@ ${varMount(spec)}
 ${spec.bootId ? `echo ${spec.bootId} > ${t}/boot_id && mount --bind ${t}/boot_id "$R/proc/sys/kernel/random/boot_id"` : ''}
 ${markerScript(spec)}
 set +e
-chroot "$R" /usr/bin/env -i ${envArgs} /bin/sh -c ${shq(spec.script)}
+exec chroot "$R" /usr/bin/env -i ${envArgs} /bin/sh -c ${shq(spec.script)}
 `;
   try {
     // A PID namespace too: whatever a script leaves running (a daemon, a sleep) ends with it.
@@ -191,8 +193,9 @@ export function compared(r: Result): Result & { rc: number; unchanged: boolean }
  * install --root R` where R's /usr and /etc are this machine's, seen through
  * overlays whose upper layers are the returned folder. So install sees the dnf
  * and python that are there, and the folder holds only what it wrote.
+ * `prepare` is shell run first, with the root in $R (what the image holds before usr-guard).
  */
-export function buildImage(extraArgs: string[] = [], debs: string[] = [], base = ''): string {
+export function buildImage(extraArgs: string[] = [], debs: string[] = [], base = '', prepare = ''): string {
   const dir = mkdtempSync(join(tmpdir(), 'ug-image-'));
   const args = extraArgs.map(shq).join(' ');
   // Packages of the image, installed as a builder without chroot would (their /var goes with the image's var/).
@@ -204,6 +207,8 @@ for d in usr etc var; do
   mount -t overlay ug-img-$d -o lowerdir=${base}/$d,upperdir=${dir}/$d,workdir=${dir}/.wk/$d ${dir}/.root/$d
 done
 ${packages}
+R=${dir}/.root
+${prepare}
 ${DIST} install --root ${dir}/.root ${args}
 `;
   const r = spawnSync('unshare', ['-m', '--propagation', 'private', 'sh', '-c', script], { encoding: 'utf8' });

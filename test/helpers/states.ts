@@ -3,7 +3,7 @@ import { classify } from '../../src/state.js';
 import type { HostFacts, Invocation, StateName, SystemState, UsrFacts } from '../../src/types.js';
 
 const host = (over: Partial<HostFacts> = {}): HostFacts => ({
-  kind: 'generic', imageBased: false, ostreeBooted: false, composefs: false, unlocked: null, bootcInstalled: false,
+  kind: 'generic', imageBased: false, ostreeBooted: false, composefs: false, unlocked: null, bootcInstalled: false, otherRoot: false,
   os: { id: 'debian', versionId: '13', prettyName: 'Debian GNU/Linux 13 (trixie)' }, ...over,
 });
 const bootc = (over: Partial<HostFacts> = {}) => host({ kind: 'bootc', imageBased: true, ostreeBooted: true, bootcInstalled: true, ...over });

@@ -12,7 +12,8 @@ import { buildImage, runInSandbox, type SandboxSpec } from '../helpers/sandbox.j
 
 const OVERLAY = `mkdir -p /run/ug-ov/up /run/ug-ov/wk && mount -t overlay overlay -o lowerdir=/usr,upperdir=/run/ug-ov/up,workdir=/run/ug-ov/wk /usr
 mkdir -p /run/ostree/deployment-state/0a1b2c.0 && touch /run/ostree/deployment-state/0a1b2c.0/unlocked-development`;
-const LOGIN = 'echo "@@login:"; sh -l -c true 2>&1; echo "@@end"';
+// The reminder speaks only to a terminal: script(1) gives the login shell one.
+const LOGIN = `echo "@@login:"; script -qec 'sh -l -c true' /dev/null </dev/null; echo "@@end"`;
 
 let image: string;
 let repo: string;

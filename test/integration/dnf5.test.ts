@@ -92,6 +92,35 @@ describe.skipIf(why !== null)('dnf5 5.4 for real (a Debian sid root)', () => {
     expect(r.stderr).not.toContain('usr-guard');
   });
 
+  // microdnf has no plugin API; on Fedora (38 and later) it is dnf5 by that name, a link in /usr/bin.
+  describe('microdnf (dnf5 by that name, as Fedora ships it)', () => {
+    let micro: string;
+    beforeAll(() => {
+      micro = buildImage([], [], ROOT, 'ln -s dnf5 "$R/usr/bin/microdnf"');
+    });
+    afterAll(() => removeAll(micro));
+
+    it('the image build put the shim in /usr/sbin/microdnf', () => {
+      const r = dnf5({ usr: 'writable' }, "grep -q \"usr-guard's dnf shim\" /usr/sbin/microdnf && echo @@shim; true", micro);
+      expect(r.stdout).toContain('@@shim');
+    });
+
+    it('a locked host: the shim refuses in usr-guard words, before anything is downloaded; nothing changed', () => {
+      const r = dnf5(LOCKED, 'microdnf install -y ugrpm', micro);
+      expect(r.stderr).toContain(HEADLINE);
+      expect(r.rc).not.toBe(0);
+      expect(r.unchanged).toBe(true);
+      expect(r.stderr).not.toMatch(/Read-only file system|Need to download/);
+    });
+
+    it('a mutable host: microdnf installs, and usr-guard says nothing', () => {
+      const r = dnf5({ usr: 'writable' }, 'microdnf install -y ugrpm', micro);
+      expect(r.rc).toBe(0);
+      expect(r.stdout).toContain('ugrpm-1.0-1');
+      expect(r.stderr).not.toContain('usr-guard');
+    });
+  });
+
   // The action names the hook; an image built without it (or a hook removed) must not fail dnf5's transactions.
   it('an image built --without hooks: neither the shim nor the action finds a hook, and dnf5 installs', () => {
     const noHooks = buildImage(['--without', 'hooks'], [], ROOT);

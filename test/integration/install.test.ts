@@ -48,6 +48,19 @@ describe('install --root', () => {
     expect(tree(root)).toEqual(t1);
   });
 
+  it('microdnf alone (UBI-minimal: no plugin API) gets the shim, and no dnf plugin or action', () => {
+    const root = scratch();
+    mkdirSync(join(root, 'usr/bin'), { recursive: true });
+    mkdirSync(join(root, 'usr/sbin'), { recursive: true });
+    writeFileSync(join(root, 'usr/bin/microdnf'), '#!/bin/sh\n', { mode: 0o755 });
+    expect(run('install', '--root', root).status).toBe(0);
+    const t = tree(root);
+    expect(t).toEqual(expect.arrayContaining([expect.stringMatching(/^usr\/sbin\/microdnf 100755 /)]));
+    expect(t.some((f) => f.startsWith('etc/dnf'))).toBe(false);
+    expect(run('uninstall', '--root', root).status).toBe(0);
+    expect(tree(root)).toEqual(['usr/bin/microdnf 100755 10']);
+  });
+
   it('--dry-run writes nothing; --without leaves parts out', () => {
     const root = scratch();
     expect(run('install', '--root', root, '--dry-run').stdout).toContain(`would write ${root}/etc/apt/apt.conf.d/50usr-guard`);

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aptRun, LOCKED, OVERLAY } from '../helpers/apt-runs.js';
 import { aptUseRepo, buildRepo } from '../helpers/debs.js';
 import { buildImage, runInSandbox, type SandboxSpec } from '../helpers/sandbox.js';
+import { LISTEN, LOG, logOf } from '../helpers/syslog.js';
 
 let image: string;
 let repo: string;
@@ -35,6 +36,21 @@ printf '#!/bin/sh\\ntouch /tmp/pwned\\nexec /usr/bin/node "$@"\\n' > /tmp/evil/n
       const r = apt(spec, `${cmd.replace('$REPO', repo)}; test -e /tmp/pwned && echo @@pwned || echo @@clean`, evil);
       expect(r.stdout).toContain('@@clean');
     }
+  });
+});
+
+describe('programs usr-guard starts are not found through the caller\'s PATH', () => {
+  // A logger and a mount planted first in root's PATH (su without -, a sloppy sudoers).
+  const planted = `mkdir -p /tmp/evil && for p in logger mount; do printf '#!/bin/sh\\ntouch /tmp/pwned\\nexec /usr/bin/%s "$@"\\n' $p > /tmp/evil/$p; chmod +x /tmp/evil/$p; done
+printf '[guard]\\nmode = overlay\\n' > /etc/usr-guard/usr-guard.conf
+${LISTEN}`;
+
+  it('the remount of a read-only overlay and the trail of it (mode = overlay): the system\'s mount and logger', () => {
+    const spec = { usr: 'image+overlay-ro', ostreeBooted: true, unlocked: 'transient' } as const;
+    const r = apt(spec, `PATH=/tmp/evil:$PATH apt-get install -y ughello && test -x /usr/bin/ughello && echo @@installed; ${LOG}; test -e /tmp/pwned && echo @@pwned || echo @@clean`, planted);
+    expect(r.stdout).toContain('@@installed');
+    expect(r.stdout).toContain('@@clean');
+    expect(logOf(r.stdout)).toMatch(/usr-guard: made \/usr writable with '\/usr\/bin\/mount -o remount,rw \/usr'/);
   });
 });
 

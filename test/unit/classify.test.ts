@@ -4,7 +4,7 @@ import { classify, refineWithBootc, type Facts } from '../../src/state.js';
 import { stateOf } from '../helpers/states.js';
 import type { HostFacts, UsrFacts } from '../../src/types.js';
 
-const plain: HostFacts = { kind: 'generic', imageBased: false, ostreeBooted: false, composefs: false, unlocked: null, bootcInstalled: false, os: { id: null, versionId: null, prettyName: null } };
+const plain: HostFacts = { kind: 'generic', imageBased: false, ostreeBooted: false, composefs: false, unlocked: null, bootcInstalled: false, otherRoot: false, os: { id: null, versionId: null, prettyName: null } };
 const ostree: HostFacts = { ...plain, kind: 'bootc', imageBased: true, ostreeBooted: true, bootcInstalled: true };
 const composefs: HostFacts = { ...plain, kind: 'bootc', imageBased: true, composefs: true };
 const usr = (readOnly: boolean, overlay: UsrFacts['overlay']): UsrFacts => ({ mountPoint: '/usr', fsType: 'x', source: 'x', readOnly, overlay, upperdir: null });
@@ -28,7 +28,12 @@ describe('classify', () => {
     ['container, writable', f(usr(false, 'none'), plain, { container: { detected: true, signs: ['env container=oci'] } }), 'container'],
     ['container beats host markers', f(usr(false, 'none'), ostree, { container: { detected: true, signs: ['/run/.containerenv'] } }), 'container'],
     ['read-only container', f(usr(true, 'none'), plain, { container: { detected: true, signs: ['/.dockerenv'] } }), 'readonly-usr'],
-    ['transactional-update snapshot', f(usr(true, 'none'), plain, { transactionalUpdate: true }), 'mutable-host'],
+    // TRANSACTIONAL_UPDATE=true is a claim: the evidence decides (tukit's snapshot has a writable /usr).
+    ['TRANSACTIONAL_UPDATE=true, /usr writable (a snapshot)', f(usr(false, 'none'), plain, { transactionalUpdate: true }), 'mutable-host'],
+    ['TRANSACTIONAL_UPDATE=true on a read-only /usr', f(usr(true, 'none'), plain, { transactionalUpdate: true }), 'readonly-usr'],
+    ['TRANSACTIONAL_UPDATE=true on a locked image host', f(usr(true, 'image'), ostree, { transactionalUpdate: true }), 'image-locked'],
+    ['another root (a chroot), writable /usr', f(usr(false, 'unlock'), { ...plain, otherRoot: true, ostreeBooted: true }), 'mutable-host'],
+    ['another root (a chroot), read-only /usr', f(usr(true, 'none'), { ...plain, otherRoot: true }), 'readonly-usr'],
     ['nothing known about /usr', f(null, plain), 'unknown'],
   ] as const)('%s → %s', (_what, facts, state) => {
     expect(classify(facts).state).toBe(state);
@@ -38,6 +43,10 @@ describe('classify', () => {
     const r = classify(f(usr(true, 'none'), { ...ostree, unlocked: 'development' }));
     expect(r.state).toBe('image-locked');
     expect(r.why).toMatch(/^ostree unlocked this deployment \(development\), but its overlay is not on \/usr in this mount namespace/);
+  });
+
+  it('says when it is another root', () => {
+    expect(classify(f(usr(false, 'none'), { ...plain, otherRoot: true })).why).toMatch(/^another root \(a chroot/);
   });
 });
 

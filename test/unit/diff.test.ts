@@ -89,6 +89,14 @@ describe('the login line', () => {
     expect(summaryLine(`apt\t${'a b c d e f g'}\n`, true)).toContain('(apt: 7 packages); they go at the next deployment');
     expect(summaryLine('apt\t\n', false)).toContain('(apt)');
   });
+
+  // Issue 21: a file name root installs reaches every user's login.
+  it('carries no terminal controls, whatever the names', () => {
+    expect(summaryLine('apt\tx\x1b[2J\x1b]0;t\x07y \u009b31m\u202ez\n', false)).toContain('(apt: x[2J]0;ty, 31mz)');
+    fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 200 }), (t) => {
+      expect(summaryLine(t, false)).not.toMatch(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u);
+    }));
+  });
 });
 
 describe('the baseline', () => {
