@@ -39,9 +39,12 @@ export function countNodeStarts(aptSpec: Omit<SandboxSpec, 'script'>, deb: strin
     if (r.stdout.includes('@@failed')) throw new Error(`bench: ${cmd} failed: ${r.stderr}`);
     return nodeStarts(r.stdout);
   };
-  const apt = count(aptSpec, `mkdir -p /tmp/r && cp ${deb} /tmp/r/ && (cd /tmp/r && dpkg-scanpackages . /dev/null > Packages 2>/dev/null)\n${aptUseRepo('/tmp/r')}`, 'apt-get install -y ugbench');
+  const repo = `mkdir -p /tmp/r && cp ${deb} /tmp/r/ && (cd /tmp/r && dpkg-scanpackages . /dev/null > Packages 2>/dev/null)\n${aptUseRepo('/tmp/r')}`;
+  const apt = count(aptSpec, repo, 'apt-get install -y ugbench');
+  // The boot's second change: node decided the first (and kept its verdict for the shell to replay).
+  const second = count(aptSpec, `${repo}\napt-get install -y ugbench >/dev/null 2>&1 && dpkg -r ugbench >/dev/null 2>&1`, 'apt-get install -y ugbench');
   const dnf = dnfSpec && rpmRepo ? count(dnfSpec, dnfUseRepo(rpmRepo), 'dnf -y install ugbench').length : null;
-  return { apt: apt.length, dpkg: apt.filter((l) => l === 'node dpkg').length, dnf };
+  return { apt: apt.length, dpkg: apt.filter((l) => l === 'node dpkg').length, aptSecond: second.length, dnf };
 }
 
 /** dpkg's snapshot as the hooks take it, on the sandbox's /var, and on btrfs (reflinks) where mkfs.btrfs is. */

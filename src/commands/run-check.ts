@@ -12,6 +12,7 @@ import { probeSystem } from '../probe/index.js';
 import { recordRun } from '../invocation/run-record.js';
 import type { Config, Invocation, SystemState, Verdict } from '../types.js';
 import { decideWithVariables } from './check-variables.js';
+import { keepReplay } from '../act/replay.js';
 
 /**
  * Say no. People read stderr. dnf's callers also get the refusal in one line:
@@ -36,15 +37,19 @@ const OFFERS_TRANSIENT = new Set(['image-locked', 'image-overlay-readonly']);
  * database, so that the next boot can put it back (usr-guard-restore-dpkg-db).
  * A failure here is said, never fatal: the warning has told the risk.
  */
-async function keepDpkgTrue(state: SystemState, inv: Invocation, out: Out): Promise<void> {
-  if (state.state !== 'image-overlay' || state.dpkgProtection !== 'snapshot' || inv.manager !== 'apt') return;
+async function keepDpkgTrue(state: SystemState, inv: Invocation, out: Out): Promise<boolean> {
+  if (state.state !== 'image-overlay' || state.dpkgProtection !== 'snapshot') return true;
   // Taken already in this boot (or kept from an earlier one): no need to load the code that takes it.
-  if (existsSync(SNAPSHOT)) return;
+  if (existsSync(SNAPSHOT)) return true;
+  // dnf's runs leave dpkg's database alone: saved at apt's first change (which node decides: no replay before it).
+  if (inv.manager !== 'apt') return false;
   try {
     const { takeSnapshot } = await import('../dpkg-db/snapshot.js');
     takeSnapshot();
+    return true;
   } catch (e) {
     out.err([`usr-guard: warning: could not save dpkg's database: ${(e as Error).message}`]);
+    return false;
   }
 }
 
@@ -53,15 +58,23 @@ async function keepDpkgTrue(state: SystemState, inv: Invocation, out: Out): Prom
  * reminder need (the baseline at the first change of the boot, the run's
  * packages, the summary line). Said, never fatal.
  */
-async function keepTrack(state: SystemState, inv: Invocation, out: Out): Promise<void> {
+async function keepTrack(state: SystemState, out: Out): Promise<boolean> {
   // Only root changes packages; another user's run would change nothing to note.
-  if (!TRACKED.has(state.state) || process.getuid?.() !== 0) return;
+  if (!TRACKED.has(state.state) || process.getuid?.() !== 0) return true;
   try {
     const { recordChange } = await import('../diff/record.js');
-    await recordChange(state, inv);
+    await recordChange(state);
+    return true;
   } catch (e) {
     out.err([`usr-guard: warning: could not note this change for usr-guard diff: ${(e as Error).message}`]);
+    return false;
   }
+}
+
+/** Before a change on an overlay: dpkg's snapshot, diff's baseline, and (where both are kept) the record later runs replay. */
+async function keepAll(state: SystemState, inv: Invocation, v: Verdict, env: NodeJS.ProcessEnv, out: Out): Promise<void> {
+  const kept = (await keepDpkgTrue(state, inv, out)) && (await keepTrack(state, out));
+  if (kept) keepReplay(env.USR_GUARD_REPLAY_KEY, state, inv, v);
 }
 
 /** States whose overlay `usr-guard diff` compares with the image. */
@@ -80,18 +93,22 @@ export async function checkCommand(opts: CheckOptions, args: string[], env: Node
   const { config, verdict: v } = await decideWithVariables(state, inv, loaded, env, isRoot, out);
   const told = await act(v, state, inv, config, env, out);
   // The other hooks of the run hear what was said: the one that decided, or a backstop that spoke.
-  if (inv.role === 'decide' || v.message.length > 0) recordRun(inv.runKey, told === EXIT.REFUSED ? 'refuse' : v.verdict === 'proceed' ? 'proceed' : 'warn');
+  // (Not from another root: the /run there may be the host's, which is not usr-guard's to write from inside.)
+  if ((inv.role === 'decide' || v.message.length > 0) && state.host.otherRoot !== true) {
+    recordRun(inv.runKey, told === EXIT.REFUSED ? 'refuse' : v.verdict === 'proceed' ? 'proceed' : 'warn');
+  }
   return told;
 }
 
 async function act(v: Verdict, state: SystemState, inv: Invocation, config: Config, env: NodeJS.ProcessEnv, out: Out): Promise<number> {
   switch (v.verdict) {
     case 'proceed':
+      // A change that an overlay's later runs may let by in the shell too (mode = off in the configuration).
+      if (inv.changes) keepReplay(env.USR_GUARD_REPLAY_KEY, state, inv, v);
       return EXIT.OK;
     case 'warn':
       out.err(v.message);
-      await keepDpkgTrue(state, inv, out);
-      await keepTrack(state, inv, out);
+      await keepAll(state, inv, v, env, out);
       return EXIT.OK;
     case 'refuse':
       return await refuse(v.message, state, inv, out);
@@ -100,8 +117,9 @@ async function act(v: Verdict, state: SystemState, inv: Invocation, config: Conf
       const r = await offer(v, inv, config, env, state.host.kind === 'generic' ? 'image-based' : state.host.kind);
       if (!r.ok) return await refuse(r.message, state, inv, out);
       out.err(r.message);
+      // Made just now: no key for it (the shell computed one for a writable /usr only).
       await keepDpkgTrue(r.state, inv, out);
-      await keepTrack(r.state, inv, out);
+      await keepTrack(r.state, out);
       return EXIT.OK;
     }
   }

@@ -2,7 +2,6 @@
 // file: a new file beside the old one, synced, then renamed over it. A reader
 // sees the old file or the new one, never part of one.
 
-import { randomBytes } from 'node:crypto';
 import { chmodSync, closeSync, fsyncSync, lstatSync, mkdirSync, openSync, renameSync, symlinkSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { Failure } from '../exit-codes.js';
@@ -31,8 +30,14 @@ export function makeDirs(dir: string, mode = 0o755): void {
   throw new Failure(`cannot make the folder ${dir}: something else is in its place`);
 }
 
+/**
+ * A new name beside `target`. Unique enough by pid and a random tail: the file
+ * is made with O_EXCL ('wx'), so a name that is taken (or a planted link)
+ * fails the write, never follows. Not node:crypto: loading it costs every hook
+ * that writes a record a few milliseconds.
+ */
 function tempBeside(target: string): string {
-  return join(dirname(target), `.${basename(target)}.usr-guard-${process.pid}-${randomBytes(4).toString('hex')}`);
+  return join(dirname(target), `.${basename(target)}.usr-guard-${process.pid}-${Math.random().toString(36).slice(2, 10)}`);
 }
 
 /** Make the new file at a temporary name beside `target` with `make`, then rename it over `target`; a failure leaves nothing behind. */

@@ -171,7 +171,8 @@ mount --make-rshared "$D"
 set +e
 script=$3
 shift 3
-chroot "$D" /usr/bin/env -i "$@" /bin/sh -c "$script"
+# exec: the booted deployment is PID 1's root, as on a booted host (a chroot made inside is another root).
+exec chroot "$D" /usr/bin/env -i "$@" /bin/sh -c "$script"
 `;
 
 /** Boot the sysroot once per entry of spec.boots, one after the other; what each boot's script printed. */

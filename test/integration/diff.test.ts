@@ -73,9 +73,9 @@ ${LOGIN}`);
     expect(r.stdout).toContain('@@rc=0');
   });
 
-  it('reminds at login, in one line', () => {
+  it('reminds at login, in one line that names nothing (diff says what the overlay holds now)', () => {
     expect(between(r.stdout, '@@login:', '@@end').trim()).toBe(
-      "usr-guard: this boot's overlay on /usr holds changes (apt: ughello, ugother); they go at reboot. To keep them: usr-guard diff --containerfile",
+      "usr-guard: this boot's overlay on /usr holds changes; they go at reboot. To see them: usr-guard diff (to keep them: usr-guard diff --containerfile)",
     );
   });
 

@@ -171,14 +171,15 @@ usr-guard overlay; echo "@@rw=$?"; touch /usr/ug-after && [ -e /usr/ug-before ] 
     expect(r.stderr).toContain('usr-guard: /usr now has a read-only transient overlay (image-overlay-readonly)');
     expect(r.stderr).toContain('usr-guard: /usr already has a read-only transient overlay (image-overlay-readonly).');
     expect(r.stderr).toContain('usr-guard: /usr now has a writable transient overlay (image-overlay)');
-    expect(r.log).toMatch(/usr-guard.*remounted the overlay on \/usr read-only with 'mount -o remount,ro \/usr' \(image-overlay-readonly\)/);
+    // mount by its path, never one first on the caller's PATH (issue 21).
+    expect(r.log).toMatch(/usr-guard.*remounted the overlay on \/usr read-only with '\/usr\/s?bin\/mount -o remount,ro \/usr' \(image-overlay-readonly\)/);
   });
 
   it('--read-only that cannot remount (a file open for writing in /usr): exit 10, and /usr stays writable', () => {
     const r = run(LOCKED, 'works', `usr-guard overlay && exec 3>/usr/ug-open
 usr-guard overlay --read-only; rc=$?; exec 3>&-; usr-guard status --json | grep '"state"'; (exit $rc)`);
     expect(r.rc).toBe(10);
-    expect(r.stderr).toContain("usr-guard: overlay: 'mount -o remount,ro /usr' failed (exit code 32).");
+    expect(r.stderr).toMatch(/usr-guard: overlay: '\/usr\/s?bin\/mount -o remount,ro \/usr' failed \(exit code 32\)\./);
     expect(r.stdout).toContain('"state": "image-overlay"');
   });
 

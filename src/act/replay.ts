@@ -1,0 +1,42 @@
+// What node said to a change on this host, kept for the later runs of the
+// boot: while nothing it depended on changes, the hook shim says it again in
+// the shell, in one line, without node (hooks/usr-guard-hook, replay). The
+// shell computes the key of those inputs and hands it over in
+// USR_GUARD_REPLAY_KEY; node only keeps it beside its verdict. Only where
+// /usr is writable (a transient or hotfix overlay), only "proceed" and "warn",
+// and only once what the first change needs (dpkg's snapshot, diff's
+// baseline) has been kept: else the next run asks node again.
+
+import { writeFileAtomic } from '../fs/atomic-write.js';
+import { runDir } from '../diff/run-dir.js';
+import { whenGone } from '../diff/compute.js';
+import type { Invocation, SystemState, Verdict } from '../types.js';
+
+export const REPLAY_FILE = '/run/usr-guard/replay';
+
+/** States where the shell may say node's verdict again: /usr writable, an image host's overlay. */
+const REPLAYED_STATES = new Set(['image-overlay', 'image-hotfix']);
+/** Hooks whose runs the shell replays (or, for apt's first two, lets by in silence). */
+const REPLAYED_CALLERS = new Set(['apt-json', 'apt', 'apt-pkgs', 'dpkg', 'dnf']);
+
+/** The one line a later run of the boot hears in place of the whole warning. Pure. */
+export function replayLine(s: SystemState): string {
+  const hotfix = s.state === 'image-hotfix';
+  return `usr-guard: warning: /usr is ${hotfix ? 'a hotfix' : 'a transient'} overlay: this change is discarded ${whenGone(hotfix)}; /etc and /var keep theirs (usr-guard diff lists what the overlay holds).`;
+}
+
+/** May this verdict be said again by the shell? Pure. */
+export function replayable(s: SystemState, inv: Invocation, v: Verdict): boolean {
+  return REPLAYED_STATES.has(s.state) && REPLAYED_CALLERS.has(inv.caller) && inv.changes && inv.root === '/' && (v.verdict === 'warn' || v.verdict === 'proceed');
+}
+
+/** Keep it (root only; never fatal: without the record the next run asks node again). */
+export function keepReplay(key: string | undefined, s: SystemState, inv: Invocation, v: Verdict): void {
+  if (!key || process.getuid?.() !== 0 || !replayable(s, inv, v)) return;
+  try {
+    runDir();
+    writeFileAtomic(REPLAY_FILE, Buffer.from(`${key}\n${v.verdict}\n${replayLine(s)}\n`), 0o644);
+  } catch {
+    // a full /run: node decides again next time
+  }
+}

@@ -1,0 +1,100 @@
+// Later runs of a boot on an overlay host, without node (issue 23): node
+// decides the first change and keeps its verdict with the key of what it
+// depended on; while that key holds, the hook shim says it again in one line.
+// Each input changed in turn: node decides again. Counted as node-starts.test.ts counts.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { aptRun, LOCKED, OVERLAY } from '../helpers/apt-runs.js';
+import { COUNT_NODE_STARTS, nodeStarts } from '../helpers/node-starts.js';
+import { aptFixture, removeAll } from '../helpers/fixtures.js';
+import type { SandboxSpec } from '../helpers/sandbox.js';
+
+let image: string;
+let repo: string;
+beforeAll(() => ({ image, repo } = aptFixture(['ughello', 'ugother'])));
+afterAll(() => removeAll(image, repo));
+
+const LINE = 'usr-guard: warning: /usr is a transient overlay: this change is discarded at reboot; /etc and /var keep theirs (usr-guard diff lists what the overlay holds).';
+
+/** The first change (node), then `between`, then a second change: what the second printed and how often node started. */
+function twice(between: string, second = 'apt-get install -y ugother', spec: Omit<SandboxSpec, 'script' | 'image'> = OVERLAY) {
+  const script = `apt-get install -y ughello >/dev/null 2>&1
+${between}
+${COUNT_NODE_STARTS}
+echo @@second >&2
+${second} >/dev/null; echo "@@rc=$?"; echo @@starts; cat /tmp/node-starts`;
+  const r = aptRun({ ...spec, image }, script, repo);
+  return { rc: Number(/@@rc=(\d+)/.exec(r.stdout)?.[1] ?? -1), starts: nodeStarts(r.stdout.slice(r.stdout.indexOf('@@starts'))), said: r.stderr.slice(r.stderr.indexOf('@@second') + 9) };
+}
+
+describe('the second change of a boot', () => {
+  it('apt-get install: no node, one line', () => {
+    const r = twice('');
+    expect(r.rc).toBe(0);
+    expect(r.starts).toEqual([]);
+    expect(r.said.split('\n').filter((l) => l.startsWith('usr-guard'))).toEqual([LINE]);
+  });
+
+  it.each([
+    ['dpkg -r', 'dpkg -r ughello'],
+    ['apt install', 'apt install -y ugother'],
+    ['apt-get remove', 'apt-get remove -y ughello'],
+  ])('%s: no node, one line', (_what, cmd) => {
+    const r = twice('', cmd);
+    expect(r.rc).toBe(0);
+    expect(r.starts).toEqual([]);
+    expect(r.said.split('\n').filter((l) => l.startsWith('usr-guard'))).toEqual([LINE]);
+  });
+
+  it('a run that changes nothing: no node, no word', () => {
+    const r = twice('', 'apt-get install -y ughello');
+    expect(r.starts).toEqual([]);
+    expect(r.said).not.toContain('usr-guard');
+  });
+
+  it('dpkg --no-act, or into another root: node decides (in silence)', () => {
+    const r = twice('', `dpkg --no-act -r ughello && mkdir -p /tmp/t/var/lib/dpkg/info /tmp/t/var/lib/dpkg/updates && touch /tmp/t/var/lib/dpkg/status && DPKG_ROOT=/tmp/t dpkg --force-script-chrootless -i ${repo}/ugother_1.0_all.deb`);
+    expect(r.rc).toBe(0);
+    expect(r.starts).toEqual(['node dpkg', 'node dpkg']);
+    expect(r.said).not.toContain('usr-guard');
+  });
+});
+
+// Each input of the key changed in turn: node decides again (and keeps the new key).
+describe('node decides again when what it depended on changed', () => {
+  it.each([
+    ['the boot (its ID)', 'echo 11111111-2222-3333-4444-555555555555 > /tmp/bid && mount --bind /tmp/bid /proc/sys/kernel/random/boot_id'],
+    ["/usr's mount (another overlay in its place)", 'umount -l /usr && mkdir -p /tmp/o && mount -t tmpfs ug2 /tmp/o && mkdir /tmp/o/u /tmp/o/w && mount -t overlay ug2 -o lowerdir=/usr,upperdir=/tmp/o/u,workdir=/tmp/o/w /usr'],
+    ["ostree's state files", 'rm /run/ostree/deployment-state/*/unlocked-development && touch /run/ostree/deployment-state/0a1b2c.0/unlocked-transient'],
+    ['the configuration file', "printf '[guard]\\nmode = auto\\n' > /etc/usr-guard/usr-guard.conf"],
+    ['USR_GUARD_MODE', 'export USR_GUARD_MODE=warn'],
+    ['USR_GUARD_CONFIG', "printf '[guard]\\n' > /etc/ug.conf && export USR_GUARD_CONFIG=/etc/ug.conf"],
+    ["usr-guard's program", 'cp /usr/bin/usr-guard /usr/bin/ug.new && mv /usr/bin/ug.new /usr/bin/usr-guard'],
+  ])('%s', (_what, change) => {
+    const r = twice(change);
+    expect(r.rc).toBe(0);
+    expect(r.starts).toEqual(['node apt-json']);
+    expect(r.said).toMatch(/usr-guard: warning: \/usr is a transient overlay: changes there \(ugother\)/);
+  });
+
+  it.each([
+    ['a record another user owns', 'chown 1000 /run/usr-guard/replay'],
+    ['a record others can write', 'chmod 666 /run/usr-guard/replay'],
+    ['a folder others can write', 'chmod 777 /run/usr-guard'],
+    ['a record cut short', "head -n 2 /run/usr-guard/replay > /tmp/r && cat /tmp/r > /run/usr-guard/replay"],
+  ])('%s: not used', (_what, change) => {
+    const r = twice(change);
+    expect(r.starts).toEqual(['node apt-json']);
+  });
+
+  it('/usr read-only since (the overlay remounted): node decides, and refuses; nothing changed', () => {
+    const r = twice('mount -o remount,ro /usr', 'apt-get install -y ugother; dpkg-query -W ugother');
+    expect(r.starts).toEqual(['node apt-json']);
+    expect(r.said).toContain('error: read-only /usr detected');
+  });
+});
+
+it('a locked host keeps no record, and every refusal comes from node', () => {
+  const r = twice('', 'apt-get install -y ugother', LOCKED);
+  expect(r.starts).toEqual(['node apt-json']);
+  expect(r.said).toContain('error: read-only /usr detected');
+});
