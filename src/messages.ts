@@ -3,6 +3,7 @@
 // was asked: an install is kept by installing it in the image, a removal by
 // removing it there, an upgrade by a new image.
 
+import { pacmanContainerfileLines, pacmanPersistLine } from './messages-pacman.js';
 import type { Invocation, SystemState } from './types.js';
 
 const page = (inv: Invocation) => `${inv.manager}-image-based`;
@@ -13,6 +14,8 @@ export function refusalHeadline(inv: Invocation): string {
 
 /** The Containerfile line that makes the change last, or null when there are no package names to put in it. */
 function containerfileLine(inv: Invocation): string | null {
+  // pacman's may be two lines (a package file is copied in first): "add 'COPY …' and 'RUN …'".
+  if (inv.manager === 'pacman') return pacmanContainerfileLines(inv)?.join("' and '") ?? null;
   if (inv.packages.length === 0) return null;
   const pkgs = inv.packages.join(' ');
   if (inv.operation === 'remove') return inv.manager === 'dnf' ? `RUN dnf remove -y ${pkgs}` : `RUN apt-get purge -y ${pkgs}`;
@@ -95,6 +98,7 @@ export function refusalSummary(s: SystemState, inv: Invocation): string {
 }
 
 function persistLine(s: SystemState, inv: Invocation): string {
+  if (inv.manager === 'pacman') return pacmanPersistLine(s);
   if (inv.manager === 'dnf') {
     const db = s.rpmDatabase;
     return db && db.onUsr

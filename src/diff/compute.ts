@@ -83,8 +83,8 @@ export function groupFiles(files: FileChange[], upper: UpperEntry[]): FileGroup[
   return [...groups].map(([path, fs]) => ({ path, files: fs })).sort((a, b) => a.path.localeCompare(b.path));
 }
 
-const INSTALL: Record<PackageManager, string> = { apt: 'RUN apt-get install -y', dnf: 'RUN dnf install -y' };
-const REMOVE: Record<PackageManager, string> = { apt: 'RUN apt-get purge -y', dnf: 'RUN dnf remove -y' };
+const INSTALL: Record<PackageManager, string> = { apt: 'RUN apt-get install -y', dnf: 'RUN dnf install -y', pacman: 'RUN pacman -S --noconfirm' };
+const REMOVE: Record<PackageManager, string> = { apt: 'RUN apt-get purge -y', dnf: 'RUN dnf remove -y', pacman: 'RUN pacman -R --noconfirm' };
 
 /** The Containerfile lines that make the changes last: one line per manager and kind, names sorted. */
 export function containerfileLines(packages: PackageChange[], groups: FileGroup[]): string[] {

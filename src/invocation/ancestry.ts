@@ -16,7 +16,7 @@ const FRONTENDS = new Set([
 // Scripts run as "python3 /usr/bin/unattended-upgrade" or "sh /path/dnf5".
 const INTERPRETERS = /^(python3?(\.\d+)?|perl|sh|dash|bash)$/;
 
-function parentOf(pid: number): number | null {
+export function parentOf(pid: number): number | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // "pid (comm) state ppid …": comm may hold spaces and parentheses.

@@ -8,6 +8,7 @@ import { argvOf, base, findFrontend, frontendOf } from './ancestry.js';
 import { aptOperation, debPackageName, normaliseRoot, parseAptArgv } from './apt-argv.js';
 import { HookInfoError, hookAssumeYes, hookRoot, parseHookInfo } from './apt-hook-info.js';
 import { parseDnfArgv } from './dnf-argv.js';
+import { pacmanInvocation, readTargets } from './pacman.js';
 
 export interface CheckOptions {
   caller: Caller;
@@ -190,6 +191,7 @@ export function buildInvocation(opts: CheckOptions, args: string[], env: NodeJS.
   if (opts.caller === 'apt' || opts.caller === 'apt-dpkg' || opts.caller === 'apt-pkgs') inv = aptInvocation(opts, env, ppid);
   else if (opts.caller === 'dpkg') inv = dpkgInvocation(opts, env, ppid);
   else if (opts.caller === 'dnf' || opts.caller === 'dnf5' || opts.caller === 'dnf-shim') inv = dnfInvocation(opts, args, env);
+  else if (opts.caller === 'pacman') inv = pacmanInvocation(ppid, readTargets());
   else inv = genericInvocation(opts);
   // Opening /dev/tty is only worth it when the answer could matter.
   if (inv.interactive) inv.interactive = hasTerminal();
