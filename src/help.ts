@@ -1,7 +1,7 @@
 // --help texts, kept next to each other so they read as one manual.
 import { VERSION } from './version.js';
 
-const main = `usr-guard ${VERSION}: guard apt, dpkg and dnf on image-based Linux (bootc, ostree, composefs)
+const main = `usr-guard ${VERSION}: guard apt, dpkg, dnf and pacman on image-based Linux (bootc, ostree, composefs)
 
 Usage: usr-guard COMMAND [OPTIONS]
 
@@ -23,7 +23,7 @@ Options:
 Exit codes: 0 proceed, 10 refused or declined, 2 usage error, 1 could not do it
 (a file system error, or an internal error).
 Environment: USR_GUARD_CONFIG, USR_GUARD_MODE, USR_GUARD_DEBUG, NO_COLOR.
-See usr-guard(8), apt-image-based(7) and dnf-image-based(7).
+See usr-guard(8), apt-image-based(7), dnf-image-based(7) and pacman-image-based(7).
 `;
 
 const status = `Usage: usr-guard status [--json] [--deep]
@@ -34,7 +34,7 @@ and what usr-guard does there.
 
   --json   print the state as JSON (state, why, usr, host, container,
            transactionalUpdate, dpkgDatabase, dpkgProtection, rpmDatabase,
-           unknowns, mode)
+           pacmanDatabase, pacmanProtection, unknowns, mode)
   --deep   also ask 'bootc status --format=json' (slow; needs root)
 `;
 
@@ -45,7 +45,7 @@ Exit 0: go on (perhaps after a warning). Exit 10: refused or declined.
 
   --caller NAME     apt (APT::Install::Pre-Invoke), apt-dpkg (DPkg::Pre-Invoke),
                     apt-pkgs (DPkg::Pre-Install-Pkgs v3), dpkg (pre-invoke=),
-                    dnf, dnf5, dnf-shim, cli
+                    dnf, dnf5, dnf-shim, pacman (the libalpm hook), cli
   --command CMD     the command being run (for messages)
   --root DIR        the target root; anything but / proceeds
   --download-only   nothing will be installed
@@ -68,7 +68,8 @@ file.
                     program, hooks, apt, dpkg, config, login-reminder, man,
                     dnf-plugin,
                     dnf5-actions, dnf-shim (the dnf parts only where dnf is),
-                    dpkg-snapshot (the boot unit that restores dpkg's database)
+                    dpkg-snapshot (the boot unit that restores dpkg's database),
+                    pacman (the libalpm hook, only where pacman is)
   --dry-run         list what would be written, write nothing
   --relocate-dpkg-db
                     for image builders: move dpkg's database into the image

@@ -10,7 +10,7 @@ import { SNAPSHOT } from '../dpkg-db/paths.js';
 import { commandUsage, Failure, UsageError } from '../exit-codes.js';
 import { makeDirs, symlinkAtomic, writeError, writeFileAtomic } from '../fs/atomic-write.js';
 import { resolveInRoot } from '../fs/resolve-in-root.js';
-import { dnfPluginDirs, DNF_NAMES, isOurShim, parts, type InstallFile } from './install-parts.js';
+import { dnfPluginDirs, DNF_NAMES, isOurShim, PACMAN_FILES, parts, type InstallFile } from './install-parts.js';
 
 /**
  * Files that belong to usr-guard without being installed as such: the apt hook
@@ -108,6 +108,7 @@ function removable(root: string): string[] {
     '/etc/dnf/plugins/usr_guard.conf',
     '/etc/dnf/libdnf5-plugins/actions.d/usr-guard.actions',
     ...shims,
+    ...PACMAN_FILES,
     ...LEFTOVERS,
   ];
 }
