@@ -15,6 +15,8 @@ Commands:
              Containerfile lines that keep them
   restore-dpkg-db
              put dpkg's database back after a transient overlay (run at boot)
+  restore-pacman-db
+             the same for pacman's database
 
 Options:
   -h, --help     show help (also after a command)
@@ -69,7 +71,8 @@ file.
                     dnf-plugin,
                     dnf5-actions, dnf-shim (the dnf parts only where dnf is),
                     dpkg-snapshot (the boot unit that restores dpkg's database),
-                    pacman (the libalpm hook, only where pacman is)
+                    pacman (the libalpm hook), pacman-snapshot (the boot unit
+                    that restores pacman's database; both only where pacman is)
   --dry-run         list what would be written, write nothing
   --relocate-dpkg-db
                     for image builders: move dpkg's database into the image
@@ -123,4 +126,16 @@ needed where the databases and the upper layer can be read. Exit 0.
                     COPY or rm for the files changed by hand
 `;
 
-export const HELP = { main, status, check, install, uninstall, overlay, 'restore-dpkg-db': restore, diff };
+const restorePacman = `Usage: usr-guard restore-pacman-db
+
+What usr-guard-restore-pacman-db.service runs early in a boot: when a
+snapshot of pacman's database (DBPath/local) was taken before a transient
+overlay changed it in an earlier boot, and /usr has no overlay now, put it
+back (a new folder, synced, then a rename), so that pacman again agrees with
+/usr. Never while pacman holds its lock (DBPath/db.lck), and only a snapshot
+that root owns all the way down and that matches its manifest. Exit 0 when
+restored or nothing to do, 1 when it could not (pacman's database is then as
+it was).
+`;
+
+export const HELP = { main, status, check, install, uninstall, overlay, 'restore-dpkg-db': restore, 'restore-pacman-db': restorePacman, diff };

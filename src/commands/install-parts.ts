@@ -17,6 +17,7 @@ import manGuard from '../../man/usr-guard.8?raw';
 import manPacman from '../../man/pacman-image-based.7?raw';
 import pacmanHook from '../../hooks/pacman.hook?raw';
 import restoreUnit from '../../systemd/usr-guard-restore-dpkg-db.service?raw';
+import restorePacmanUnit from '../../systemd/usr-guard-restore-pacman-db.service?raw';
 import loginReminder from '../../hooks/profile.sh?raw';
 import { pythonSitesWith } from '../probe/python.js';
 import { notRootsAbove } from '../trust.js';
@@ -103,14 +104,21 @@ export function parts(programPath: string, root: string, node: string | null = '
 
 /** libalpm's hook folder (in the root pacman installs into; Debian's pacman does not make it) and the hook in it. */
 export const PACMAN_HOOK = '/usr/share/libalpm/hooks/00-usr-guard.hook';
+const PACMAN_UNIT = '/usr/lib/systemd/system/usr-guard-restore-pacman-db.service';
 /** Every file of the pacman parts, whatever the root has now (for uninstall). */
-export const PACMAN_FILES = [PACMAN_HOOK];
+export const PACMAN_FILES = [PACMAN_HOOK, PACMAN_UNIT, '/usr/lib/systemd/system/sysinit.target.wants/usr-guard-restore-pacman-db.service'];
 
-/** The pacman part, only where pacman is in the root. */
+/** The pacman parts, only where pacman is in the root. */
 function pacmanParts(root: string, text: (s: string) => () => Buffer): Record<string, InstallFile[]> {
   const has = inRootExists(root, '/usr/bin/pacman');
   return {
     pacman: has ? [{ path: PACMAN_HOOK, mode: 0o644, content: text(pacmanHook) }] : [],
+    'pacman-snapshot': has
+      ? [
+          { path: PACMAN_UNIT, mode: 0o644, content: text(restorePacmanUnit) },
+          { path: PACMAN_FILES[2]!, mode: 0o777, content: text(''), link: '../usr-guard-restore-pacman-db.service' },
+        ]
+      : [],
   };
 }
 

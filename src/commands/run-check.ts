@@ -9,6 +9,7 @@ import { EXIT } from '../exit-codes.js';
 import { refusalSummary } from '../messages.js';
 import { buildInvocation, terminalAvailable, type CheckOptions } from '../invocation/index.js';
 import type { Out } from '../output.js';
+import { keepPacmanTrue } from '../pacman-db/keep.js';
 import { probeSystem } from '../probe/index.js';
 import type { Config, Invocation, SystemState } from '../types.js';
 
@@ -92,6 +93,7 @@ export async function checkCommand(opts: CheckOptions, args: string[], env: Node
     case 'warn':
       out.err(v.message);
       await keepDpkgTrue(state, inv, out);
+      await keepPacmanTrue(state, inv, out);
       await keepTrack(state, inv, out);
       return EXIT.OK;
     case 'refuse':
@@ -102,6 +104,7 @@ export async function checkCommand(opts: CheckOptions, args: string[], env: Node
       if (!r.ok) return refuse(r.message, state, inv, out);
       out.err(r.message);
       await keepDpkgTrue(r.state, inv, out);
+      await keepPacmanTrue(r.state, inv, out);
       await keepTrack(r.state, inv, out);
       return EXIT.OK;
     }
