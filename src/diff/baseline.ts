@@ -3,18 +3,20 @@
 // keeps it at that first change, in /run (which a boot starts empty): the
 // packages and the files they own under /usr. Where usr-guard did not see
 // the first change, dpkg's snapshot of the same moment (the dpkg-snapshot
-// protection) serves for apt; otherwise there is no baseline, and diff
-// compares files only.
+// protection) serves for apt, and pacman's for pacman; otherwise there is no
+// baseline, and diff compares files only.
 
 import { existsSync, readFileSync } from 'node:fs';
 import { DB, SNAPSHOT } from '../dpkg-db/paths.js';
+import { PACMAN_SNAPSHOT, pacmanDbPath } from '../pacman-db/paths.js';
 import type { PackageManager } from '../types.js';
 import { dpkgView, rpmView, type Owners, type PackageVersions, type PackageView } from './packages.js';
+import { pacmanView } from './pacman-view.js';
 import { baselineFile, writeRunFile } from './run-dir.js';
 
 export interface Baseline {
-  /** Where it came from: usr-guard's own, taken at the first change, or dpkg's snapshot. */
-  source: 'usr-guard' | 'dpkg-snapshot';
+  /** Where it came from: usr-guard's own, taken at the first change, or dpkg's (or pacman's) snapshot. */
+  source: 'usr-guard' | 'dpkg-snapshot' | 'pacman-snapshot';
   versions: PackageVersions;
   owners: Owners;
 }
@@ -28,7 +30,7 @@ export interface Baseline {
  */
 export function takeBaseline(manager: PackageManager): void {
   if (existsSync(baselineFile(manager))) return;
-  const view = manager === 'apt' ? (existsSync(`${DB}/status`) ? dpkgView(DB) : NOTHING) : (rpmView() ?? NOTHING);
+  const view = manager === 'apt' ? (existsSync(`${DB}/status`) ? dpkgView(DB) : NOTHING) : manager === 'pacman' ? pacmanNow() : (rpmView() ?? NOTHING);
   if (!view) return;
   const lines = [...view.versions].map(([key, version]) => `P\t${key}\t${version}`);
   for (const [path, key] of view.filesOf(view.versions.keys())) lines.push(`F\t${path}\t${key}`);
@@ -37,6 +39,12 @@ export function takeBaseline(manager: PackageManager): void {
 
 /** The view of a package manager that is not here. */
 const NOTHING: PackageView = { versions: new Map(), filesOf: () => new Map() };
+
+/** pacman's view now: nothing without pacman, or before its first transaction (no local database yet). */
+function pacmanNow(): PackageView | null {
+  const db = pacmanDbPath();
+  return db === null || !existsSync(`${db}/local`) ? NOTHING : pacmanView(`${db}/local`);
+}
 
 /** A baseline file's lines ("P\tkey\tversion", "F\tpath\tkey"). Pure; other lines are skipped. */
 export function parseBaseline(text: string): Omit<Baseline, 'source'> {
@@ -57,7 +65,7 @@ export function readBaseline(manager: PackageManager): Baseline | null {
   } catch {
     // not taken this boot
   }
-  if (manager !== 'apt') return null;
-  const snapshot = dpkgView(`${SNAPSHOT}/db`);
-  return snapshot ? { source: 'dpkg-snapshot', versions: snapshot.versions, owners: snapshot.filesOf(snapshot.versions.keys()) } : null;
+  if (manager === 'dnf') return null;
+  const snapshot = manager === 'apt' ? dpkgView(`${SNAPSHOT}/db`) : pacmanView(`${PACMAN_SNAPSHOT}/local`);
+  return snapshot ? { source: manager === 'apt' ? 'dpkg-snapshot' : 'pacman-snapshot', versions: snapshot.versions, owners: snapshot.filesOf(snapshot.versions.keys()) } : null;
 }

@@ -1,9 +1,11 @@
 // pacman's pure parts as tables, and their parsers under fast-check: its
 // command line (read as getopt_long reads it with pacman's table),
-// pacman.conf's DBPath, the hook's targets, and what usr-guard decides and says for the pacman hook.
+// pacman.conf's DBPath, the hook's targets, the local database's entries,
+// and what usr-guard decides and says for the pacman hook.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decide } from '../../src/decide.js';
+import { alpmUsrFiles, parseAlpmEntry } from '../../src/diff/pacman-view.js';
 import { longOption, pacmanChanges, pacmanOperation, parsePacmanArgv } from '../../src/invocation/pacman-argv.js';
 import { parseTargets } from '../../src/invocation/pacman.js';
 import { dbPathOf, parsePacmanConf } from '../../src/probe/pacman-conf.js';
@@ -91,11 +93,22 @@ describe('pacman.conf', () => {
   });
 });
 
-describe("the hook's targets", () => {
+describe("the hook's targets and the local database", () => {
   it('keeps package names, each once, and drops anything else', () => {
     expect(parseTargets('ugfoo\nugbar\nugfoo\n\n../etc\n-x\nlib32-glibc\nc++utils\nfoo bar\n')).toEqual(['ugfoo', 'ugbar', 'lib32-glibc', 'c++utils']);
     fc.assert(fc.property(fc.string({ maxLength: 300 }), (t) => {
       for (const n of parseTargets(t)) expect(n).toMatch(/^[A-Za-z0-9@_+][A-Za-z0-9@._+-]*$/);
+    }));
+  });
+
+  it("reads an entry's %KEY% sections, and a package's files under /usr", () => {
+    const desc = parseAlpmEntry('%NAME%\nugfoo\n\n%VERSION%\n1-1\n\n%DEPENDS%\na\nb\n');
+    expect(desc.get('NAME')).toEqual(['ugfoo']);
+    expect(desc.get('DEPENDS')).toEqual(['a', 'b']);
+    expect(alpmUsrFiles('%FILES%\netc/x.conf\nusr/\nusr/bin/\nusr/bin/ugfoo\n\n%BACKUP%\netc/x.conf\tabc\n')).toEqual(['/usr/bin/ugfoo']);
+    fc.assert(fc.property(fc.string({ maxLength: 300 }), (t) => {
+      parseAlpmEntry(t);
+      alpmUsrFiles(t);
     }));
   });
 });
