@@ -68,7 +68,7 @@ describe.skipIf(missing !== null)('pacman on a locked image host', () => {
   });
 
   it('with CheckSpace (pacman.conf as shipped) pacman stops an install itself, before any hook, and nothing changes', () => {
-    const r = pac(LOCKED, 'pacman -S --noconfirm ugfoo', ':');
+    const r = pac(LOCKED, `${HOOKED}pacman -S --noconfirm ugfoo`, ':');
     expect(r.rc).toBe(1);
     expect(r.unchanged).toBe(true);
     expect(r.stderr).toContain('error: Partition /usr is mounted read only');
