@@ -23,7 +23,7 @@ const { encodeSection, MARK, TRAILER } = await loadTs('src/boot/sections.ts');
 const common = { bundle: true, platform: 'node', format: 'cjs', target: 'node18', minify: true, legalComments: 'none', logLevel: 'warning' };
 
 /** Modules (by path) and packages (by name) that become lazily compiled chunks; all are imported dynamically. */
-const LAZY_FILES = [/src\/commands\/run-(status|install|overlay|restore|diff)\.ts$/, /src\/dpkg-db\/snapshot\.ts$/, /src\/config-file\.ts$/, /src\/act\/(offer|trail)\.ts$/, /src\/help\.ts$/, /src\/probe\/dnf-transient\.ts$/, /src\/diff\/record\.ts$/];
+const LAZY_FILES = [/src\/commands\/run-(status|install|overlay|restore|restore-pacman|diff)\.ts$/, /src\/(dpkg|pacman)-db\/snapshot\.ts$/, /src\/config-file\.ts$/, /src\/act\/(offer|trail)\.ts$/, /src\/help\.ts$/, /src\/probe\/dnf-transient\.ts$/, /src\/diff\/record\.ts$/];
 const LAZY_PACKAGES = /^execa$/;
 
 const rawText = {

@@ -1,10 +1,12 @@
 // npm run package:deb: dist/usr-guard_<version>_all.deb, built with dpkg-deb.
 // The file list is usr-guard's own installer (`install --root`), so the
 // package and `usr-guard install` can never disagree about what goes where.
-// The dnf parts stay out: a Debian host runs apt.
+// The dnf parts stay out: a Debian host runs apt. The pacman parts go in
+// (Debian has pacman too), staged by hand: install writes them only where
+// pacman is in the root.
 
 import { execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -16,6 +18,11 @@ rmSync(stage, { recursive: true, force: true });
 mkdirSync(join(stage, 'DEBIAN'), { recursive: true });
 
 execFileSync('dist/usr-guard', ['install', '--root', stage, '--without', 'dnf-plugin,dnf5-actions,dnf-shim'], { stdio: 'ignore' });
+const systemd = join(stage, 'usr/lib/systemd/system');
+mkdirSync(join(stage, 'usr/share/libalpm/hooks'), { recursive: true });
+copyFileSync('hooks/pacman.hook', join(stage, 'usr/share/libalpm/hooks/00-usr-guard.hook'));
+copyFileSync('systemd/usr-guard-restore-pacman-db.service', join(systemd, 'usr-guard-restore-pacman-db.service'));
+symlinkSync('../usr-guard-restore-pacman-db.service', join(systemd, 'sysinit.target.wants/usr-guard-restore-pacman-db.service'));
 
 // Debian policy: compressed man pages and changelog (gzip -9n: no name, no time), a copyright file.
 const gzip = (file) => {
@@ -59,8 +66,8 @@ Section: admin
 Priority: optional
 Homepage: https://example.invalid/usr-guard
 Description: ${description.replace(/ \(.*$/, '').replace(/^G/, 'g')}
- usr-guard hooks into apt and dpkg on image-based hosts (bootc, ostree,
- composefs), where /usr is a read-only image. On a locked host it refuses
+ usr-guard hooks into apt and dpkg (and pacman, where it is installed) on
+ image-based hosts (bootc, ostree, composefs), where /usr is a read-only image. On a locked host it refuses
  package changes before anything is downloaded, with a clear message and the
  next steps, and on a terminal it offers a transient overlay; on a transient
  overlay it warns that the changes are discarded at reboot. On mutable hosts

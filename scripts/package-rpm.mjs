@@ -22,6 +22,9 @@ mkdirSync(`${root}/etc/dnf/libdnf5-plugins/actions.d`, { recursive: true });
 copyFileSync('dnf-plugin/usr_guard.conf', `${root}/etc/dnf/plugins/usr_guard.conf`);
 copyFileSync('dnf-plugin/usr-guard.actions', `${root}/etc/dnf/libdnf5-plugins/actions.d/usr-guard.actions`);
 copyFileSync('dnf-plugin/usr_guard.py', `${top}/SOURCES/usr_guard.py`);
+// The libalpm hook, for a host that has pacman too (install writes it only where pacman is in the root).
+mkdirSync(`${root}/usr/share/libalpm/hooks`, { recursive: true });
+copyFileSync('hooks/pacman.hook', `${root}/usr/share/libalpm/hooks/00-usr-guard.hook`);
 
 execFileSync(
   'rpmbuild',

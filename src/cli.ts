@@ -27,6 +27,7 @@ const OPTIONS: Record<string, ParseArgsConfig['options']> = {
   uninstall: { ...COMMON, root: { type: 'string' }, 'dry-run': { type: 'boolean' } },
   overlay: { ...COMMON, 'read-only': { type: 'boolean' } },
   'restore-dpkg-db': { ...COMMON },
+  'restore-pacman-db': { ...COMMON },
   diff: { ...COMMON, json: { type: 'boolean' }, containerfile: { type: 'boolean' } },
 };
 
@@ -117,6 +118,11 @@ async function run(argv: string[], out: Out): Promise<number> {
       if (positionals.length > 0) throw usage('restore-dpkg-db', `unexpected argument '${positionals[0]}'`);
       const { restoreCommand } = await import('./commands/run-restore.js');
       return restoreCommand(env, isRoot, out);
+    }
+    case 'restore-pacman-db': {
+      if (positionals.length > 0) throw usage('restore-pacman-db', `unexpected argument '${positionals[0]}'`);
+      const { restorePacmanCommand } = await import('./commands/run-restore-pacman.js');
+      return restorePacmanCommand(env, isRoot, out);
     }
     case 'overlay': {
       if (positionals.length > 0) throw usage('overlay', `unexpected argument '${positionals[0]}'`);

@@ -1,7 +1,7 @@
 // --help texts, kept next to each other so they read as one manual.
 import { VERSION } from './version.js';
 
-const main = `usr-guard ${VERSION}: guard apt, dpkg and dnf on image-based Linux
+const main = `usr-guard ${VERSION}: guard apt, dpkg, dnf and pacman on image-based Linux
 (bootc, ostree, composefs)
 
 Usage: usr-guard COMMAND [OPTIONS]
@@ -16,6 +16,8 @@ Commands:
              Containerfile lines that keep them
   restore-dpkg-db
              put dpkg's database back after a transient overlay (run at boot)
+  restore-pacman-db
+             the same for pacman's database
 
 Options:
   -h, --help     show help (also after a command)
@@ -24,7 +26,7 @@ Options:
 Exit codes: 0 proceed, 10 refused or declined, 2 usage error, 1 could not do it
 (a file system error, or an internal error).
 Environment: USR_GUARD_CONFIG, USR_GUARD_MODE, USR_GUARD_DEBUG, NO_COLOR.
-See usr-guard(8), apt-image-based(7) and dnf-image-based(7).
+See usr-guard(8), apt-image-based(7), dnf-image-based(7) and pacman-image-based(7).
 `;
 
 const status = `Usage: usr-guard status [--json] [--deep]
@@ -35,7 +37,7 @@ and what usr-guard does there.
 
   --json   print the state as JSON (state, why, usr, host, container,
            transactionalUpdate, dpkgDatabase, dpkgProtection, rpmDatabase,
-           unknowns, mode)
+           pacmanDatabase, pacmanProtection, unknowns, mode)
   --deep   also ask 'bootc status --format=json' (slow; needs root)
 `;
 
@@ -47,7 +49,7 @@ Exit 0: go on (perhaps after a warning). Exit 10: refused or declined.
   --caller NAME     apt (APT::Install::Pre-Invoke),
                     apt-dpkg (DPkg::Pre-Invoke),
                     apt-pkgs (DPkg::Pre-Install-Pkgs v3), dpkg (pre-invoke=),
-                    dnf, dnf5, dnf-shim, cli
+                    dnf, dnf5, dnf-shim, pacman (the libalpm hook), cli
   --command CMD     the command being run (for messages)
   --root DIR        the target root; anything but / proceeds
   --download-only   nothing will be installed
@@ -71,7 +73,9 @@ file.
                     apt, dpkg, config, login-reminder, man, dnf-plugin,
                     dnf5-actions, dnf-shim (the dnf parts only where dnf
                     is), dpkg-snapshot (the boot unit that restores dpkg's
-                    database)
+                    database), pacman (the libalpm hook), pacman-snapshot
+                    (the boot unit that restores pacman's database; both
+                    only where pacman is)
   --dry-run         list what would be written, write nothing
   --relocate-dpkg-db
                     for image builders: move dpkg's database into the image
@@ -128,4 +132,16 @@ needed where the databases and the upper layer can be read. Exit 0.
                     COPY or rm for the files changed by hand
 `;
 
-export const HELP = { main, status, check, install, uninstall, overlay, 'restore-dpkg-db': restore, diff };
+const restorePacman = `Usage: usr-guard restore-pacman-db
+
+What usr-guard-restore-pacman-db.service runs early in a boot: when a
+snapshot of pacman's database (DBPath/local) was taken before a transient
+overlay changed it in an earlier boot, and /usr has no overlay now, put it
+back (a new folder, synced, then a rename), so that pacman again agrees with
+/usr. Never while pacman holds its lock (DBPath/db.lck), and only a snapshot
+that root owns all the way down and that matches its manifest. Exit 0 when
+restored or nothing to do, 1 when it could not (pacman's database is then as
+it was).
+`;
+
+export const HELP = { main, status, check, install, uninstall, overlay, 'restore-dpkg-db': restore, 'restore-pacman-db': restorePacman, diff };

@@ -3,6 +3,7 @@
 // was asked: an install is kept by installing it in the image, a removal by
 // removing it there, an upgrade by a new image.
 
+import { pacmanContainerfileLines, pacmanPersistLine } from './messages-pacman.js';
 import type { Invocation, SystemState } from './types.js';
 
 const page = (inv: Invocation) => `${inv.manager}-image-based`;
@@ -17,6 +18,8 @@ export function refusalHeadline(inv: Invocation): string {
  * is copied into the build and installed from there.
  */
 function containerfileLines(inv: Invocation): string[] {
+  // pacman's own: a package file given to pacman -U by URL is fetched by pacman, not copied.
+  if (inv.manager === 'pacman') return pacmanContainerfileLines(inv) ?? [];
   const files = inv.localFiles ?? [];
   if (inv.packages.length === 0 && files.length === 0) return [];
   const tool = inv.manager === 'dnf' ? 'dnf' : 'apt-get';
@@ -109,6 +112,7 @@ export function refusalSummary(s: SystemState, inv: Invocation): string {
 }
 
 function persistLine(s: SystemState, inv: Invocation): string {
+  if (inv.manager === 'pacman') return pacmanPersistLine(s);
   if (inv.manager === 'dnf') {
     const db = s.rpmDatabase;
     return db && db.onUsr

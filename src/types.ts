@@ -86,14 +86,22 @@ export interface SystemState {
    */
   dpkgProtection: 'relocated' | 'snapshot' | 'none';
   rpmDatabase: DatabaseFacts | null;
+  /** pacman's DBPath (from pacman.conf), where pacman is installed; null elsewhere. */
+  pacmanDatabase: DatabaseFacts | null;
+  /**
+   * What keeps pacman's database true to /usr when a transient overlay goes:
+   * 'relocated' (DBPath is in the image, as arch-bootc sets it), 'snapshot'
+   * (saved and put back at the next boot by usr-guard-restore-pacman-db.service), or 'none'.
+   */
+  pacmanProtection: 'relocated' | 'snapshot' | 'none';
   /** What the probe could not read; never fatal. */
   unknowns: string[];
 }
 
-export type Caller = 'apt-json' | 'apt' | 'apt-dpkg' | 'apt-pkgs' | 'dpkg' | 'dnf' | 'dnf5' | 'dnf-shim' | 'cli';
-export const CALLERS: readonly Caller[] = ['apt-json', 'apt', 'apt-dpkg', 'apt-pkgs', 'dpkg', 'dnf', 'dnf5', 'dnf-shim', 'cli'];
+export type Caller = 'apt-json' | 'apt' | 'apt-dpkg' | 'apt-pkgs' | 'dpkg' | 'dnf' | 'dnf5' | 'dnf-shim' | 'pacman' | 'cli';
+export const CALLERS: readonly Caller[] = ['apt-json', 'apt', 'apt-dpkg', 'apt-pkgs', 'dpkg', 'dnf', 'dnf5', 'dnf-shim', 'pacman', 'cli'];
 
-export type PackageManager = 'apt' | 'dnf';
+export type PackageManager = 'apt' | 'dnf' | 'pacman';
 
 /** What the run does to packages: the advice fits it (a removal is not kept by installing). */
 export type Operation = 'install' | 'remove' | 'upgrade' | 'fix' | 'other';
@@ -137,6 +145,8 @@ export interface Invocation {
   transientOption?: boolean;
   /** The front end's command line, for the trail in the system log. */
   commandLine?: string;
+  /** pacman -U only: the package files (or URLs) it was given, which a Containerfile must COPY (or fetch). */
+  packageFiles?: string[];
 }
 
 export const MODES = ['auto', 'refuse', 'prompt', 'overlay', 'warn', 'off'] as const;

@@ -14,7 +14,10 @@ import exampleConf from '../../config/usr-guard.conf?raw';
 import manApt from '../../man/apt-image-based.7?raw';
 import manDnf from '../../man/dnf-image-based.7?raw';
 import manGuard from '../../man/usr-guard.8?raw';
+import manPacman from '../../man/pacman-image-based.7?raw';
+import pacmanHook from '../../hooks/pacman.hook?raw';
 import restoreUnit from '../../systemd/usr-guard-restore-dpkg-db.service?raw';
+import restorePacmanUnit from '../../systemd/usr-guard-restore-pacman-db.service?raw';
 import loginReminder from '../../hooks/profile.sh?raw';
 import { pythonSitesWith } from '../probe/python.js';
 import { notRootsAbove } from '../trust.js';
@@ -90,6 +93,7 @@ export function parts(programPath: string, root: string, node: string | null = '
     man: [
       { path: '/usr/share/man/man7/apt-image-based.7', mode: 0o644, content: text(manApt) },
       { path: '/usr/share/man/man7/dnf-image-based.7', mode: 0o644, content: text(manDnf) },
+      { path: '/usr/share/man/man7/pacman-image-based.7', mode: 0o644, content: text(manPacman) },
       { path: '/usr/share/man/man8/usr-guard.8', mode: 0o644, content: text(manGuard) },
     ],
     'dpkg-snapshot': [
@@ -102,6 +106,27 @@ export function parts(programPath: string, root: string, node: string | null = '
     ],
     'dnf5-actions': pluginDnf ? [{ path: '/etc/dnf/libdnf5-plugins/actions.d/usr-guard.actions', mode: 0o644, content: text(dnfActions) }] : [],
     'dnf-shim': sbinIsSeparate(root) ? hasDnf.map((n) => ({ path: `/usr/sbin/${n}`, mode: 0o755, content: text(dnfShim) })) : [],
+    ...pacmanParts(root, text),
+  };
+}
+
+/** libalpm's hook folder (in the root pacman installs into; Debian's pacman does not make it) and the hook in it. */
+export const PACMAN_HOOK = '/usr/share/libalpm/hooks/00-usr-guard.hook';
+const PACMAN_UNIT = '/usr/lib/systemd/system/usr-guard-restore-pacman-db.service';
+/** Every file of the pacman parts, whatever the root has now (for uninstall). */
+export const PACMAN_FILES = [PACMAN_HOOK, PACMAN_UNIT, '/usr/lib/systemd/system/sysinit.target.wants/usr-guard-restore-pacman-db.service'];
+
+/** The pacman parts, only where pacman is in the root. */
+function pacmanParts(root: string, text: (s: string) => () => Buffer): Record<string, InstallFile[]> {
+  const has = inRootExists(root, '/usr/bin/pacman');
+  return {
+    pacman: has ? [{ path: PACMAN_HOOK, mode: 0o644, content: text(pacmanHook) }] : [],
+    'pacman-snapshot': has
+      ? [
+          { path: PACMAN_UNIT, mode: 0o644, content: text(restorePacmanUnit) },
+          { path: PACMAN_FILES[2]!, mode: 0o777, content: text(''), link: '../usr-guard-restore-pacman-db.service' },
+        ]
+      : [],
   };
 }
 

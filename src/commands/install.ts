@@ -10,7 +10,8 @@ import { SNAPSHOT } from '../dpkg-db/paths.js';
 import { commandUsage, Failure, UsageError } from '../exit-codes.js';
 import { makeDirs, symlinkAtomic, writeError, writeFileAtomic } from '../fs/atomic-write.js';
 import { resolveInRoot } from '../fs/resolve-in-root.js';
-import { dnfPluginDirs, DNF_NAMES, isOurShim, parts, type InstallFile } from './install-parts.js';
+import { PACMAN_SNAPSHOT } from '../pacman-db/paths.js';
+import { dnfPluginDirs, DNF_NAMES, isOurShim, PACMAN_FILES, parts, type InstallFile } from './install-parts.js';
 
 /**
  * Files that belong to usr-guard without being installed as such: the apt hook
@@ -108,19 +109,22 @@ function removable(root: string): string[] {
     '/etc/dnf/plugins/usr_guard.conf',
     '/etc/dnf/libdnf5-plugins/actions.d/usr-guard.actions',
     ...shims,
+    ...PACMAN_FILES,
     ...LEFTOVERS,
   ];
 }
 
 /**
- * usr-guard's state in /var/lib: removed, unless a snapshot of dpkg's database
- * waits there to be put back at the next boot (by the image's usr-guard).
+ * usr-guard's state in /var/lib: removed, unless a snapshot of dpkg's (or
+ * pacman's) database waits there to be put back at the next boot (by the image's usr-guard).
  */
 function stateFolder(root: string, dryRun: boolean): string[] {
   const dir = resolveInRoot(root, dirname(SNAPSHOT), false);
   if (!lstatSync(dir, { throwIfNoEntry: false })?.isDirectory()) return [];
-  if (lstatSync(resolveInRoot(root, SNAPSHOT, false), { throwIfNoEntry: false })) {
-    return [`kept ${dir}/: its snapshot of dpkg's database waits for the next boot to be put back`];
+  for (const [snapshot, whose] of [[SNAPSHOT, 'dpkg'], [PACMAN_SNAPSHOT, 'pacman']] as const) {
+    if (lstatSync(resolveInRoot(root, snapshot, false), { throwIfNoEntry: false })) {
+      return [`kept ${dir}/: its snapshot of ${whose}'s database waits for the next boot to be put back`];
+    }
   }
   if (!dryRun) rmSync(dir, { recursive: true, force: true });
   return [`${dryRun ? 'would remove' : 'removed'} ${dir}/`];

@@ -8,6 +8,7 @@ import { EXIT } from '../exit-codes.js';
 import { refusalSummary } from '../messages.js';
 import { buildInvocation, terminalAvailable, type CheckOptions } from '../invocation/index.js';
 import type { Out } from '../output.js';
+import { keepPacmanTrue } from '../pacman-db/keep.js';
 import { probeSystem } from '../probe/index.js';
 import { recordRun } from '../invocation/run-record.js';
 import type { Config, Invocation, SystemState, Verdict } from '../types.js';
@@ -71,10 +72,12 @@ async function keepTrack(state: SystemState, out: Out): Promise<boolean> {
   }
 }
 
-/** Before a change on an overlay: dpkg's snapshot, diff's baseline, and (where both are kept) the record later runs replay. */
+/** Before a change on an overlay: the databases' snapshots, diff's baseline, and (where all are kept) the record later runs replay. */
 async function keepAll(state: SystemState, inv: Invocation, v: Verdict, env: NodeJS.ProcessEnv, out: Out): Promise<void> {
-  const kept = (await keepDpkgTrue(state, inv, out)) && (await keepTrack(state, out));
-  if (kept) keepReplay(env.USR_GUARD_REPLAY_KEY, state, inv, v);
+  const dpkg = await keepDpkgTrue(state, inv, out);
+  const pacman = await keepPacmanTrue(state, inv, out);
+  const tracked = await keepTrack(state, out);
+  if (dpkg && pacman && tracked) keepReplay(env.USR_GUARD_REPLAY_KEY, state, inv, v);
 }
 
 /** States whose overlay `usr-guard diff` compares with the image. */
@@ -119,6 +122,7 @@ async function act(v: Verdict, state: SystemState, inv: Invocation, config: Conf
       out.err(r.message);
       // Made just now: no key for it (the shell computed one for a writable /usr only).
       await keepDpkgTrue(r.state, inv, out);
+      await keepPacmanTrue(r.state, inv, out);
       await keepTrack(r.state, out);
       return EXIT.OK;
     }

@@ -15,6 +15,8 @@ import type { PackageManager, SystemState } from '../types.js';
 import { readBaseline, type Baseline } from '../diff/baseline.js';
 import { containerfileLines, groupFiles, looseFiles, packageChanges, whenGone, type FileChange, type PackageChange, type UpperEntry } from '../diff/compute.js';
 import { dpkgView, rpmView, type Owners, type PackageView } from '../diff/packages.js';
+import { pacmanView } from '../diff/pacman-view.js';
+import { pacmanDbPath } from '../pacman-db/paths.js';
 import { readUpper } from '../diff/upper.js';
 
 interface Diff {
@@ -34,6 +36,10 @@ function views(): [PackageManager, PackageView][] {
   const rpm = rpmView();
   // rpm on a Debian host, with nothing in its database: not a package manager of this host.
   if (rpm && rpm.versions.size > 0) out.push(['dnf', rpm]);
+  // pacman the same: installed, but with no package in its database, it is not this host's.
+  const db = pacmanDbPath();
+  const pacman = db === null ? null : pacmanView(`${db}/local`);
+  if (pacman && pacman.versions.size > 0) out.push(['pacman', pacman]);
   return out;
 }
 
@@ -51,7 +57,7 @@ function compute(s: SystemState): Computed {
     overlay.baseline[manager] = base?.source ?? 'none';
     if (!base) {
       imageOwners = null;
-      notes.push(`${manager} packages not compared: usr-guard did not see this boot's first change (no baseline in /run/usr-guard${manager === 'apt' ? ', no snapshot of dpkg' : ''})`);
+      notes.push(`${manager} packages not compared: usr-guard did not see this boot's first change (no baseline in /run/usr-guard${manager === 'apt' ? ', no snapshot of dpkg' : manager === 'pacman' ? ', no snapshot of pacman' : ''})`);
       continue;
     }
     const changes = packageChanges(manager, base.versions, now.versions);
@@ -103,9 +109,10 @@ function human(d: Diff, upper: UpperEntry[]): string[] {
   const count = (xs: { change: string }[], kinds: string[]) => kinds.map((k) => `${xs.filter((x) => x.change === k).length} ${k}`).join(', ');
   if (d.packages.length > 0) {
     lines.push(`packages: ${count(d.packages, ['added', 'removed', 'upgraded'])}`);
+    const width = Math.max(4, ...d.packages.map((p) => p.manager.length));
     for (const p of d.packages) {
       const version = p.change === 'removed' ? `(was ${p.fromVersion})` : p.change === 'upgraded' ? `${p.fromVersion} -> ${p.version}` : p.version;
-      lines.push(`  ${p.manager.padEnd(4)} ${p.change.padEnd(9)} ${p.name} ${version}`);
+      lines.push(`  ${p.manager.padEnd(width)} ${p.change.padEnd(9)} ${p.name} ${version}`);
     }
   }
   if (d.files.length > 0) {

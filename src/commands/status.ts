@@ -3,7 +3,7 @@
 import type { DeepResult } from '../probe/bootc.js';
 import type { Config, DatabaseFacts, StateName, SystemState } from '../types.js';
 
-/** What usr-guard does to a changing apt/dnf command in each state. */
+/** What usr-guard does to a changing apt/dnf/pacman command in each state (pacman: after its download, see pacman-image-based(7)). */
 const EFFECT: Record<StateName, string> = {
   'mutable-host': 'package changes proceed; usr-guard stays silent',
   container: 'package changes proceed (a container or image build); usr-guard stays silent',
@@ -40,6 +40,13 @@ const AFTER_REBOOT: Record<SystemState['dpkgProtection'], string> = {
 };
 
 /** Where a database is; on an image host, also whether it goes with the image. */
+/** The same for pacman's database (DBPath/local). */
+const PACMAN_AFTER_REBOOT: Record<SystemState['pacmanProtection'], string> = {
+  relocated: "pacman's database goes with the image (its DBPath is in the image)",
+  snapshot: "pacman's database is saved before a transient overlay changes it, and put back at the next boot (usr-guard-restore-pacman-db.service)",
+  none: 'nothing keeps pacman true to /usr: after a transient overlay it will list packages whose files are gone',
+};
+
 function dbLine(db: DatabaseFacts | null, imageHost: boolean): string {
   if (!db) return 'none found';
   const where = db.realPath === db.path ? db.path : `${db.path} -> ${db.realPath}`;
@@ -81,6 +88,9 @@ export function renderStatus(s: SystemState, config: Config, deep: DeepResult | 
     ['dpkg db', dbLine(s.dpkgDatabase, imageHost)],
     ...(imageHost && s.dpkgDatabase ? [['after a reboot', AFTER_REBOOT[s.dpkgProtection]] as [string, string]] : []),
     ['rpm db', dbLine(s.rpmDatabase, imageHost)],
+    // Only where pacman is installed: most hosts have none, and need no line saying so.
+    ...(s.pacmanDatabase ? [['pacman db', dbLine(s.pacmanDatabase, imageHost)] as [string, string]] : []),
+    ...(imageHost && s.pacmanDatabase ? [['after a reboot', PACMAN_AFTER_REBOOT[s.pacmanProtection]] as [string, string]] : []),
     ['mode', config.mode],
   ];
   if (deep) rows.push(['bootc', deepLine(deep)]);

@@ -9,19 +9,22 @@
 // owners go into the baseline, front-coded and compressed (about 420 KiB for
 // 131,000 paths: test/integration/diff.test.ts measures it on this machine's
 // database). Where usr-guard did not see the first change, dpkg's snapshot
-// serves for apt; otherwise there is no baseline, and diff compares files only.
+// serves for apt, and pacman's for pacman; otherwise there is no baseline, and
+// diff compares files only.
 
 import { existsSync, readFileSync } from 'node:fs';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { DB, SNAPSHOT } from '../dpkg-db/paths.js';
 import { bootId } from '../dpkg-db/snapshot.js';
+import { PACMAN_SNAPSHOT, pacmanDbPath } from '../pacman-db/paths.js';
 import type { PackageManager } from '../types.js';
 import { dpkgView, rpmView, type Owners, type PackageVersions, type PackageView } from './packages.js';
+import { pacmanView } from './pacman-view.js';
 import { baselineFile, writeRunFile } from './run-dir.js';
 
 export interface Baseline {
-  /** Where it came from: usr-guard's own, taken at the first change, or dpkg's snapshot. */
-  source: 'usr-guard' | 'dpkg-snapshot';
+  /** Where it came from: usr-guard's own, taken at the first change, or dpkg's (or pacman's) snapshot. */
+  source: 'usr-guard' | 'dpkg-snapshot' | 'pacman-snapshot';
   versions: PackageVersions;
   /** Who owned which file then; null when that is no longer known (the snapshot it pointed to is gone). */
   owners: Owners | null;
@@ -43,7 +46,7 @@ export interface ParsedBaseline {
  */
 export function takeBaseline(manager: PackageManager): void {
   if (existsSync(baselineFile(manager))) return;
-  const view = manager === 'apt' ? (existsSync(`${DB}/status`) ? dpkgView(DB) : NOTHING) : (rpmView() ?? NOTHING);
+  const view = manager === 'apt' ? (existsSync(`${DB}/status`) ? dpkgView(DB) : NOTHING) : manager === 'pacman' ? pacmanNow() : (rpmView() ?? NOTHING);
   if (!view) return;
   const snapshot = manager === 'apt' ? snapshotOfThisMoment(view.versions) : null;
   const text = encodeBaseline(view.versions, snapshot === null ? view.filesOf(view.versions.keys()) : null, snapshot);
@@ -52,6 +55,12 @@ export function takeBaseline(manager: PackageManager): void {
 
 /** The view of a package manager that is not here. */
 const NOTHING: PackageView = { versions: new Map(), filesOf: () => new Map() };
+
+/** pacman's view now: nothing without pacman, or before its first transaction (no local database yet). */
+function pacmanNow(): PackageView | null {
+  const db = pacmanDbPath();
+  return db === null || !existsSync(`${db}/local`) ? NOTHING : pacmanView(`${db}/local`);
+}
 
 /**
  * dpkg's snapshot, if it holds the database as `versions` say it is now: taken
@@ -156,7 +165,7 @@ export function readBaseline(manager: PackageManager): Baseline | null {
     const same = snapshot !== null && snapshotBoot() === boot && sameVersions(snapshot.versions, versions);
     return { source: 'usr-guard', versions, owners: same ? snapshot.filesOf(versions.keys()) : null };
   }
-  if (manager !== 'apt') return null;
-  const snapshot = dpkgView(`${SNAPSHOT}/db`);
-  return snapshot ? { source: 'dpkg-snapshot', versions: snapshot.versions, owners: snapshot.filesOf(snapshot.versions.keys()) } : null;
+  if (manager === 'dnf') return null;
+  const snapshot = manager === 'apt' ? dpkgView(`${SNAPSHOT}/db`) : pacmanView(`${PACMAN_SNAPSHOT}/local`);
+  return snapshot ? { source: manager === 'apt' ? 'dpkg-snapshot' : 'pacman-snapshot', versions: snapshot.versions, owners: snapshot.filesOf(snapshot.versions.keys()) } : null;
 }

@@ -41,9 +41,10 @@ export function packageChanges(manager: PackageManager, before: PackageVersions,
 
 /**
  * Not loose files: the package databases (a transaction always changes
- * them) and the caches programs write for themselves (python's bytecode).
+ * them; arch-bootc keeps pacman's, its cache and log in /usr/lib/sysimage)
+ * and the caches programs write for themselves (python's bytecode).
  */
-const NOT_LOOSE = /^\/usr\/(lib\/sysimage\/(dpkg|rpm|libdnf5)|share\/rpm)\/|\/__pycache__\/[^/]+\.pyc$/;
+const NOT_LOOSE = /^\/usr\/(lib\/sysimage\/(dpkg|rpm|libdnf5|lib\/pacman|cache\/pacman|log)|share\/rpm)\/|\/__pycache__\/[^/]+\.pyc$/;
 
 /**
  * The upper layer's entries that no package of the diff accounts for.
@@ -98,13 +99,13 @@ export function groupFiles(files: FileChange[], upper: UpperEntry[], holdsOnly: 
   return [...groups].map(([path, fs]) => ({ path, files: fs })).sort((a, b) => a.path.localeCompare(b.path));
 }
 
-const INSTALL: Record<PackageManager, string> = { apt: 'RUN apt-get install -y', dnf: 'RUN dnf install -y' };
-const REMOVE: Record<PackageManager, string> = { apt: 'RUN apt-get purge -y', dnf: 'RUN dnf remove -y' };
+const INSTALL: Record<PackageManager, string> = { apt: 'RUN apt-get install -y', dnf: 'RUN dnf install -y', pacman: 'RUN pacman -S --noconfirm' };
+const REMOVE: Record<PackageManager, string> = { apt: 'RUN apt-get purge -y', dnf: 'RUN dnf remove -y', pacman: 'RUN pacman -R --noconfirm' };
 
 /** The Containerfile lines that make the changes last: one line per manager and kind, names sorted. */
 export function containerfileLines(packages: PackageChange[], groups: FileGroup[]): string[] {
   const lines = ["# What this boot's transient overlay on /usr holds, as Containerfile lines (usr-guard diff)."];
-  for (const manager of ['apt', 'dnf'] as const) {
+  for (const manager of ['apt', 'dnf', 'pacman'] as const) {
     const names = (kinds: PackageChange['change'][]) => packages.filter((p) => p.manager === manager && kinds.includes(p.change)).map((p) => p.name.replace(/:.*$/, '')).sort();
     const installs = names(['added', 'upgraded']);
     const removes = names(['removed']);

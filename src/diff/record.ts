@@ -24,7 +24,7 @@ export async function recordChange(state: SystemState): Promise<void> {
   runDir();
   // Every package manager's: a run of one may change what the other's database says too (alien, rpm -i).
   // Loaded only when one is missing: reading the databases loads child_process, a few ms on every run.
-  const missing = (['apt', 'dnf'] as PackageManager[]).filter((m) => !existsSync(baselineFile(m)));
+  const missing = (['apt', 'dnf', 'pacman'] as PackageManager[]).filter((m) => !existsSync(baselineFile(m)));
   if (missing.length > 0) {
     const { takeBaseline } = await import('./baseline.js');
     missing.forEach(takeBaseline);

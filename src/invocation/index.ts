@@ -11,6 +11,7 @@ import { normaliseRoot } from './apt-argv.js';
 import { dnfInvocation } from './dnf.js';
 import { dpkgInvocation } from './dpkg.js';
 import { hookRunner, readRun, runKey } from './run-record.js';
+import { pacmanInvocation, readTargets } from './pacman.js';
 
 export interface CheckOptions {
   caller: Caller;
@@ -84,6 +85,7 @@ export async function buildInvocation(opts: CheckOptions, args: string[], env: N
   if (opts.caller === 'apt' || opts.caller === 'apt-json' || opts.caller === 'apt-dpkg' || opts.caller === 'apt-pkgs') inv = await aptInvocation(opts, env, ppid);
   else if (opts.caller === 'dpkg') inv = await dpkgInvocation(opts, env, ppid);
   else if (opts.caller === 'dnf' || opts.caller === 'dnf5' || opts.caller === 'dnf-shim') inv = await dnfInvocation(opts, args, env);
+  else if (opts.caller === 'pacman') inv = pacmanInvocation(ppid, readTargets());
   else inv = genericInvocation(opts);
   // Opening /dev/tty is only worth it when the answer could matter.
   if (inv.interactive) inv.interactive = hasTerminal();

@@ -3,6 +3,7 @@
 
 import { accessSync, constants, existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { RESTORE_UNIT } from '../dpkg-db/paths.js';
+import { PACMAN_RESTORE_UNIT, pacmanDbPath } from '../pacman-db/paths.js';
 import { classify } from '../state.js';
 import type { DatabaseFacts, HostFacts, SystemState, UsrFacts } from '../types.js';
 import { hasKernelParam } from './cmdline.js';
@@ -113,6 +114,13 @@ function database(candidates: string[]): DatabaseFacts | null {
   return null;
 }
 
+/** pacman's database where pacman is installed: DBPath in the image (arch-bootc moves it there) goes with /usr. */
+function pacmanFacts(): Pick<SystemState, 'pacmanDatabase' | 'pacmanProtection'> {
+  const dbPath = pacmanDbPath();
+  const db = dbPath === null ? null : database([dbPath]);
+  return { pacmanDatabase: db, pacmanProtection: db?.onUsr ? 'relocated' : existsSync(PACMAN_RESTORE_UNIT) ? 'snapshot' : 'none' };
+}
+
 export function probeSystem(opts: ProbeOptions): SystemState {
   const unknowns: string[] = [];
   const mounts = readMounts(unknowns);
@@ -141,6 +149,7 @@ export function probeSystem(opts: ProbeOptions): SystemState {
     dpkgDatabase,
     dpkgProtection: dpkgDatabase?.onUsr ? 'relocated' : existsSync(RESTORE_UNIT) ? 'snapshot' : 'none',
     rpmDatabase: database(['/usr/lib/sysimage/rpm', '/var/lib/rpm']),
+    ...pacmanFacts(),
     unknowns,
   };
 }

@@ -32,6 +32,8 @@ export function stateOf(name: StateName, dpkgOnUsr = false): SystemState {
     dpkgDatabase: { path: '/var/lib/dpkg', realPath: dpkgOnUsr ? '/usr/lib/sysimage/dpkg' : '/var/lib/dpkg', onUsr: dpkgOnUsr },
     dpkgProtection: dpkgOnUsr ? 'relocated' : 'none',
     rpmDatabase: { path: '/usr/lib/sysimage/rpm', realPath: '/usr/lib/sysimage/rpm', onUsr: true },
+    pacmanDatabase: null,
+    pacmanProtection: 'none',
   };
 }
 

@@ -24,15 +24,15 @@ describe('usr-guard CLI', () => {
   });
 
   it.each([
-    [[], 'usr-guard: a command is needed: status, check, install, uninstall, overlay, restore-dpkg-db, diff (see usr-guard --help)'],
-    [['frobnicate'], "usr-guard: unknown command 'frobnicate': the commands are status, check, install, uninstall, overlay, restore-dpkg-db, diff (see usr-guard --help)"],
+    [[], 'usr-guard: a command is needed: status, check, install, uninstall, overlay, restore-dpkg-db, restore-pacman-db, diff (see usr-guard --help)'],
+    [['frobnicate'], "usr-guard: unknown command 'frobnicate': the commands are status, check, install, uninstall, overlay, restore-dpkg-db, restore-pacman-db, diff (see usr-guard --help)"],
     [['-x'], "usr-guard: unknown option '-x': before a command only --help and --version (see usr-guard --help)"],
     [['--json', 'status'], "usr-guard: unknown option '--json': before a command only --help and --version (see usr-guard --help)"],
     [['status', '--frob'], "usr-guard: status: unknown option '--frob' (see usr-guard status --help)"],
     [['status', '--json=yes'], "usr-guard: status: option '--json' takes no value (see usr-guard status --help)"],
     [['status', 'extra'], "usr-guard: status: unexpected argument 'extra' (see usr-guard status --help)"],
-    [['check'], 'usr-guard: check: --caller must be one of apt-json, apt, apt-dpkg, apt-pkgs, dpkg, dnf, dnf5, dnf-shim, cli (see usr-guard check --help)'],
-    [['check', '--caller', 'zypper'], "usr-guard: check: --caller must be one of apt-json, apt, apt-dpkg, apt-pkgs, dpkg, dnf, dnf5, dnf-shim, cli, not 'zypper' (see usr-guard check --help)"],
+    [['check'], 'usr-guard: check: --caller must be one of apt-json, apt, apt-dpkg, apt-pkgs, dpkg, dnf, dnf5, dnf-shim, pacman, cli (see usr-guard check --help)'],
+    [['check', '--caller', 'zypper'], "usr-guard: check: --caller must be one of apt-json, apt, apt-dpkg, apt-pkgs, dpkg, dnf, dnf5, dnf-shim, pacman, cli, not 'zypper' (see usr-guard check --help)"],
     [['install', '--root'], "usr-guard: install: option '--root' needs a value (see usr-guard install --help)"],
     [['uninstall', '--without', 'man'], "usr-guard: uninstall: unknown option '--without' (see usr-guard uninstall --help)"],
   ])('usage error %j: exit 2, one line on stderr in one voice, nothing on stdout', (args, msg) => {

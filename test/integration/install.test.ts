@@ -73,7 +73,7 @@ describe('install --root', () => {
   it('rejects an unknown part with a clear error', () => {
     const r = run('install', '--root', scratch(), '--without', 'apt,bogus');
     expect(r.status).toBe(2);
-    expect(r.stderr).toBe("usr-guard: install: --without: unknown part 'bogus'; the parts are program, hooks, apt, dpkg, config, login-reminder, man, dpkg-snapshot, dnf-plugin, dnf5-actions, dnf-shim (see usr-guard install --help)\n");
+    expect(r.stderr).toBe("usr-guard: install: --without: unknown part 'bogus'; the parts are program, hooks, apt, dpkg, config, login-reminder, man, dpkg-snapshot, dnf-plugin, dnf5-actions, dnf-shim, pacman, pacman-snapshot (see usr-guard install --help)\n");
   });
 
   it('uninstall leaves no file of usr-guard behind', () => {
@@ -96,7 +96,7 @@ describe('install --root', () => {
 });
 
 describe('man pages', () => {
-  it.each(['apt-image-based.7', 'dnf-image-based.7', 'usr-guard.8'])('%s passes mandoc -Tlint and renders with man -l', (page) => {
+  it.each(['apt-image-based.7', 'dnf-image-based.7', 'pacman-image-based.7', 'usr-guard.8'])('%s passes mandoc -Tlint and renders with man -l', (page) => {
     const file = join(REPO, 'man', page);
     const lint = spawnSync('mandoc', ['-Tlint', file], { encoding: 'utf8' });
     expect(lint.stdout + lint.stderr).toBe('');

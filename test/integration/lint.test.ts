@@ -58,3 +58,41 @@ describe('the README and the manual pages', () => {
     expect(section('EXIT STATUS')).not.toMatch(/^\.SS /m);
   });
 });
+
+// pacman prints the Description in every transaction, on every host, and
+// its hook parser ends each line at a number sign (lib/libalpm/ini.c).
+describe("pacman's hook", () => {
+  const hook = readFileSync(join(REPO, 'hooks/pacman.hook'), 'utf8');
+  const lines = hook.split('\n').filter((l) => l !== '' && !l.startsWith('#'));
+  const value = (key: string) => lines.filter((l) => l.startsWith(`${key} = `)).map((l) => l.slice(key.length + 3));
+
+  it('runs before every transaction that changes packages, can stop it, and gets its packages', () => {
+    expect(value('Operation')).toEqual(['Install', 'Upgrade', 'Remove']);
+    expect(value('Type')).toEqual(['Package']);
+    expect(value('Target')).toEqual(['*']);
+    expect(value('When')).toEqual(['PreTransaction']);
+    expect(lines).toContain('AbortOnFail');
+    expect(lines).toContain('NeedsTargets');
+  });
+
+  it('says nothing of usr-guard, read-only /usr or reboots in its Description', () => {
+    expect(value('Description')).toHaveLength(1);
+    expect(value('Description')[0]).not.toMatch(/usr-guard|read-only|reboot/i);
+  });
+
+  it('has no number sign where pacman would cut the line', () => {
+    for (const l of lines) expect(l).not.toContain('#');
+  });
+
+  it.skipIf(!hasShellcheck)("its Exec is a shell line that shellcheck passes, and that is a no-op without the shim", () => {
+    const exec = value('Exec');
+    expect(exec).toHaveLength(1);
+    const script = /^\/bin\/sh -c '([^']*)'$/.exec(exec[0]!)?.[1];
+    expect(script).toBeDefined();
+    expect(script).toContain('[ ! -e /usr/libexec/usr-guard/hook ] ||');
+    // SC2034: c is read by the shim it sources.
+    const r = spawnSync('shellcheck', ['-s', 'sh', '-e', 'SC2034', '-'], { input: `${script}\n`, encoding: 'utf8' });
+    expect(r.stdout).toBe('');
+    expect(r.status).toBe(0);
+  });
+});

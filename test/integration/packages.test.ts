@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aptUseRepo, buildRepo } from '../helpers/debs.js';
+import { buildPacmanRepo, missingPacmanTool } from '../helpers/pacman-pkgs.js';
+import { PACMAN_HEADLINE } from '../helpers/pacman-runs.js';
 import { missingRpmTool } from '../helpers/rpms.js';
 import { REPO, runInSandbox } from '../helpers/sandbox.js';
 
@@ -66,6 +68,26 @@ echo "@@left:"; find /etc /usr /var/lib/dpkg/info -name '*usr-guard*' -o -name '
     expect(r.stdout.slice(r.stdout.indexOf('@@left:') + 7).trim()).toBe('');
   });
 
+  it.skipIf(missingPacmanTool() !== null)("carries pacman's hook and boot unit: with pacman on a locked host, pacman -U is refused", () => {
+    const pkgs = buildPacmanRepo(['ugfoo']);
+    try {
+      const r = runInSandbox({
+        usr: 'writable',
+        script: `dpkg -i ${DEB} >/dev/null && dpkg -L usr-guard | grep -e libalpm -e pacman
+sed -i 's/^CheckSpace/#CheckSpace/' /etc/pacman.conf
+touch /run/ostree-booted && mkdir -p /tmp/e && mount -t overlay ug-lock -o lowerdir=/usr:/tmp/e /usr
+pacman -U --noconfirm ${pkgs}/ugfoo-1-1-any.pkg.tar.zst; echo "@@rc=$?"`,
+      });
+      expect(r.stdout).toMatch(/^\/usr\/share\/libalpm\/hooks\/00-usr-guard\.hook$/m);
+      expect(r.stdout).toMatch(/^\/usr\/lib\/systemd\/system\/sysinit\.target\.wants\/usr-guard-restore-pacman-db\.service$/m);
+      expect(r.stdout).toMatch(/^\/usr\/share\/man\/man7\/pacman-image-based\.7\.gz$/m);
+      expect(r.stdout).toContain(PACMAN_HEADLINE);
+      expect(r.stdout).toContain('@@rc=1');
+    } finally {
+      rmSync(pkgs, { recursive: true, force: true });
+    }
+  });
+
   it("purged, it keeps /var/lib/usr-guard while a snapshot of dpkg's database waits for the next boot, and says which", () => {
     const r = runInSandbox({
       usr: 'writable',
@@ -109,12 +131,12 @@ describe.skipIf(rpmMissing !== null)('the .rpm', () => {
     const r = runInSandbox({
       usr: 'writable',
       script: `mkdir -p /tmp/scratch && rpm --root /tmp/scratch --initdb && rpm -i --nodeps --force-debian --root /tmp/scratch ${RPM} && echo "@@installed"
-for f in ${pluginPath}/usr_guard.py /etc/dnf/plugins/usr_guard.conf /etc/dnf/libdnf5-plugins/actions.d/usr-guard.actions /usr/bin/usr-guard /usr/libexec/usr-guard/hook; do
+for f in ${pluginPath}/usr_guard.py /etc/dnf/plugins/usr_guard.conf /etc/dnf/libdnf5-plugins/actions.d/usr-guard.actions /usr/bin/usr-guard /usr/libexec/usr-guard/hook /usr/share/libalpm/hooks/00-usr-guard.hook; do
   test -f "/tmp/scratch$f" && echo "@@has $f"
 done`,
     });
     expect(r.stdout).toContain('@@installed');
-    for (const f of [`${pluginPath}/usr_guard.py`, '/etc/dnf/plugins/usr_guard.conf', '/etc/dnf/libdnf5-plugins/actions.d/usr-guard.actions', '/usr/bin/usr-guard', '/usr/libexec/usr-guard/hook']) {
+    for (const f of [`${pluginPath}/usr_guard.py`, '/etc/dnf/plugins/usr_guard.conf', '/etc/dnf/libdnf5-plugins/actions.d/usr-guard.actions', '/usr/bin/usr-guard', '/usr/libexec/usr-guard/hook', '/usr/share/libalpm/hooks/00-usr-guard.hook']) {
       expect(r.stdout).toContain(`@@has ${f}`);
     }
   });

@@ -1,0 +1,29 @@
+// `usr-guard restore-pacman-db`: what usr-guard-restore-pacman-db.service runs
+// early in a boot. Exit 0 when restored or when there is nothing to do, 1 when
+// it could not (pacman held its database, a snapshot not to be trusted, a full disk).
+
+import { trail } from '../act/trail.js';
+import { loadConfig } from '../config.js';
+import { EXIT } from '../exit-codes.js';
+import type { Out } from '../output.js';
+import { restorePacmanSnapshot } from '../pacman-db/snapshot.js';
+import { probeSystem } from '../probe/index.js';
+
+const WHO = { caller: 'cli', frontend: 'usr-guard restore-pacman-db', commandLine: 'usr-guard restore-pacman-db' } as const;
+
+export async function restorePacmanCommand(env: NodeJS.ProcessEnv, isRoot: boolean, out: Out): Promise<number> {
+  const { config } = await loadConfig(env, isRoot);
+  const state = probeSystem({ env, bootcPath: config.paths.bootc });
+  if (state.pacmanProtection === 'relocated') {
+    out.err(["usr-guard: pacman's database lives in the image: nothing to restore."]);
+    return EXIT.OK;
+  }
+  if (!state.pacmanDatabase) {
+    out.err(["usr-guard: pacman is not installed here (no /etc/pacman.conf, or its DBPath is missing): nothing to restore."]);
+    return EXIT.OK;
+  }
+  const r = restorePacmanSnapshot(state.pacmanDatabase.path, state.usr?.overlay !== 'unlock');
+  out.err([`usr-guard: ${r.message}.`]);
+  if (r.done || r.failed) await trail(r.message, WHO, r.done ? 'notice' : 'warning');
+  return r.failed ? EXIT.INTERNAL : EXIT.OK;
+}

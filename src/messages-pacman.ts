@@ -1,0 +1,33 @@
+// pacman's words (src/messages.ts says everyone else's and calls these).
+// Pure: (state, invocation) → text. The Containerfile lines name what the
+// transaction adds or removes (the hook's targets); a package file given to
+// `pacman -U` must come from the build context, so it is copied first.
+
+import type { Invocation, SystemState } from './types.js';
+
+/** A package file given by path (not by URL: pacman -U fetches those itself). */
+const isLocalFile = (t: string) => !/^[a-z][a-z0-9+.-]*:\/\//i.test(t);
+const baseName = (p: string) => p.slice(p.lastIndexOf('/') + 1);
+
+/** The Containerfile lines that make this pacman run last in the image, or null without package names. */
+export function pacmanContainerfileLines(inv: Invocation): string[] | null {
+  if (inv.operation === 'remove') return inv.packages.length > 0 ? [`RUN pacman -R --noconfirm ${inv.packages.join(' ')}`] : null;
+  const files = inv.packageFiles ?? [];
+  if (files.length > 0) {
+    const local = files.filter(isLocalFile).map(baseName);
+    const copy = local.length > 0 ? [`COPY ${local.join(' ')} /tmp/`] : [];
+    return [...copy, `RUN pacman -U --noconfirm ${files.map((f) => (isLocalFile(f) ? `/tmp/${baseName(f)}` : f)).join(' ')}`];
+  }
+  return inv.packages.length > 0 ? [`RUN pacman -S --noconfirm ${inv.packages.join(' ')}`] : null;
+}
+
+/** What becomes of pacman's database when the overlay goes. */
+export function pacmanPersistLine(s: SystemState): string {
+  const db = s.pacmanDatabase;
+  if (!db) return '  /etc and /var persist.';
+  if (s.pacmanProtection === 'relocated') return `  /etc and /var persist; pacman's database (${db.realPath}) is in the image and goes with it.`;
+  if (s.pacmanProtection === 'snapshot' && s.state === 'image-overlay') {
+    return `  /etc and /var persist; pacman's database (${db.realPath}) is saved now and put back at the next boot.`;
+  }
+  return `  /etc and /var persist, and so does pacman's database in ${db.realPath}: afterwards pacman will list packages whose files are gone.`;
+}

@@ -1,0 +1,139 @@
+// pacman's database across a reboot, where DBPath is in /var (Debian's and
+// Arch's default): before the first change a transient overlay gets in a
+// boot, copy DBPath/local aside on persistent storage, marked with the boot
+// ID and ended by a manifest; early in the next boot, when the overlay is
+// gone, put it back (usr-guard-restore-pacman-db.service). The copy is taken
+// inside pacman's own transaction lock (the hook runs while pacman holds
+// db.lck), so one writer at a time; it is put back only while no pacman
+// holds that lock, whole (the manifest matches), synced before each rename,
+// and only when root owns it all the way down: it becomes root's database.
+// See docs/pacman.md for why this, and not moving the database into the image.
+
+import { chmodSync, closeSync, constants, cpSync, existsSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { dirname, join } from 'node:path';
+import { bootId } from '../dpkg-db/snapshot.js';
+import { makeDirs, syncDir, writeError } from '../fs/atomic-write.js';
+import { notRootsAbove, notRootsWithin } from '../trust.js';
+import { PACMAN_SNAPSHOT } from './paths.js';
+
+const COPY = { recursive: true, preserveTimestamps: true, verbatimSymlinks: true, mode: constants.COPYFILE_FICLONE } as const;
+
+/** Every file and folder of `dir`, synced to disk (the folders after what they hold). */
+function syncTree(dir: string): void {
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) syncTree(p);
+    else if (e.isFile()) {
+      const fd = openSync(p, 'r');
+      try {
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+    }
+  }
+  syncDir(dir);
+}
+
+/** "size path" per file, sorted: what the snapshot must hold to be whole. */
+export function manifestOf(dir: string, under = ''): string[] {
+  const lines: string[] = [];
+  for (const e of readdirSync(join(dir, under), { withFileTypes: true })) {
+    const rel = under ? `${under}/${e.name}` : e.name;
+    if (e.isDirectory()) lines.push(...manifestOf(dir, rel));
+    else lines.push(`${lstatSync(join(dir, rel)).size} ${rel}`);
+  }
+  return lines.sort();
+}
+
+/** Take the snapshot of `dbPath`/local unless there is one: the oldest one is closest to what the image holds. */
+export function takePacmanSnapshot(dbPath: string): 'taken' | 'kept' {
+  if (existsSync(PACMAN_SNAPSHOT)) return 'kept';
+  const dir = dirname(PACMAN_SNAPSHOT);
+  makeDirs(dir, 0o755);
+  const bad = notRootsAbove(dir);
+  if (bad !== null) throw new Error(`${bad} is not root's alone: not keeping pacman's database there`);
+  const fresh = `${PACMAN_SNAPSHOT}.new-${process.pid}-${randomBytes(4).toString('hex')}`;
+  try {
+    mkdirSync(fresh, 0o700);
+    // Before pacman's first transaction there is no local database: the snapshot is an empty one.
+    if (existsSync(`${dbPath}/local`)) cpSync(`${dbPath}/local`, `${fresh}/local`, COPY);
+    else mkdirSync(`${fresh}/local`, 0o755);
+    writeFileSync(`${fresh}/dbpath`, dbPath + '\n', { mode: 0o644 });
+    writeFileSync(`${fresh}/boot_id`, bootId() + '\n', { mode: 0o644 });
+    // Written last: a snapshot without it (a stop half-way) is never put back.
+    writeFileSync(`${fresh}/manifest`, manifestOf(`${fresh}/local`).join('\n') + '\n', { mode: 0o644 });
+    syncTree(fresh);
+    chmodSync(fresh, 0o755);
+    renameSync(fresh, PACMAN_SNAPSHOT);
+    syncDir(dir);
+  } catch (e) {
+    // A full disk leaves no half snapshot: the next run tries again.
+    rmSync(fresh, { recursive: true, force: true });
+    throw writeError('write', fresh, e);
+  }
+  return 'taken';
+}
+
+export type RestoreResult = { done: boolean; message: string; failed?: boolean };
+
+/** Why the snapshot must not be put back into `dbPath`, or null. */
+function untrusted(dbPath: string): string | null {
+  if (!lstatSync(PACMAN_SNAPSHOT).isDirectory()) return `${PACMAN_SNAPSHOT} is not a folder (a link?): not putting it back`;
+  const bad = notRootsAbove(dirname(PACMAN_SNAPSHOT)) ?? notRootsWithin(PACMAN_SNAPSHOT);
+  if (bad !== null) return `${bad} is not root's alone: a snapshot others could have changed is never put back`;
+  const read = (name: string) => {
+    try {
+      return readFileSync(`${PACMAN_SNAPSHOT}/${name}`, 'utf8');
+    } catch {
+      return null;
+    }
+  };
+  const manifest = read('manifest');
+  if (manifest === null || read('boot_id') === null || !lstatSync(`${PACMAN_SNAPSHOT}/local`, { throwIfNoEntry: false })?.isDirectory()) {
+    return `the snapshot in ${PACMAN_SNAPSHOT} is incomplete (no manifest, boot_id or local): not putting it back`;
+  }
+  if (manifestOf(`${PACMAN_SNAPSHOT}/local`).join('\n') + '\n' !== manifest) return `the snapshot in ${PACMAN_SNAPSHOT} does not match its manifest: not putting it back`;
+  if (read('dbpath')?.trim() !== dbPath) return `the snapshot is of another DBPath than pacman.conf's ${dbPath} now: not putting it back`;
+  return null;
+}
+
+/** Put the snapshot back into `dbPath`/local when the boot it was taken in is over and /usr no longer has its overlay. */
+export function restorePacmanSnapshot(dbPath: string, overlayGone: boolean): RestoreResult {
+  if (!existsSync(PACMAN_SNAPSHOT)) return { done: false, message: "no snapshot of pacman's database: nothing to restore" };
+  const distrust = untrusted(dbPath);
+  if (distrust !== null) return { done: false, failed: true, message: distrust };
+  const taken = readFileSync(`${PACMAN_SNAPSHOT}/boot_id`, 'utf8').trim();
+  if (taken === bootId()) return { done: false, message: 'the snapshot is from this boot: the overlay is still there, nothing to restore' };
+  if (!overlayGone) return { done: false, message: "/usr still has an overlay (a hotfix?): keeping pacman's database and the snapshot" };
+  // pacman makes db.lck while it runs (and leaves it after a crash, as pacman itself then says).
+  if (existsSync(`${dbPath}/db.lck`)) return { done: false, failed: true, message: `pacman holds its database locked (${dbPath}/db.lck): not restoring now` };
+  const local = `${dbPath}/local`;
+  const fresh = `${local}.usr-guard-new`;
+  const old = `${local}.usr-guard-old`;
+  rmSync(fresh, { recursive: true, force: true });
+  try {
+    cpSync(`${PACMAN_SNAPSHOT}/local`, fresh, COPY);
+    syncTree(fresh);
+  } catch (e) {
+    // A full disk: pacman's database stays as it is, and so does the snapshot, for the next boot.
+    rmSync(fresh, { recursive: true, force: true });
+    return { done: false, failed: true, message: `${writeError('copy the snapshot to', fresh, e).message}; pacman's database is as it was` };
+  }
+  rmSync(old, { recursive: true, force: true });
+  try {
+    renameSync(local, old);
+  } catch (e) {
+    // An overlay /var cannot rename a folder of a lower layer (EXDEV): remove it
+    // instead; stopped in between, the next boot finds the snapshot still there.
+    if ((e as NodeJS.ErrnoException).code === 'EXDEV') rmSync(local, { recursive: true, force: true });
+    else if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
+  renameSync(fresh, local);
+  syncDir(dbPath);
+  rmSync(old, { recursive: true, force: true });
+  rmSync(PACMAN_SNAPSHOT, { recursive: true, force: true });
+  syncDir(dirname(PACMAN_SNAPSHOT));
+  return { done: true, message: `restored pacman's database from the snapshot taken before the transient overlay (boot ${taken})` };
+}
