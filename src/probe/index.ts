@@ -47,7 +47,7 @@ function usrFromAccess(unknowns: string[]): UsrFacts | null {
   }
 }
 
-function containerFacts(env: NodeJS.ProcessEnv): ContainerFacts {
+export function containerFacts(env: NodeJS.ProcessEnv): ContainerFacts {
   const signs: string[] = [];
   if (env.container) signs.push(`env container=${env.container}`);
   for (const p of ['/run/.containerenv', '/.dockerenv', '/run/host/container-manager', '/run/systemd/container']) {
