@@ -4,9 +4,9 @@
 import { existsSync } from 'node:fs';
 import { loadConfig } from '../config.js';
 import { decide } from '../decide.js';
-import { SNAPSHOT } from '../dpkg-db/paths.js';
+import { SNAPSHOT, STALE_NOTE } from '../dpkg-db/paths.js';
 import { EXIT } from '../exit-codes.js';
-import { refusalSummary } from '../messages.js';
+import { refusalSummary, staleDpkgDbLine } from '../messages.js';
 import { buildInvocation, terminalAvailable, type CheckOptions } from '../invocation/index.js';
 import type { Out } from '../output.js';
 import { probeSystem } from '../probe/index.js';
@@ -45,12 +45,19 @@ async function noteBypass(state: SystemState, inv: Invocation, config: Config, e
  * A failure here is said, never fatal: the warning has told the risk.
  */
 async function keepDpkgTrue(state: SystemState, inv: Invocation, out: Out): Promise<void> {
-  if (state.state !== 'image-overlay' || state.dpkgProtection !== 'snapshot' || inv.manager !== 'apt') return;
+  if (state.state !== 'image-overlay' || inv.manager !== 'apt') return;
+  // The boot unit found that /var's database describes another image: the warning says so too.
+  if (existsSync(STALE_NOTE)) {
+    const { staleNote } = await import('../dpkg-db/report.js');
+    const note = staleNote(STALE_NOTE);
+    if (note !== null) out.err([staleDpkgDbLine(note)]);
+  }
   // Taken already in this boot (or kept from an earlier one): no need to load the code that takes it.
-  if (existsSync(SNAPSHOT)) return;
+  if (state.dpkgProtection !== 'snapshot' || existsSync(SNAPSHOT)) return;
   try {
     const { takeSnapshot } = await import('../dpkg-db/snapshot.js');
-    takeSnapshot();
+    const r = takeSnapshot(() => out.err(["usr-guard: another run is saving dpkg's database: waiting for it"]));
+    if (r.outcome === 'skipped') out.err([`usr-guard: warning: ${r.message}`]);
   } catch (e) {
     out.err([`usr-guard: warning: could not save dpkg's database: ${(e as Error).message}`]);
   }
