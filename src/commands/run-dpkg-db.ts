@@ -6,8 +6,9 @@ import { lstatSync } from 'node:fs';
 import { commandUsage, EXIT } from '../exit-codes.js';
 import type { Out } from '../output.js';
 import { DB, RECORD } from '../dpkg-db/paths.js';
-import { DPKG_DB_CHOICES, imageBuild, type DpkgDbChoice } from '../dpkg-db/where.js';
+import { imageBuild, type DpkgDbChoice } from '../dpkg-db/where.js';
 import { existsSync } from 'node:fs';
+import { moveMarks } from '../dpkg-db/relocate.js';
 import { placeDpkgDb } from './dpkg-db.js';
 import { existingRoot, install } from './install.js';
 
@@ -34,15 +35,13 @@ function buildHook(env: NodeJS.ProcessEnv, out: Out): number {
   if ((env.DPKG_ROOT ?? '') !== '' && env.DPKG_ROOT !== '/') return EXIT.OK;
   if (env.DPKG_ADMINDIR !== undefined && env.DPKG_ADMINDIR.replace(/\/+$/, '') !== DB) return EXIT.OK;
   if (imageBuild('/', env) === null) return EXIT.OK;
-  const wanted = env.USR_GUARD_DPKG_DB;
-  if (wanted !== undefined && wanted !== '' && !(DPKG_DB_CHOICES as readonly string[]).includes(wanted)) {
-    out.err([`usr-guard: warning: USR_GUARD_DPKG_DB must be var or image, not '${wanted}': dpkg's database stays where it is`]);
-    return EXIT.OK;
-  }
-  // The choice lasts: a record in the image says "var" for the rest of the build.
-  const choice: DpkgDbChoice = wanted === 'var' || wanted === 'image' ? wanted : existsSync(RECORD) ? 'var' : 'image';
-  if (choice === 'image' && lstatSync(DB, { throwIfNoEntry: false })?.isSymbolicLink()) return EXIT.OK;
+  // The choice lasts: a record in the image ('usr-guard dpkg-db record', install --dpkg-db=var) says "var" for the rest of the build.
+  const choice: DpkgDbChoice = existsSync(RECORD) ? 'var' : 'image';
   try {
+    if (choice === 'image' && lstatSync(DB, { throwIfNoEntry: false })?.isSymbolicLink()) {
+      moveMarks('/');
+      return EXIT.OK;
+    }
     const plan = placeDpkgDb('/', choice, env, false, true);
     const lines = [...plan.lines, ...install('/', plan.files, false)].filter((l) => !l.startsWith('unchanged'));
     if (choice === 'image') out.err(lines.map((l) => `usr-guard: ${l}`));

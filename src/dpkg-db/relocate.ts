@@ -93,12 +93,16 @@ export function relocateDpkgDb(root: string, opts: RelocateOptions): string[] {
   return [...said, `linked ${db} -> ${LINK}`];
 }
 
-/** apt's marks into the image too (a file: written whole beside it, then the old one goes). */
-function moveMarks(root: string): string[] {
+/**
+ * apt's marks into the image too (a file: written whole beside it, then the
+ * old one goes). Also later in a build: an apt run that began before the move
+ * writes its marks, all of them, where it read them.
+ */
+export function moveMarks(root: string): string[] {
   const from = resolveInRoot(root, MARKS);
   const to = resolveInRoot(root, IMAGE_MARKS);
   makeDirs(dirname(to));
-  if (!existsSync(from) || existsSync(to)) return [];
+  if (!existsSync(from)) return [];
   writeFileAtomic(to, readFileSync(from), 0o644);
   rmSync(from, { force: true });
   return [`moved ${from} to ${to}`];

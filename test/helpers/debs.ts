@@ -5,14 +5,14 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** Build NAME_VERSION_all.deb holding /usr/bin/NAME; returns its path. */
-export function buildDeb(outDir: string, name: string, version = '1.0'): string {
+/** Build NAME_VERSION_all.deb holding /usr/bin/NAME (depending on `depends`, a Depends: value); returns its path. */
+export function buildDeb(outDir: string, name: string, version = '1.0', depends = ''): string {
   const root = mkdtempSync(join(tmpdir(), `ug-deb-${name}-`));
   mkdirSync(join(root, 'DEBIAN'));
   mkdirSync(join(root, 'usr/bin'), { recursive: true });
   writeFileSync(
     join(root, 'DEBIAN/control'),
-    `Package: ${name}\nVersion: ${version}\nArchitecture: all\nMaintainer: usr-guard tests <tests@example.invalid>\nDescription: usr-guard test package\n`,
+    `Package: ${name}\nVersion: ${version}\nArchitecture: all\n${depends ? `Depends: ${depends}\n` : ''}Maintainer: usr-guard tests <tests@example.invalid>\nDescription: usr-guard test package\n`,
   );
   writeFileSync(join(root, 'usr/bin', name), `#!/bin/sh\necho ${name} ${version}\n`);
   chmodSync(join(root, 'usr/bin', name), 0o755);
@@ -27,14 +27,15 @@ export function buildDeb(outDir: string, name: string, version = '1.0'): string 
 
 /**
  * A flat repository (deb [trusted=yes] copy:DIR ./) holding the given packages
- * ("name" or "name=version"), with a Release file of origin ugtest (which
+ * ("name", "name=version", or "name=version>depends"), with a Release file of origin ugtest (which
  * unattended-upgrades needs to pick a repository).
  */
 export function buildRepo(names: string[]): string {
   const dir = mkdtempSync(join(tmpdir(), 'ug-repo-'));
   for (const n of names) {
-    const [name, version] = n.split('=');
-    buildDeb(dir, name!, version);
+    const [name, rest] = n.split('=');
+    const [version, depends] = (rest ?? '').split('>');
+    buildDeb(dir, name!, version || undefined, depends);
   }
   const packages = execFileSync('dpkg-scanpackages', ['--multiversion', '.', '/dev/null'], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
   writeFileSync(join(dir, 'Packages'), packages);

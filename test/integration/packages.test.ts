@@ -29,7 +29,7 @@ describe('the .deb', () => {
     const f = (field: string) => execFileSync('dpkg-deb', ['-f', DEB, field], { encoding: 'utf8' }).trim();
     expect(f('Depends')).toBe('nodejs (>= 18)');
     const conffiles = execFileSync('sh', ['-c', `dpkg-deb --ctrl-tarfile ${DEB} | tar -xO ./conffiles`], { encoding: 'utf8' });
-    expect(conffiles.split('\n').filter(Boolean).sort()).toEqual(['/etc/apt/apt.conf.d/50usr-guard', '/etc/dpkg/dpkg.cfg.d/usr-guard', '/etc/profile.d/usr-guard.sh', '/etc/usr-guard/usr-guard.conf']);
+    expect(conffiles.split('\n').filter(Boolean).sort()).toEqual(['/etc/apt/apt.conf.d/50usr-guard', '/etc/dpkg/dpkg.cfg.d/usr-guard', '/etc/dpkg/dpkg.cfg.d/usr-guard-dpkg-db', '/etc/profile.d/usr-guard.sh', '/etc/usr-guard/usr-guard.conf']);
   });
 
   it.skipIf(!hasLintian)('lintian reports no errors', () => {
