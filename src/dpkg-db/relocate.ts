@@ -83,8 +83,8 @@ export function relocateDpkgDb(root: string, opts: RelocateOptions): string[] {
       if ((e as NodeJS.ErrnoException).code !== 'EXDEV') throw e;
       rmSync(db, { recursive: true, force: true });
     }
-    step('relocate-moved-aside');
   }
+  step('relocate-moved-aside');
   symlinkAtomic(LINK, db); // synced in its folder
   step('relocate-linked');
   said.push(...moveMarks(root));

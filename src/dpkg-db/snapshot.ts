@@ -121,6 +121,29 @@ export function checkSnapshot(): Manifest | { error: string } {
   return differs === null ? m : { error: differs };
 }
 
+/** A restore stopped after the snapshot got its last name leaves its removals to the next run. */
+function finishRemovals(): void {
+  const left = [dirname(SNAPSHOT), dirname(DB)].some((dir) => {
+    try {
+      return readdirSync(dir).some((n) => n.startsWith('dpkg-snapshot.old-') || n.startsWith('dpkg.usr-guard-'));
+    } catch {
+      return false;
+    }
+  });
+  if (!left || dpkgLocked(DB)) return;
+  try {
+    const held = lockSnapshots(() => undefined);
+    if (held === null) return;
+    try {
+      removeLeftovers(held);
+    } finally {
+      held.release();
+    }
+  } catch {
+    // best effort: what is left is said nowhere and harms nothing
+  }
+}
+
 const notWhole = (why: string): RestoreResult => ({
   done: false,
   failed: true,
@@ -130,7 +153,10 @@ const notWhole = (why: string): RestoreResult => ({
 
 /** Put the snapshot back when the boot it was taken in is over and /usr no longer has its overlay. */
 export function restoreSnapshot(overlayGone: boolean): RestoreResult {
-  if (!existsSync(SNAPSHOT)) return { done: false, message: "no snapshot of dpkg's database: nothing to restore" };
+  if (!existsSync(SNAPSHOT)) {
+    finishRemovals();
+    return { done: false, message: "no snapshot of dpkg's database: nothing to restore" };
+  }
   const distrust = untrusted();
   if (distrust !== null) return { done: false, failed: true, message: distrust };
   const m = checkSnapshot();
