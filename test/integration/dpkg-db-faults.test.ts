@@ -90,7 +90,7 @@ ls -d /var/lib/dpkg.* /var/lib/usr-guard/dpkg-snapshot* 2>/dev/null`,
     }
   }, 900_000);
 
-  it('of --dpkg-db=image (same file system, and across): the database is whole in one place, and the next run finishes', () => {
+  it('of --dpkg-db=image (same file system, and across): the database is whole in one place, and the next run finishes', { timeout: 600_000 }, () => {
     const ug = `node ${DIST} install --without program --dpkg-db=image --root`;
     const db = (r: string) =>
       `mkdir -p ${r}/var/lib/dpkg/info ${r}/var/lib/dpkg/updates ${r}/usr/lib && printf 'Package: a\\nStatus: install ok installed\\nVersion: 1.0\\nArchitecture: all\\nMaintainer: t <t@t>\\nDescription: t\\n' > ${r}/var/lib/dpkg/status`;
@@ -149,7 +149,7 @@ ${STRACE} node ${DIST} install --without program --dpkg-db=image --root /tmp/r >
 });
 
 describe('a snapshot that is not whole', () => {
-  it('is never put back, and status and the restore say so; a whole one waiting is said before the boot unit runs', () => {
+  it('is never put back, and status and the restore say so; a whole one waiting is said before the boot unit runs', { timeout: 600_000 }, () => {
     const varDir = newVar();
     runInSandbox({ ...transient(varDir, 'boot-1'), script: `${aptUseRepo(repo)}\napt-get install -y ughello >/dev/null 2>&1` });
     const waiting = runInSandbox({ ...locked(varDir, 'boot-2'), script: 'usr-guard status' });
@@ -170,7 +170,7 @@ usr-guard restore-dpkg-db; echo "@@rc=$?"
 });
 
 describe('install and uninstall around the move', () => {
-  it("--dpkg-db takes var or image; uninstall says dpkg's database stays in /usr/lib/sysimage/dpkg", () => {
+  it("--dpkg-db takes var or image; uninstall says dpkg's database stays in /usr/lib/sysimage/dpkg", { timeout: 600_000 }, () => {
     const ug = `node ${DIST}`;
     const r = runInSandbox({
       usr: 'writable',

@@ -56,7 +56,7 @@ const newVar = () => keep(mkdtempSync(join(tmpdir(), 'ug-var-')));
 const query = "dpkg-query -W -f='@@q ${Package} ${Version}\\n' guardtest";
 
 describe('an image built with the .deb (RUN apt-get install -y ./usr-guard_*.deb)', () => {
-  it("moves dpkg's database into the image once dpkg closes it; after an upgrade 1.0 -> 1.1 dpkg-query says 1.1", () => {
+  it("moves dpkg's database into the image once dpkg closes it; after an upgrade 1.0 -> 1.1 dpkg-query says 1.1", { timeout: 900_000 }, () => {
     const a = debImage('1.0', 'later');
     const b = debImage('1.1', 'move');
     expect(a.stdout).toContain("usr-guard: an image build for a bootc or ostree host: dpkg's database moves into the image after the next dpkg run");
@@ -78,7 +78,7 @@ describe('an image built with the .deb (RUN apt-get install -y ./usr-guard_*.deb
 });
 
 describe('an image built with usr-guard install --root', () => {
-  it("on a bootc root moves dpkg's database by default; after an upgrade 1.0 -> 1.1 dpkg-query says 1.1", () => {
+  it("on a bootc root moves dpkg's database by default; after an upgrade 1.0 -> 1.1 dpkg-query says 1.1", { timeout: 900_000 }, () => {
     const out = keep(mkdtempSync(join(tmpdir(), 'ug-debs-')));
     // A stand-in for bootc (/usr/bin/bootc) in the image: the sign install --root looks for.
     const bootc = buildDeb(out, 'bootc');
@@ -93,12 +93,14 @@ describe('an image built with usr-guard install --root', () => {
 });
 
 describe("an upgrade from an image whose database is in /var to one that carries its own", () => {
-  it('has the new image\'s database from the first boot on, keeps the old one aside and names it, and apt autoremove proposes nothing', () => {
+  it('has the new image\'s database from the first boot on, keeps the old one aside and names it, and apt autoremove proposes nothing; a kill at each step of it loses nothing', () => {
     const a = debImage('1.0', 'var');
     expect(a.stdout).toContain('@@link=\n');
     const b = debImage('1.1', 'move');
     const varDir = newVar();
     const boot1 = runInSandbox({ ...locked(a.dir, varDir, 'boot-1'), script: `${query}\napt-mark showauto` });
+    const afterBoot1 = newVar();
+    execFileSync('cp', ['-a', `${varDir}/.`, afterBoot1]); // for the kills below
     const boot2 = runInSandbox({
       ...locked(b.dir, varDir, 'boot-2'),
       script: `usr-guard restore-dpkg-db 2>&1; echo "@@rc=$?"
@@ -116,11 +118,27 @@ usr-guard restore-dpkg-db 2>&1`,
     expect(boot2.stdout).toContain('@@kept guardtest 1.0'); // the old one, kept
     expect(boot2.stdout).toContain('@@autoremove-nothing');
     expect(boot2.stdout).toContain("dpkg's database lives in the image: nothing to restore");
-  });
+    // A kill at each step of the migration: the old database is whole in /var or kept aside, and the next boot finishes.
+    for (const stop of ['migrate-kept', 'migrate-moved']) {
+      const v = newVar();
+      execFileSync('cp', ['-a', `${afterBoot1}/.`, v]);
+      const r = runInSandbox({
+        ...locked(b.dir, v, 'boot-2'),
+        script: `USR_GUARD_TEST_STOP_AT=${stop} usr-guard restore-dpkg-db 2>/dev/null; echo "@@rc=$?"
+{ dpkg-query --admindir=/var/lib/dpkg -W guardtest 2>/dev/null || dpkg-query --admindir="$(echo /var/lib/usr-guard/dpkg-of-earlier-image-*/dpkg)" -W guardtest; } | grep -q '1.0' && echo "@@old-whole"
+usr-guard restore-dpkg-db 2>&1 >/dev/null | grep -c 'is kept in'
+readlink /var/lib/dpkg; ${query}`,
+      });
+      expect(r.stdout, stop).toContain('@@rc=137');
+      expect(r.stdout, stop).toContain('@@old-whole');
+      expect(r.stdout, stop).toContain('../../usr/lib/sysimage/dpkg');
+      expect(r.stdout, stop).toContain('@@q guardtest 1.1');
+    }
+  }, 900_000);
 });
 
 describe('images built with --dpkg-db=var', () => {
-  it("after an upgrade 1.0 -> 1.1: the boot unit, status, status --json and the overlay warning say the database describes another image", () => {
+  it("after an upgrade 1.0 -> 1.1: the boot unit, status, status --json and the overlay warning say the database describes another image", { timeout: 900_000 }, () => {
     const a = debImage('1.0', 'var');
     const b = debImage('1.1', 'var');
     expect(b.stdout).toContain('@@link=\n');
