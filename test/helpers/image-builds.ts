@@ -40,3 +40,13 @@ chroot "$R" /usr/bin/env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/b
   spawnSync('find', [`${dir}/etc`, '-type', 'c', '-delete']);
   return { dir, stdout: r.stdout, stderr: r.stderr };
 }
+
+/** Shell that listens on /dev/log (the journal's socket, in a sandbox's own /dev), and prints what came as "@@journal: …" lines. */
+export const journal = {
+  listen: `python3 -c 'import socket
+s=socket.socket(socket.AF_UNIX,socket.SOCK_DGRAM); s.bind("/dev/log")
+f=open("/tmp/journal","ab",0)
+while True: f.write(s.recv(4096)+b"\\n")' & journal_pid=$!
+sleep 0.3`,
+  show: `sleep 0.5; kill $journal_pid; sed 's/^/@@journal: /' /tmp/journal`,
+};

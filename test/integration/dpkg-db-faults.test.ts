@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aptUseRepo, buildDeb, buildRepo } from '../helpers/debs.js';
+import { journal } from '../helpers/image-builds.js';
 import { buildImage, DIST, runInSandbox } from '../helpers/sandbox.js';
 
 const dirs: string[] = [];
@@ -159,12 +160,15 @@ describe('a snapshot that is not whole', () => {
       script: `: > /var/lib/usr-guard/dpkg-snapshot/db/status
 before=$(sha256sum </var/lib/dpkg/status)
 usr-guard status | grep 'dpkg snapshot'
+${journal.listen}
 usr-guard restore-dpkg-db; echo "@@rc=$?"
+${journal.show}
 [ "$before" = "$(sha256sum </var/lib/dpkg/status)" ] && echo "@@db-unchanged"`,
     });
     expect(r.stdout).toMatch(/dpkg snapshot\s+not whole \(status is not as its manifest says \(\d+ bytes, found 0 bytes\)\): never put back/);
     expect(r.stderr).toMatch(/the snapshot in \/var\/lib\/usr-guard\/dpkg-snapshot is not whole: .*It is never put back/);
     expect(r.stdout).toContain('@@rc=1');
+    expect(r.stdout).toMatch(/@@journal: .*usr-guard: the snapshot in \/var\/lib\/usr-guard\/dpkg-snapshot is not whole: .*never put back/);
     expect(r.stdout).toContain('@@db-unchanged');
   });
 });

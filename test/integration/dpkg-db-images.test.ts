@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aptUseRepo, buildDeb, buildRepo } from '../helpers/debs.js';
-import { buildInContainer } from '../helpers/image-builds.js';
+import { buildInContainer, journal } from '../helpers/image-builds.js';
 import { buildImage, REPO, runInSandbox } from '../helpers/sandbox.js';
 
 const { version } = JSON.parse(readFileSync(`${REPO}/package.json`, 'utf8'));
@@ -103,7 +103,9 @@ describe("an upgrade from an image whose database is in /var to one that carries
     execFileSync('cp', ['-a', `${varDir}/.`, afterBoot1]); // for the kills below
     const boot2 = runInSandbox({
       ...locked(b.dir, varDir, 'boot-2'),
-      script: `usr-guard restore-dpkg-db 2>&1; echo "@@rc=$?"
+      script: `${journal.listen}
+usr-guard restore-dpkg-db 2>&1; echo "@@rc=$?"
+${journal.show}
 readlink /var/lib/dpkg; ${query}
 dpkg-query --admindir="$(echo /var/lib/usr-guard/dpkg-of-earlier-image-*/dpkg)" -W -f='@@kept \${Package} \${Version}\\n' guardtest
 apt-get -s autoremove | grep '^Remv' || echo "@@autoremove-nothing"
@@ -112,6 +114,7 @@ usr-guard restore-dpkg-db 2>&1`,
     expect(boot1.stdout).toContain('@@q guardtest 1.0');
     expect(boot1.stdout).toContain('guardlib'); // automatically installed in the old image
     expect(boot2.stdout).toMatch(/dpkg's database is the image's now: \/var\/lib\/dpkg links to \/usr\/lib\/sysimage\/dpkg; the database of the earlier image is kept in \/var\/lib\/usr-guard\/dpkg-of-earlier-image-[^/]+\/dpkg/);
+    expect(boot2.stdout).toMatch(/@@journal: .*usr-guard: dpkg's database is the image's now: .* is kept in \/var\/lib\/usr-guard\/dpkg-of-earlier-image-/);
     expect(boot2.stdout).toContain('@@rc=0');
     expect(boot2.stdout).toContain('../../usr/lib/sysimage/dpkg');
     expect(boot2.stdout).toContain('@@q guardtest 1.1');
