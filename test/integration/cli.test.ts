@@ -24,8 +24,8 @@ describe('usr-guard CLI', () => {
   });
 
   it.each([
-    [[], 'usr-guard: a command is needed: status, check, install, uninstall, overlay, restore-dpkg-db, diff (see usr-guard --help)'],
-    [['frobnicate'], "usr-guard: unknown command 'frobnicate': the commands are status, check, install, uninstall, overlay, restore-dpkg-db, diff (see usr-guard --help)"],
+    [[], 'usr-guard: a command is needed: status, check, install, uninstall, overlay, restore-dpkg-db, dpkg-db, diff (see usr-guard --help)'],
+    [['frobnicate'], "usr-guard: unknown command 'frobnicate': the commands are status, check, install, uninstall, overlay, restore-dpkg-db, dpkg-db, diff (see usr-guard --help)"],
     [['status', '--frob'], "usr-guard: status: unknown option '--frob' (see usr-guard status --help)"],
     [['status', '--json=yes'], "usr-guard: status: option '--json' takes no value (see usr-guard status --help)"],
     [['status', 'extra'], "usr-guard: status: unexpected argument 'extra' (see usr-guard status --help)"],

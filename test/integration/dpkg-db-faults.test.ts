@@ -10,6 +10,8 @@ import { aptUseRepo, buildDeb, buildRepo } from '../helpers/debs.js';
 import { journal } from '../helpers/image-builds.js';
 import { buildImage, DIST, runInSandbox } from '../helpers/sandbox.js';
 
+/** Lets vitest's worker answer its RPC between long spawnSync runs (it times out after a minute). */
+const tick = () => new Promise((r) => setImmediate(r));
 const dirs: string[] = [];
 const keep = (d: string) => (dirs.push(d), d);
 let repo: string;
@@ -31,8 +33,8 @@ const locked = (varDir: string, bootId: string) => ({ usr: 'image', ostreeBooted
 /** Every entry of dpkg's database with its type and link target, and the content of every file (a folder's size is its file system's). */
 const DIGEST = `digest() { (cd /var/lib/dpkg && find . -printf '%y %p %l\\n' | LC_ALL=C sort && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum) | sha256sum; }`;
 
-describe("concurrent runs at a boot's first change", () => {
-  it('four dpkg -i at once, three times: the next boot puts back exactly the database of before', () => {
+describe("concurrent runs at a boot's first change", async () => {
+  it('four dpkg -i at once, three times: the next boot puts back exactly the database of before', async () => {
     for (let round = 1; round <= 3; round++) {
       const varDir = newVar();
       const boot1 = runInSandbox({
@@ -42,16 +44,18 @@ digest > /var/tmp/before
 for n in uga ugb ugc ugd; do dpkg -i ${debs}/\${n}_1.0_all.deb >/dev/null 2>&1 & done; wait
 ls /var/lib/usr-guard`,
       });
+      await tick();
       expect(boot1.stdout).toContain('dpkg-snapshot\n');
       expect(boot1.stderr).not.toMatch(/could not save|EEXIST|ENOTEMPTY/);
       const boot2 = runInSandbox({ ...locked(varDir, 'boot-2'), script: `${DIGEST}\nusr-guard restore-dpkg-db 2>&1\n[ "$(digest)" = "$(cat /var/tmp/before)" ] && echo "@@exact"` });
+      await tick();
       expect(boot2.stdout, `round ${round}: ${boot2.stdout}`).toContain('@@exact');
     }
   }, 900_000);
 });
 
-describe('a kill at each step', () => {
-  it('of the snapshot: no half snapshot, dpkg goes on, and the next run takes a whole one', { timeout: 600_000 }, () => {
+describe('a kill at each step', async () => {
+  it('of the snapshot: no half snapshot, dpkg goes on, and the next run takes a whole one', { timeout: 600_000 }, async () => {
     for (const stop of ['snapshot-copied', 'snapshot-synced']) {
       const r = runInSandbox({
         ...transient(newVar(), 'boot-1'),
@@ -60,11 +64,12 @@ ls /var/lib/usr-guard | grep -vx dpkg-snapshot.lock | sed 's/-[0-9]*-[0-9a-f]*$/
 dpkg --audit && echo "@@audit-clean"
 dpkg -i ${debs}/ugb_1.0_all.deb >/dev/null 2>&1; echo "@@after:" $(ls /var/lib/usr-guard)`,
       });
+      await tick();
       expect(r.stdout, stop).toBe('@@rc=0\ndpkg-snapshot.new-N\n@@audit-clean\n@@after: dpkg-snapshot dpkg-snapshot.lock\n');
     }
   });
 
-  it('of the restore: every step leaves the snapshot whole or the database put back, and the next run gives exactly the database of before', () => {
+  it('of the restore: every step leaves the snapshot whole or the database put back, and the next run gives exactly the database of before', async () => {
     const base = newVar();
     runInSandbox({ ...transient(base, 'boot-1'), script: `${DIGEST}\ndigest > /var/tmp/before\n${aptUseRepo(repo)}\napt-get install -y ughello >/dev/null 2>&1` });
     for (const stop of ['restore-copied', 'restore-synced', 'restore-moved-aside', 'restore-renamed', 'restore-done']) {
@@ -81,6 +86,7 @@ test -f /var/lib/usr-guard/dpkg-snapshot/manifest && echo "@@snapshot-kept"
 usr-guard restore-dpkg-db 2>&1; [ "$(digest)" = "$(cat /var/tmp/before)" ] && echo "@@exact"
 ls -d /var/lib/dpkg.* /var/lib/usr-guard/dpkg-snapshot* 2>/dev/null`,
       });
+      await tick();
       expect(r.stdout, stop).toContain('@@rc=137'); // killed
       // The one step between the two renames leaves no /var/lib/dpkg, with the snapshot whole for the next run.
       expect(r.stdout, stop).toContain(stop === 'restore-moved-aside' ? '@@no-database' : '@@accepted');
@@ -91,7 +97,7 @@ ls -d /var/lib/dpkg.* /var/lib/usr-guard/dpkg-snapshot* 2>/dev/null`,
     }
   }, 900_000);
 
-  it('of --dpkg-db=image (same file system, and across): the database is whole in one place, and the next run finishes', { timeout: 600_000 }, () => {
+  it('of --dpkg-db=image (same file system, and across): the database is whole in one place, and the next run finishes', { timeout: 600_000 }, async () => {
     const ug = `node ${DIST} install --without program --dpkg-db=image --root`;
     const db = (r: string) =>
       `mkdir -p ${r}/var/lib/dpkg/info ${r}/var/lib/dpkg/updates ${r}/usr/lib && printf 'Package: a\\nStatus: install ok installed\\nVersion: 1.0\\nArchitecture: all\\nMaintainer: t <t@t>\\nDescription: t\\n' > ${r}/var/lib/dpkg/status`;
@@ -113,6 +119,7 @@ ls -d ${r}/usr/lib/sysimage/dpkg.* ${r}/var/lib/dpkg.* 2>/dev/null
       for (const across of [false, true]) {
         const tag = `@@${stop}-${across}`;
         expect(out).toContain(`${tag}: rc=137`);
+    await tick();
         expect(out).toContain(`${tag}: whole`);
         expect(out).toContain(`${tag}: finished\n`);
       }
@@ -125,16 +132,18 @@ ls -d ${r}/usr/lib/sysimage/dpkg.* ${r}/var/lib/dpkg.* 2>/dev/null
 const STRACE = 'strace -f -qq -e trace=fsync,fdatasync,syncfs,rename,renameat,renameat2 -o /tmp/st';
 const order = (log: string, ...patterns: RegExp[]) => patterns.map((p) => log.split('\n').findIndex((l) => p.test(l)));
 
-describe('the syncs (strace)', () => {
-  it('the snapshot, the restore and the move into the image reach the disk before they are renamed into place', { timeout: 600_000 }, () => {
+describe('the syncs (strace)', async () => {
+  it('the snapshot, the restore and the move into the image reach the disk before they are renamed into place', { timeout: 600_000 }, async () => {
     const varDir = newVar();
     const boot1 = runInSandbox({ ...transient(varDir, 'boot-1'), script: `${STRACE} dpkg -i ${debs}/uga_1.0_all.deb >/dev/null 2>&1; cat /tmp/st` });
+    await tick();
     const boot2 = runInSandbox({ ...locked(varDir, 'boot-2'), script: `${STRACE} usr-guard restore-dpkg-db >/dev/null 2>&1; cat /tmp/st` });
     const move = runInSandbox({
       usr: 'writable',
       script: `mkdir -p /tmp/r/var /tmp/r/usr/lib && mount -t tmpfs ug-var /tmp/r/var && mkdir -p /tmp/r/var/lib && cp -a /var/lib/dpkg /tmp/r/var/lib/
 ${STRACE} node ${DIST} install --without program --dpkg-db=image --root /tmp/r >/dev/null; cat /tmp/st`,
     });
+    await tick();
     const snap = order(boot1.stdout, /syncfs\(/, /rename\(".*dpkg-snapshot\.new-[^"]*", "\/var\/lib\/usr-guard\/dpkg-snapshot"\)/);
     const restore = order(boot2.stdout, /syncfs\(/, /rename\(".*dpkg\.usr-guard-new-[^"]*", "\/var\/lib\/dpkg"\)/, /fsync\(/, /rename\("\/var\/lib\/usr-guard\/dpkg-snapshot", ".*dpkg-snapshot\.old-/);
     const reloc = order(move.stdout, /syncfs\(/, /rename\(".*sysimage\/dpkg\.partial-[^"]*", "\/tmp\/r\/usr\/lib\/sysimage\/dpkg"\)/);
@@ -149,11 +158,12 @@ ${STRACE} node ${DIST} install --without program --dpkg-db=image --root /tmp/r >
   });
 });
 
-describe('a snapshot that is not whole', () => {
-  it('is never put back, and status and the restore say so; a whole one waiting is said before the boot unit runs', { timeout: 600_000 }, () => {
+describe('a snapshot that is not whole', async () => {
+  it('is never put back, and status and the restore say so; a whole one waiting is said before the boot unit runs', { timeout: 600_000 }, async () => {
     const varDir = newVar();
     runInSandbox({ ...transient(varDir, 'boot-1'), script: `${aptUseRepo(repo)}\napt-get install -y ughello >/dev/null 2>&1` });
     const waiting = runInSandbox({ ...locked(varDir, 'boot-2'), script: 'usr-guard status' });
+    await tick();
     expect(waiting.stdout).toMatch(/dpkg snapshot\s+from an earlier boot, waiting to be put back \(usr-guard-restore-dpkg-db.service, or 'usr-guard restore-dpkg-db'\): until then dpkg lists packages whose files are gone/);
     const r = runInSandbox({
       ...locked(varDir, 'boot-2'),
@@ -165,6 +175,7 @@ usr-guard restore-dpkg-db; echo "@@rc=$?"
 ${journal.show}
 [ "$before" = "$(sha256sum </var/lib/dpkg/status)" ] && echo "@@db-unchanged"`,
     });
+    await tick();
     expect(r.stdout).toMatch(/dpkg snapshot\s+not whole \(status is not as its manifest says \(\d+ bytes, found 0 bytes\)\): never put back/);
     expect(r.stderr).toMatch(/the snapshot in \/var\/lib\/usr-guard\/dpkg-snapshot is not whole: .*It is never put back/);
     expect(r.stdout).toContain('@@rc=1');
@@ -173,8 +184,8 @@ ${journal.show}
   });
 });
 
-describe('install and uninstall around the move', () => {
-  it("--dpkg-db takes var or image; uninstall says dpkg's database stays in /usr/lib/sysimage/dpkg", { timeout: 600_000 }, () => {
+describe('install and uninstall around the move', async () => {
+  it("--dpkg-db takes var or image; uninstall says dpkg's database stays in /usr/lib/sysimage/dpkg", { timeout: 600_000 }, async () => {
     const ug = `node ${DIST}`;
     const r = runInSandbox({
       usr: 'writable',
@@ -183,6 +194,7 @@ ${ug} install --dpkg-db=var --relocate-dpkg-db --root /tmp; echo "@@rc=$?"
 mkdir -p /tmp/r/var/lib /tmp/r/usr/lib && cp -a /var/lib/dpkg /tmp/r/var/lib/
 ${ug} install --without program --relocate-dpkg-db --root /tmp/r >/dev/null && ${ug} uninstall --root /tmp/r | grep kept`,
     });
+    await tick();
     expect(r.stderr).toContain("--dpkg-db must be var or image, not 'usr'");
     expect(r.stderr).toContain('do not go together');
     expect(r.stdout.match(/@@rc=2/g)).toHaveLength(2);

@@ -11,6 +11,8 @@ import { buildInContainer, journal } from '../helpers/image-builds.js';
 import { buildImage, REPO, runInSandbox } from '../helpers/sandbox.js';
 
 const { version } = JSON.parse(readFileSync(`${REPO}/package.json`, 'utf8'));
+/** Lets vitest's worker answer its RPC between long spawnSync runs (it times out after a minute). */
+const tick = () => new Promise((r) => setImmediate(r));
 const dirs: string[] = [];
 const keep = (d: string) => (dirs.push(d), d);
 let repo: string;
@@ -55,9 +57,10 @@ const locked = (image: string, varDir: string, bootId: string) => ({ usr: 'image
 const newVar = () => keep(mkdtempSync(join(tmpdir(), 'ug-var-')));
 const query = "dpkg-query -W -f='@@q ${Package} ${Version}\\n' guardtest";
 
-describe('an image built with the .deb (RUN apt-get install -y ./usr-guard_*.deb)', () => {
-  it("moves dpkg's database into the image once dpkg closes it; after an upgrade 1.0 -> 1.1 dpkg-query says 1.1", { timeout: 900_000 }, () => {
+describe('an image built with the .deb (RUN apt-get install -y ./usr-guard_*.deb)', async () => {
+  it("moves dpkg's database into the image once dpkg closes it; after an upgrade 1.0 -> 1.1 dpkg-query says 1.1", { timeout: 900_000 }, async () => {
     const a = debImage('1.0', 'later');
+    await tick();
     const b = debImage('1.1', 'move');
     expect(a.stdout).toContain("usr-guard: an image build for a bootc or ostree host: dpkg's database moves into the image after the next dpkg run");
     for (const build of [a, b]) {
@@ -70,6 +73,7 @@ describe('an image built with the .deb (RUN apt-get install -y ./usr-guard_*.deb
     expect(b.stdout).toContain('moved /var/lib/dpkg to /usr/lib/sysimage/dpkg'); // usr-guard dpkg-db move
     const varDir = newVar();
     const boot1 = runInSandbox({ ...locked(a.dir, varDir, 'boot-1'), script: query });
+    await tick();
     const boot2 = runInSandbox({ ...locked(b.dir, varDir, 'boot-2'), script: `usr-guard restore-dpkg-db; ${query}\napt-get -s autoremove | grep '^Remv' || echo "@@autoremove-nothing"` });
     expect(boot1.stdout).toContain('@@q guardtest 1.0');
     expect(boot2.stdout).toContain('@@q guardtest 1.1');
@@ -77,14 +81,15 @@ describe('an image built with the .deb (RUN apt-get install -y ./usr-guard_*.deb
   });
 });
 
-describe('an image built with usr-guard install --root', () => {
-  it("on a bootc root moves dpkg's database by default; after an upgrade 1.0 -> 1.1 dpkg-query says 1.1", { timeout: 900_000 }, () => {
+describe('an image built with usr-guard install --root', async () => {
+  it("on a bootc root moves dpkg's database by default; after an upgrade 1.0 -> 1.1 dpkg-query says 1.1", { timeout: 900_000 }, async () => {
     const out = keep(mkdtempSync(join(tmpdir(), 'ug-debs-')));
     // A stand-in for bootc (/usr/bin/bootc) in the image: the sign install --root looks for.
     const bootc = buildDeb(out, 'bootc');
     const images = ['1.0', '1.1'].map((v) => keep(buildImage([], [buildDeb(out, 'guardtest', v), bootc])));
     const varDir = newVar();
     const boot1 = runInSandbox({ ...locked(images[0]!, varDir, 'boot-1'), script: `readlink /var/lib/dpkg; ${query}` });
+    await tick();
     const boot2 = runInSandbox({ ...locked(images[1]!, varDir, 'boot-2'), script: query });
     expect(boot1.stdout).toContain('../../usr/lib/sysimage/dpkg');
     expect(boot1.stdout).toContain('@@q guardtest 1.0');
@@ -92,13 +97,16 @@ describe('an image built with usr-guard install --root', () => {
   });
 });
 
-describe("an upgrade from an image whose database is in /var to one that carries its own", () => {
-  it('has the new image\'s database from the first boot on, keeps the old one aside and names it, and apt autoremove proposes nothing; a kill at each step of it loses nothing', () => {
+describe("an upgrade from an image whose database is in /var to one that carries its own", async () => {
+  it('has the new image\'s database from the first boot on, keeps the old one aside and names it, and apt autoremove proposes nothing; a kill at each step of it loses nothing', async () => {
     const a = debImage('1.0', 'var');
+    await tick();
     expect(a.stdout).toContain('@@link=\n');
     const b = debImage('1.1', 'move');
+    await tick();
     const varDir = newVar();
     const boot1 = runInSandbox({ ...locked(a.dir, varDir, 'boot-1'), script: `${query}\napt-mark showauto` });
+    await tick();
     const afterBoot1 = newVar();
     execFileSync('cp', ['-a', `${varDir}/.`, afterBoot1]); // for the kills below
     const boot2 = runInSandbox({
@@ -111,6 +119,7 @@ dpkg-query --admindir="$(echo /var/lib/usr-guard/dpkg-of-earlier-image-*/dpkg)" 
 apt-get -s autoremove | grep '^Remv' || echo "@@autoremove-nothing"
 usr-guard restore-dpkg-db 2>&1`,
     });
+    await tick();
     expect(boot1.stdout).toContain('@@q guardtest 1.0');
     expect(boot1.stdout).toContain('guardlib'); // automatically installed in the old image
     expect(boot2.stdout).toMatch(/dpkg's database is the image's now: \/var\/lib\/dpkg links to \/usr\/lib\/sysimage\/dpkg; the database of the earlier image is kept in \/var\/lib\/usr-guard\/dpkg-of-earlier-image-[^/]+\/dpkg/);
@@ -132,6 +141,7 @@ usr-guard restore-dpkg-db 2>&1`,
 usr-guard restore-dpkg-db 2>&1 >/dev/null | grep -c 'is kept in'
 readlink /var/lib/dpkg; ${query}`,
       });
+      await tick();
       expect(r.stdout, stop).toContain('@@rc=137');
       expect(r.stdout, stop).toContain('@@old-whole');
       expect(r.stdout, stop).toContain('../../usr/lib/sysimage/dpkg');
@@ -140,13 +150,15 @@ readlink /var/lib/dpkg; ${query}`,
   }, 900_000);
 });
 
-describe('images built with --dpkg-db=var', () => {
-  it("after an upgrade 1.0 -> 1.1: the boot unit, status, status --json and the overlay warning say the database describes another image", { timeout: 900_000 }, () => {
+describe('images built with --dpkg-db=var', async () => {
+  it("after an upgrade 1.0 -> 1.1: the boot unit, status, status --json and the overlay warning say the database describes another image", { timeout: 900_000 }, async () => {
     const a = debImage('1.0', 'var');
+    await tick();
     const b = debImage('1.1', 'var');
     expect(b.stdout).toContain('@@link=\n');
     const varDir = newVar();
     const boot1 = runInSandbox({ ...locked(a.dir, varDir, 'boot-1'), script: 'usr-guard restore-dpkg-db 2>&1; usr-guard status' });
+    await tick();
     const boot2 = runInSandbox({
       ...locked(b.dir, varDir, 'boot-2'),
       script: `${aptUseRepo(repo)}
