@@ -6,7 +6,7 @@
 import { lstatSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmdirSync, rmSync, statSync, unlinkSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { TRAILER } from '../boot/sections.js';
-import { DB, SNAPSHOT, SYSIMAGE_DB } from '../dpkg-db/paths.js';
+import { DB, KEPT_PREFIX, SNAPSHOT, SYSIMAGE_DB } from '../dpkg-db/paths.js';
 import { commandUsage, Failure, UsageError } from '../exit-codes.js';
 import { makeDirs, symlinkAtomic, writeError, writeFileAtomic } from '../fs/atomic-write.js';
 import { resolveInRoot } from '../fs/resolve-in-root.js';
@@ -138,6 +138,7 @@ function stateFolder(root: string, dryRun: boolean): string[] {
   if (lstatSync(resolveInRoot(root, SNAPSHOT, false), { throwIfNoEntry: false })) {
     return [`kept ${dir}/: its snapshot of dpkg's database waits for the next boot to be put back`];
   }
+  if (readdirSync(dir).some((n) => n.startsWith(KEPT_PREFIX))) return [`kept ${dir}/: it holds the dpkg database of an earlier image (${KEPT_PREFIX}*)`];
   if (!dryRun) rmSync(dir, { recursive: true, force: true });
   return [`${dryRun ? 'would remove' : 'removed'} ${dir}/`];
 }

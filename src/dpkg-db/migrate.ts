@@ -11,7 +11,7 @@ import { makeDirs, symlinkAtomic } from '../fs/atomic-write.js';
 import { step } from '../fs/test-stop.js';
 import { moveTree } from '../fs/trees.js';
 import { dpkgLocked } from './locks.js';
-import { DB, SNAPSHOT, SYSIMAGE_DB } from './paths.js';
+import { DB, KEPT_PREFIX, SNAPSHOT, SYSIMAGE_DB } from './paths.js';
 import { IMAGE_MARKS, LINK, MARKS } from './relocate.js';
 
 export interface Migration {
@@ -21,7 +21,7 @@ export interface Migration {
 }
 
 /** Where the database of the earlier image is kept: one folder a migration, named by its time. */
-const asideName = () => `${dirname(SNAPSHOT)}/dpkg-of-earlier-image-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+const asideName = () => `${dirname(SNAPSHOT)}/${KEPT_PREFIX}${new Date().toISOString().replace(/[:.]/g, '-')}`;
 
 /** null when there is nothing to migrate: the image has no database of its own, or /var/lib/dpkg already links to it. */
 export function migrateIntoImage(): Migration | null {

@@ -10,3 +10,5 @@ export const RESTORE_UNIT = '/usr/lib/systemd/system/usr-guard-restore-dpkg-db.s
 export const RECORD = '/usr/lib/usr-guard/dpkg-db.json';
 /** Said by the boot unit when /var's database describes another image: the overlay warning repeats it. */
 export const STALE_NOTE = '/run/usr-guard/dpkg-db-stale';
+/** Where the boot unit keeps the database of an earlier image when it moves to the image's: a folder of this name and a time, in /var/lib/usr-guard. */
+export const KEPT_PREFIX = 'dpkg-of-earlier-image-';

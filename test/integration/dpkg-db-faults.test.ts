@@ -185,13 +185,14 @@ ${journal.show}
 });
 
 describe('install and uninstall around the move', async () => {
-  it("--dpkg-db takes var or image; uninstall says dpkg's database stays in /usr/lib/sysimage/dpkg", { timeout: 600_000 }, async () => {
+  it("--dpkg-db takes var or image; uninstall says dpkg's database stays in /usr/lib/sysimage/dpkg, and keeps an earlier image's", { timeout: 600_000 }, async () => {
     const ug = `node ${DIST}`;
     const r = runInSandbox({
       usr: 'writable',
       script: `${ug} install --dpkg-db=usr --root /tmp; echo "@@rc=$?"
 ${ug} install --dpkg-db=var --relocate-dpkg-db --root /tmp; echo "@@rc=$?"
 mkdir -p /tmp/r/var/lib /tmp/r/usr/lib && cp -a /var/lib/dpkg /tmp/r/var/lib/
+mkdir -p /tmp/r/var/lib/usr-guard/dpkg-of-earlier-image-x/dpkg
 ${ug} install --without program --relocate-dpkg-db --root /tmp/r >/dev/null && ${ug} uninstall --root /tmp/r | grep kept`,
     });
     await tick();
@@ -199,5 +200,6 @@ ${ug} install --without program --relocate-dpkg-db --root /tmp/r >/dev/null && $
     expect(r.stderr).toContain('do not go together');
     expect(r.stdout.match(/@@rc=2/g)).toHaveLength(2);
     expect(r.stdout).toContain("kept /tmp/r/usr/lib/sysimage/dpkg: dpkg's database stays there (/tmp/r/var/lib/dpkg links to it)");
+    expect(r.stdout).toContain('kept /tmp/r/var/lib/usr-guard/: it holds the dpkg database of an earlier image (dpkg-of-earlier-image-*)');
   });
 });

@@ -68,10 +68,12 @@ echo "@@left:"; find /etc /usr /var/lib/dpkg/info -name '*usr-guard*' -o -name '
       usr: 'writable',
       script: `dpkg -i ${DEB} >/dev/null
 mkdir -p /var/lib/usr-guard/dpkg-snapshot/db && dpkg --purge usr-guard; test -d /var/lib/usr-guard && echo "@@kept"
-rm -r /var/lib/usr-guard/dpkg-snapshot && dpkg -i ${DEB} >/dev/null && dpkg --purge usr-guard; test -d /var/lib/usr-guard || echo "@@gone"`,
+rm -r /var/lib/usr-guard/dpkg-snapshot && mkdir /var/lib/usr-guard/dpkg-of-earlier-image-x && dpkg -i ${DEB} >/dev/null && dpkg --purge usr-guard
+rm -r /var/lib/usr-guard/dpkg-of-earlier-image-x && dpkg -i ${DEB} >/dev/null && dpkg --purge usr-guard; test -d /var/lib/usr-guard || echo "@@gone"`,
     });
     expect(r.stdout).toContain("usr-guard: kept /var/lib/usr-guard: its snapshot of dpkg's database waits for the next boot to be put back");
     expect(r.stdout).toContain('@@kept');
+    expect(r.stdout).toContain('usr-guard: kept /var/lib/usr-guard: it holds the dpkg database of an earlier image (dpkg-of-earlier-image-*)');
     expect(r.stdout).toContain('usr-guard: removed /var/lib/usr-guard');
     expect(r.stdout).toContain('@@gone');
   });
