@@ -12,7 +12,9 @@ import { join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
 const { version, description } = JSON.parse(readFileSync('package.json', 'utf8'));
-const stage = 'dist/deb-root';
+// USR_GUARD_DEB_DIR: where the package (and its staging folder) go, for tests that build their own at once.
+const outDir = process.env.USR_GUARD_DEB_DIR ?? 'dist';
+const stage = join(outDir, 'deb-root');
 const doc = join(stage, 'usr/share/doc/usr-guard');
 rmSync(stage, { recursive: true, force: true });
 mkdirSync(join(stage, 'DEBIAN'), { recursive: true });
@@ -81,7 +83,7 @@ for (const script of ['postinst', 'postrm']) {
   chmodSync(join(stage, 'DEBIAN', script), 0o755);
 }
 
-const out = `dist/usr-guard_${version}_all.deb`;
+const out = join(outDir, `usr-guard_${version}_all.deb`);
 execFileSync('dpkg-deb', ['--root-owner-group', '-Zxz', '--build', stage, out], { stdio: ['ignore', 'ignore', 'inherit'] });
 rmSync(stage, { recursive: true, force: true });
 console.log(out);

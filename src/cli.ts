@@ -23,11 +23,12 @@ const OPTIONS: Record<string, ParseArgsConfig['options']> = {
     'read-only': { type: 'boolean' },
     package: { type: 'string', multiple: true },
   },
-  install: { ...COMMON, root: { type: 'string' }, without: { type: 'string' }, 'dry-run': { type: 'boolean' }, 'relocate-dpkg-db': { type: 'boolean' } },
+  install: { ...COMMON, root: { type: 'string' }, without: { type: 'string' }, 'dry-run': { type: 'boolean' }, 'dpkg-db': { type: 'string' }, 'relocate-dpkg-db': { type: 'boolean' } },
   uninstall: { ...COMMON, root: { type: 'string' }, 'dry-run': { type: 'boolean' } },
   overlay: { ...COMMON, 'read-only': { type: 'boolean' } },
   'restore-dpkg-db': { ...COMMON },
   'restore-pacman-db': { ...COMMON },
+  'dpkg-db': { ...COMMON, root: { type: 'string' }, 'dry-run': { type: 'boolean' } },
   diff: { ...COMMON, json: { type: 'boolean' }, containerfile: { type: 'boolean' } },
 };
 
@@ -124,6 +125,10 @@ async function run(argv: string[], out: Out): Promise<number> {
       const { restorePacmanCommand } = await import('./commands/run-restore-pacman.js');
       return restorePacmanCommand(env, isRoot, out);
     }
+    case 'dpkg-db': {
+      const { dpkgDbCommand } = await import('./commands/run-dpkg-db.js');
+      return dpkgDbCommand(positionals, (values.root as string | undefined) ?? '/', values['dry-run'] === true, env, out);
+    }
     case 'overlay': {
       if (positionals.length > 0) throw usage('overlay', `unexpected argument '${positionals[0]}'`);
       const { overlayCommand } = await import('./commands/run-overlay.js');
@@ -134,7 +139,9 @@ async function run(argv: string[], out: Out): Promise<number> {
       const { installCommand } = await import('./commands/run-install.js');
       const without = typeof values.without === 'string' ? values.without.split(',').map((s) => s.trim()).filter(Boolean) : [];
       const root = (values.root as string | undefined) ?? '/';
-      return installCommand(command as 'install' | 'uninstall', root, without, values['dry-run'] === true, out, values['relocate-dpkg-db'] === true);
+      const { askedChoice } = await import('./commands/dpkg-db.js');
+      const dpkgDb = command === 'install' ? askedChoice(command, values['dpkg-db'] as string | undefined, values['relocate-dpkg-db'] === true) : undefined;
+      return installCommand(command as 'install' | 'uninstall', root, without, values['dry-run'] === true, out, dpkgDb);
     }
   }
 }

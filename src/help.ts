@@ -15,9 +15,10 @@ Commands:
   diff       what this boot's overlay changed: packages and files, or the
              Containerfile lines that keep them
   restore-dpkg-db
-             put dpkg's database back after a transient overlay (run at boot)
+             keep dpkg's database true to the image (run at boot)
   restore-pacman-db
-             the same for pacman's database
+             put pacman's database back after a transient overlay (run at boot)
+  dpkg-db    move dpkg's database into the image, or record it (image builds)
 
 Options:
   -h, --help     show help (also after a command)
@@ -60,7 +61,7 @@ Exit 0: go on (perhaps after a warning). Exit 10: refused or declined.
 `;
 
 const install = `Usage: usr-guard install [--root DIR] [--without PARTS] [--dry-run]
-                         [--relocate-dpkg-db]
+                         [--dpkg-db=var|image]
 
 Install the program (DIR/usr/bin/usr-guard) and its hooks. Idempotent: a
 second run changes nothing. Every file is written whole or not at all, and
@@ -70,28 +71,53 @@ file.
   --root DIR        install into DIR instead of / (an image being built;
                     it must exist)
   --without PARTS   comma-separated parts to leave out: program, hooks,
-                    apt, dpkg, config, login-reminder, man, dnf-plugin,
-                    dnf5-actions, dnf-shim (the dnf parts only where dnf
-                    is), dpkg-snapshot (the boot unit that restores dpkg's
-                    database), pacman (the libalpm hook), pacman-snapshot
-                    (the boot unit that restores pacman's database; both
-                    only where pacman is)
+                    apt, dpkg, dpkg-db, config, login-reminder, man,
+                    dnf-plugin, dnf5-actions, dnf-shim (the dnf parts only
+                    where dnf is), dpkg-snapshot (the boot unit that restores
+                    dpkg's database), pacman (the libalpm hook),
+                    pacman-snapshot (the boot unit that restores pacman's
+                    database; both only where pacman is)
   --dry-run         list what would be written, write nothing
+  --dpkg-db=image   move dpkg's database into the image
+                    (/usr/lib/sysimage/dpkg), link /var/lib/dpkg to it, with
+                    apt's marks, a tmpfiles.d entry and the boot unit that
+                    link older /var's. The default where DIR is the build of
+                    an image for a bootc or ostree host (bootc or ostree's
+                    boot files in it; for / only inside a container)
+  --dpkg-db=var     keep it in /var, and record in the image what it says
+                    (usr-guard status then tells when it describes another
+                    image)
   --relocate-dpkg-db
-                    for image builders: move dpkg's database into the image
-                    (/usr/lib/sysimage/dpkg), link /var/lib/dpkg to it, and
-                    add a tmpfiles.d entry that makes the link on older /var
+                    the same as --dpkg-db=image
+`;
+
+const dpkgDb = `Usage: usr-guard dpkg-db move|record [--root DIR] [--dry-run]
+
+For image builds (see usr-guard(8), DPKG'S DATABASE):
+  move     move dpkg's database into the image now, as install --dpkg-db=image
+           (after 'apt-get install ./usr-guard_*.deb' in a Containerfile:
+           dpkg's hook does it after the next dpkg run of the build)
+  record   keep it in /var and record what it says, as install --dpkg-db=var;
+           later dpkg runs of the build keep the record up to date
+
+  --root DIR   the image's root instead of / (it must exist)
+  --dry-run    say what would be done, do nothing
+
+(build-hook is what dpkg's post-invoke runs in an image build.)
 `;
 
 const restore = `Usage: usr-guard restore-dpkg-db
 
-What usr-guard-restore-dpkg-db.service runs early in a boot: when a snapshot
-of dpkg's database was taken before a transient overlay changed it in an
-earlier boot, and /usr has no overlay now, put the database back (a new
-folder, then a rename), so that dpkg again agrees with /usr. Never while dpkg
-holds its lock, and only a snapshot that root owns all the way down. Exit 0
-when restored or nothing to do, 1 when it could not (dpkg's database is then
-as it was).
+What usr-guard-restore-dpkg-db.service runs early in a boot of an image-based
+host, before systemd-tmpfiles. An image that carries its own database gets it
+(the one in /var, from an earlier image, is kept aside in
+/var/lib/usr-guard/dpkg-of-earlier-image-*). A snapshot taken before a
+transient overlay changed the database in an earlier boot is put back when
+/usr has no overlay now (a new folder, synced, then a rename), only when its
+manifest says it is whole, never while dpkg holds its lock, and only when
+root owns it all the way down. A database in /var that describes another
+image is said. Exit 0 when done or nothing to do, 1 when something stopped
+it (said, and in the journal; dpkg's database is then as it was).
 `;
 
 const uninstall = `Usage: usr-guard uninstall [--root DIR] [--dry-run]
@@ -144,4 +170,4 @@ restored or nothing to do, 1 when it could not (pacman's database is then as
 it was).
 `;
 
-export const HELP = { main, status, check, install, uninstall, overlay, 'restore-dpkg-db': restore, 'restore-pacman-db': restorePacman, diff };
+export const HELP = { main, status, check, install, uninstall, overlay, 'restore-dpkg-db': restore, 'restore-pacman-db': restorePacman, 'dpkg-db': dpkgDb, diff };

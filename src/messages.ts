@@ -148,3 +148,12 @@ export function overlayWarningLines(s: SystemState, inv: Invocation): string[] {
 export function unknownWarningLines(s: SystemState): string[] {
   return [`usr-guard: warning: cannot tell whether /usr can be changed (${s.why}); going on.`];
 }
+
+/**
+ * The overlay warning's line when the boot unit found that dpkg's database in
+ * /var describes another image (`stale`: what it said, "dpkg's database
+ * describes another image: …").
+ */
+export function staleDpkgDbLine(stale: string): string {
+  return `  ${stale}; apt and dpkg plan against packages this image does not have (see usr-guard status).`;
+}

@@ -10,6 +10,7 @@ import dnfPlugin from '../../dnf-plugin/usr_guard.py?raw';
 import aptConf from '../../apt-conf.d/50usr-guard?raw';
 import hookShim from '../../hooks/usr-guard-hook?raw';
 import dpkgCfg from '../../hooks/dpkg.cfg?raw';
+import dpkgDbCfg from '../../hooks/dpkg-db.cfg?raw';
 import exampleConf from '../../config/usr-guard.conf?raw';
 import manApt from '../../man/apt-image-based.7?raw';
 import manDnf from '../../man/dnf-image-based.7?raw';
@@ -88,6 +89,8 @@ export function parts(programPath: string, root: string, node: string | null = '
     hooks: [{ path: '/usr/libexec/usr-guard/hook', mode: 0o755, content: text(hookShimWith(node)) }],
     apt: [{ path: '/etc/apt/apt.conf.d/50usr-guard', mode: 0o644, content: text(aptConf) }],
     dpkg: [{ path: '/etc/dpkg/dpkg.cfg.d/usr-guard', mode: 0o644, content: text(dpkgCfg) }],
+    // In an image build, dpkg's post-invoke moves its database into the image (usr-guard dpkg-db build-hook).
+    'dpkg-db': [{ path: '/etc/dpkg/dpkg.cfg.d/usr-guard-dpkg-db', mode: 0o644, content: text(dpkgDbCfg) }],
     config: [{ path: '/etc/usr-guard/usr-guard.conf', mode: 0o644, content: text(exampleConf) }],
     'login-reminder': [{ path: '/etc/profile.d/usr-guard.sh', mode: 0o644, content: text(loginReminder) }],
     man: [

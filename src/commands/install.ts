@@ -6,7 +6,7 @@
 import { lstatSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmdirSync, rmSync, statSync, unlinkSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { TRAILER } from '../boot/sections.js';
-import { SNAPSHOT } from '../dpkg-db/paths.js';
+import { DB, KEPT_PREFIX, SNAPSHOT, SYSIMAGE_DB } from '../dpkg-db/paths.js';
 import { commandUsage, Failure, UsageError } from '../exit-codes.js';
 import { makeDirs, symlinkAtomic, writeError, writeFileAtomic } from '../fs/atomic-write.js';
 import { resolveInRoot } from '../fs/resolve-in-root.js';
@@ -18,7 +18,9 @@ import { dnfPluginDirs, DNF_NAMES, isOurShim, PACMAN_FILES, parts, type InstallF
  * the package renames on removal, --relocate-dpkg-db's tmpfiles.d entry, and
  * the code cache that usr-guard 0.1 kept in /var/cache.
  */
-const LEFTOVERS = ['/etc/apt/apt.conf.d/50usr-guard.disabled', '/usr/lib/tmpfiles.d/usr-guard-dpkg.conf', '/var/cache/usr-guard/check.v8'];
+const LEFTOVERS = ['/etc/apt/apt.conf.d/50usr-guard.disabled', '/var/cache/usr-guard/check.v8'];
+/** What the move of dpkg's database into the image wrote: it stays while the database does. */
+const WITH_MOVED_DB = ['/usr/lib/tmpfiles.d/usr-guard-dpkg.conf', '/etc/apt/apt.conf.d/40usr-guard-dpkg-db'];
 /** Folders that are usr-guard's own, removed when empty. */
 const OWN_DIRS = ['/usr/libexec/usr-guard', '/etc/usr-guard', '/var/cache/usr-guard'];
 
@@ -111,6 +113,20 @@ function removable(root: string): string[] {
     ...shims,
     ...PACMAN_FILES,
     ...LEFTOVERS,
+    ...(dbInImage(root) ? [] : WITH_MOVED_DB),
+  ];
+}
+
+/** Is dpkg's database of `root` in its image (/var/lib/dpkg a link to /usr/lib/sysimage/dpkg)? */
+function dbInImage(root: string): boolean {
+  return lstatSync(resolveInRoot(root, DB, false), { throwIfNoEntry: false })?.isSymbolicLink() === true && resolveInRoot(root, DB) === resolveInRoot(root, SYSIMAGE_DB);
+}
+
+/** uninstall never moves dpkg's database back: say where it stays, and what stays with it. */
+function movedDb(root: string): string[] {
+  if (!dbInImage(root)) return [];
+  return [
+    `kept ${resolveInRoot(root, SYSIMAGE_DB)}: dpkg's database stays there (${resolveInRoot(root, DB, false)} links to it), with ${WITH_MOVED_DB.join(' and ')}; uninstall does not move it back`,
   ];
 }
 
@@ -126,6 +142,7 @@ function stateFolder(root: string, dryRun: boolean): string[] {
       return [`kept ${dir}/: its snapshot of ${whose}'s database waits for the next boot to be put back`];
     }
   }
+  if (readdirSync(dir).some((n) => n.startsWith(KEPT_PREFIX))) return [`kept ${dir}/: it holds the dpkg database of an earlier image (${KEPT_PREFIX}*)`];
   if (!dryRun) rmSync(dir, { recursive: true, force: true });
   return [`${dryRun ? 'would remove' : 'removed'} ${dir}/`];
 }
@@ -153,7 +170,7 @@ export function uninstall(root: string, dryRun: boolean): string[] {
     }
     report.push(`${dryRun ? 'would remove' : 'removed'} ${target}`);
   }
-  report.push(...stateFolder(root, dryRun));
+  report.push(...stateFolder(root, dryRun), ...movedDb(root));
   for (const dir of OWN_DIRS) {
     const target = resolveInRoot(root, dir, false);
     const st = lstatSync(target, { throwIfNoEntry: false });

@@ -3,9 +3,9 @@
 
 import { existsSync } from 'node:fs';
 import { loadConfig } from '../config.js';
-import { SNAPSHOT } from '../dpkg-db/paths.js';
+import { SNAPSHOT, STALE_NOTE } from '../dpkg-db/paths.js';
 import { EXIT } from '../exit-codes.js';
-import { refusalSummary } from '../messages.js';
+import { refusalSummary, staleDpkgDbLine } from '../messages.js';
 import { buildInvocation, terminalAvailable, type CheckOptions } from '../invocation/index.js';
 import type { Out } from '../output.js';
 import { keepPacmanTrue } from '../pacman-db/keep.js';
@@ -39,14 +39,24 @@ const OFFERS_TRANSIENT = new Set(['image-locked', 'image-overlay-readonly']);
  * A failure here is said, never fatal: the warning has told the risk.
  */
 async function keepDpkgTrue(state: SystemState, inv: Invocation, out: Out): Promise<boolean> {
-  if (state.state !== 'image-overlay' || state.dpkgProtection !== 'snapshot') return true;
+  if (state.state !== 'image-overlay') return true;
+  // The boot unit found that /var's database describes another image: the warning says so too.
+  if (inv.manager === 'apt' && existsSync(STALE_NOTE)) {
+    const { staleNote } = await import('../dpkg-db/report.js');
+    const note = staleNote(STALE_NOTE);
+    if (note !== null) out.err([staleDpkgDbLine(note)]);
+  }
   // Taken already in this boot (or kept from an earlier one): no need to load the code that takes it.
-  if (existsSync(SNAPSHOT)) return true;
+  if (state.dpkgProtection !== 'snapshot' || existsSync(SNAPSHOT)) return true;
   // dnf's runs leave dpkg's database alone: saved at apt's first change (which node decides: no replay before it).
   if (inv.manager !== 'apt') return false;
   try {
     const { takeSnapshot } = await import('../dpkg-db/snapshot.js');
-    takeSnapshot();
+    const r = takeSnapshot(() => out.err(["usr-guard: another run is saving dpkg's database: waiting for it"]));
+    if (r.outcome === 'skipped') {
+      out.err([`usr-guard: warning: ${r.message}`]);
+      return false;
+    }
     return true;
   } catch (e) {
     out.err([`usr-guard: warning: could not save dpkg's database: ${(e as Error).message}`]);

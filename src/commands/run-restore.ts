@@ -1,10 +1,19 @@
-// `usr-guard restore-dpkg-db`: what usr-guard-restore-dpkg-db.service runs early
-// in a boot. Exit 0 when restored or when there is nothing to do, 1 when dpkg
-// held its database and nothing was done.
+// `usr-guard restore-dpkg-db`: what usr-guard-restore-dpkg-db.service runs
+// early in a boot of an image-based host, before systemd-tmpfiles. In order:
+// an image that carries its own database gets it (the old one kept aside);
+// a snapshot taken before a transient overlay is put back; a database left
+// in /var that describes another image is said (the journal, and a note in
+// /run that the overlay warning repeats). Exit 0 when done or when there is
+// nothing to do, 1 when something stopped it (said, and in the journal).
 
+import { rmSync } from 'node:fs';
 import { trail } from '../act/trail.js';
 import { loadConfig } from '../config.js';
+import { migrateIntoImage } from '../dpkg-db/migrate.js';
+import { STALE_NOTE } from '../dpkg-db/paths.js';
+import { snapshotFacts, staleFact } from '../dpkg-db/report.js';
 import { restoreSnapshot } from '../dpkg-db/snapshot.js';
+import { runDir, writeRunFile } from '../diff/run-dir.js';
 import { EXIT } from '../exit-codes.js';
 import type { Out } from '../output.js';
 import { probeSystem } from '../probe/index.js';
@@ -13,13 +22,35 @@ const WHO = { caller: 'cli', frontend: 'usr-guard restore-dpkg-db', commandLine:
 
 export async function restoreCommand(env: NodeJS.ProcessEnv, isRoot: boolean, out: Out): Promise<number> {
   const { config } = await loadConfig(env, isRoot);
-  const state = probeSystem({ env, bootcPath: config.paths.bootc });
-  if (state.dpkgProtection === 'relocated') {
-    out.err(["usr-guard: dpkg's database lives in the image: nothing to restore."]);
-    return EXIT.OK;
+  let failed = false;
+  const say = async (message: string, journal: 'notice' | 'warning' | null) => {
+    out.err([`usr-guard: ${message}.`]);
+    if (journal !== null) await trail(message, WHO, journal);
+  };
+  const migration = migrateIntoImage();
+  if (migration !== null) {
+    await say(migration.message, migration.done ? 'notice' : 'warning');
+    failed ||= migration.failed === true;
   }
-  const r = restoreSnapshot(state.usr?.overlay !== 'unlock');
-  out.err([`usr-guard: ${r.message}.`]);
-  if (r.done || ('failed' in r && r.failed)) await trail(r.message, WHO, r.done ? 'notice' : 'warning');
-  return 'failed' in r && r.failed ? EXIT.INTERNAL : EXIT.OK;
+  const state = probeSystem({ env, bootcPath: config.paths.bootc });
+  const overlay = state.usr?.overlay === 'unlock';
+  if (state.dpkgProtection === 'relocated') {
+    if (migration === null) await say("dpkg's database lives in the image: nothing to restore", null);
+    return failed ? EXIT.INTERNAL : EXIT.OK;
+  }
+  const r = restoreSnapshot(!overlay);
+  await say(r.message, r.done ? 'notice' : 'failed' in r && r.failed ? 'warning' : null);
+  failed ||= 'failed' in r && r.failed === true;
+  // Stale only when no overlay holds changes of its own (a hotfix keeps them across boots).
+  const { stale } = overlay ? { stale: null } : staleFact(snapshotFacts());
+  if (stale !== null) {
+    await say(`${stale}. ${STALE_ADVICE}`, 'warning');
+    runDir();
+    writeRunFile(STALE_NOTE, `${stale}\n`);
+  } else rmSync(STALE_NOTE, { force: true });
+  return failed ? EXIT.INTERNAL : EXIT.OK;
 }
+
+/** What to do about a database in /var that describes another image. */
+export const STALE_ADVICE =
+  "apt and dpkg plan against packages this image does not have. Build the image with dpkg's database in it (the default of 'usr-guard install' and the .deb in an image build; not --dpkg-db=var): at the next upgrade the image's database replaces this one, which is kept aside (usr-guard(8), DPKG'S DATABASE)";

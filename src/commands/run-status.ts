@@ -18,6 +18,7 @@ export async function statusCommand(opts: { json: boolean; deep: boolean }, env:
     // Only where the probe saw an image host: bootc speaks for the booted system, not a container.
     if (deep.ok && state.host.imageBased) state = refineWithBootc(state, deep.status);
   }
-  out.out(opts.json ? statusJson(state, config, deep) : renderStatus(state, config, deep));
+  const db = state.dpkgDatabase ? (await import('../dpkg-db/report.js')).dpkgDbReport() : null;
+  out.out(opts.json ? statusJson(state, config, deep, db) : renderStatus(state, config, deep, db));
   return EXIT.OK;
 }

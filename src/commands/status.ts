@@ -1,5 +1,6 @@
 // `usr-guard status [--json] [--deep]`: the state, for a person at a glance or as JSON.
 
+import type { DpkgDbReport } from '../dpkg-db/report.js';
 import type { DeepResult } from '../probe/bootc.js';
 import type { Config, DatabaseFacts, StateName, SystemState } from '../types.js';
 
@@ -78,7 +79,22 @@ function deepLine(d: DeepResult): string {
   return d.status.tracked ? `tracks ${d.status.image ?? 'an image'}${ov}` : 'not tracking an image';
 }
 
-export function renderStatus(s: SystemState, config: Config, deep: DeepResult | null): string {
+/** The rows about dpkg's database beyond where it is: a snapshot waiting, a move pending, another image's database. */
+function dpkgRows(db: DpkgDbReport | null, imageHost: boolean): [string, string][] {
+  if (db === null || !imageHost) return [];
+  const rows: [string, string][] = [];
+  const snap = db.snapshot;
+  if (snap && !snap.valid) rows.push(['dpkg snapshot', `not whole (${snap.problem}): never put back; dpkg's database may list packages whose files are gone`]);
+  else if (snap?.thisBoot) rows.push(['dpkg snapshot', "taken in this boot, before the overlay's first change: put back at the next boot"]);
+  else if (snap) {
+    rows.push(['dpkg snapshot', "from an earlier boot, waiting to be put back (usr-guard-restore-dpkg-db.service, or 'usr-guard restore-dpkg-db'): until then dpkg lists packages whose files are gone"]);
+  }
+  if (db.migrationPending) rows.push(['dpkg db move', "this image carries its own database (/usr/lib/sysimage/dpkg): the boot unit (or 'usr-guard restore-dpkg-db') keeps the one in /var aside and links to the image's"]);
+  if (db.stale) rows.push(['dpkg db stale', `${db.stale}: build the image with dpkg's database in it (not --dpkg-db=var); see usr-guard(8)`]);
+  return rows;
+}
+
+export function renderStatus(s: SystemState, config: Config, deep: DeepResult | null, db: DpkgDbReport | null = null): string {
   // Reboots and images matter only on an image host, not in a container or on a mutable one.
   const imageHost = s.host.imageBased && !s.container.detected;
   const rows: [string, string][] = [
@@ -87,6 +103,7 @@ export function renderStatus(s: SystemState, config: Config, deep: DeepResult | 
     ['/usr', usrLine(s)],
     ['dpkg db', dbLine(s.dpkgDatabase, imageHost)],
     ...(imageHost && s.dpkgDatabase ? [['after a reboot', AFTER_REBOOT[s.dpkgProtection]] as [string, string]] : []),
+    ...dpkgRows(db, imageHost),
     ['rpm db', dbLine(s.rpmDatabase, imageHost)],
     // Only where pacman is installed: most hosts have none, and need no line saying so.
     ...(s.pacmanDatabase ? [['pacman db', dbLine(s.pacmanDatabase, imageHost)] as [string, string]] : []),
@@ -106,6 +123,6 @@ export function renderStatus(s: SystemState, config: Config, deep: DeepResult | 
   ].join('\n');
 }
 
-export function statusJson(s: SystemState, config: Config, deep: DeepResult | null): string {
-  return JSON.stringify({ ...s, mode: config.mode, ...(deep ? { bootc: deep } : {}) }, null, 2) + '\n';
+export function statusJson(s: SystemState, config: Config, deep: DeepResult | null, db: DpkgDbReport | null = null): string {
+  return JSON.stringify({ ...s, mode: config.mode, ...(db ? { dpkgDb: db } : {}), ...(deep ? { bootc: deep } : {}) }, null, 2) + '\n';
 }

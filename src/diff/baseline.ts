@@ -15,7 +15,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { DB, SNAPSHOT } from '../dpkg-db/paths.js';
-import { bootId } from '../dpkg-db/snapshot.js';
+import { bootId, checkSnapshot } from '../dpkg-db/snapshot.js';
 import { PACMAN_SNAPSHOT, pacmanDbPath } from '../pacman-db/paths.js';
 import type { PackageManager } from '../types.js';
 import { dpkgView, rpmView, type Owners, type PackageVersions, type PackageView } from './packages.js';
@@ -75,13 +75,10 @@ function snapshotOfThisMoment(versions: PackageVersions): string | null {
   return then && sameVersions(then, versions) ? taken : null;
 }
 
-/** The boot dpkg's snapshot was taken in, or null without one. */
+/** The boot dpkg's snapshot was taken in (its manifest says, and the snapshot is what it lists), or null without one. */
 function snapshotBoot(): string | null {
-  try {
-    return readFileSync(`${SNAPSHOT}/boot_id`, 'utf8').trim();
-  } catch {
-    return null;
-  }
+  const m = checkSnapshot();
+  return 'error' in m ? null : m.bootId;
 }
 
 function sameVersions(a: PackageVersions, b: PackageVersions): boolean {

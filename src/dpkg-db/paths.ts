@@ -3,4 +3,12 @@
 export const DB = '/var/lib/dpkg';
 export const SYSIMAGE_DB = '/usr/lib/sysimage/dpkg';
 export const SNAPSHOT = '/var/lib/usr-guard/dpkg-snapshot';
+/** Held (flock) while a snapshot is taken or put back: one at a time. */
+export const SNAPSHOT_LOCK = '/var/lib/usr-guard/dpkg-snapshot.lock';
 export const RESTORE_UNIT = '/usr/lib/systemd/system/usr-guard-restore-dpkg-db.service';
+/** What an image build whose dpkg database stays in /var recorded of it (dpkg-db/record.ts). */
+export const RECORD = '/usr/lib/usr-guard/dpkg-db.json';
+/** Said by the boot unit when /var's database describes another image: the overlay warning repeats it. */
+export const STALE_NOTE = '/run/usr-guard/dpkg-db-stale';
+/** Where the boot unit keeps the database of an earlier image when it moves to the image's: a folder of this name and a time, in /var/lib/usr-guard. */
+export const KEPT_PREFIX = 'dpkg-of-earlier-image-';

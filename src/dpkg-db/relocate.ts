@@ -1,26 +1,43 @@
-// For image builders: move dpkg's database into the image, next to where
+// For image builds: move dpkg's database into the image, next to where
 // Fedora keeps rpm's (/usr/lib/sysimage), and leave /var/lib/dpkg a link to
-// it. Then a discarded /usr overlay, or a new image, takes dpkg's view of the
-// installed packages with it: dpkg can no longer disagree with /usr.
+// it; apt's marks of automatically installed packages go with it. Then a
+// discarded /usr overlay, or a new image, takes dpkg's view of the installed
+// packages with it: dpkg can no longer disagree with /usr.
 //
 // The move is resumable: a marker next to the target says that one is under
 // way, and each step leaves a state the next run finishes (a build killed or
 // out of space half-way must not leave an image with no database, nor one
-// that a second run refuses to touch).
+// that a second run refuses to touch). A copy reaches the disk before it is
+// renamed into place, and the original goes only once the link is durable.
 
-import { cpSync, existsSync, lstatSync, readFileSync, readlinkSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { makeDirs, symlinkAtomic, syncDir } from '../fs/atomic-write.js';
+import { makeDirs, symlinkAtomic, syncDir, writeFileAtomic } from '../fs/atomic-write.js';
 import { resolveInRoot } from '../fs/resolve-in-root.js';
+import { step } from '../fs/test-stop.js';
+import { moveTree } from '../fs/trees.js';
 import { UsageError } from '../exit-codes.js';
-import { dpkgLocked } from './locks.js';
+import { dpkgLocked, otherHolder } from './locks.js';
 import { DB, SYSIMAGE_DB } from './paths.js';
 
-const LINK = '../../usr/lib/sysimage/dpkg';
-const fail = (why: string) => new UsageError(`install: --relocate-dpkg-db: ${why}`);
+export const LINK = '../../usr/lib/sysimage/dpkg';
+/** apt's marks (automatically installed or not): they describe the image's packages, so they live with its database. */
+export const MARKS = '/var/lib/apt/extended_states';
+export const IMAGE_MARKS = '/usr/lib/sysimage/apt/extended_states';
+const fail = (why: string) => new UsageError(`--dpkg-db=image: ${why}`);
+
+export interface RelocateOptions {
+  dryRun: boolean;
+  /**
+   * dpkg's post-invoke in a build: dpkg has closed its database, and apt
+   * above it holds its lock while it waits. Only a lock of someone else's
+   * counts then.
+   */
+  underPackageManager?: boolean;
+}
 
 /** Move the database of `root` into its image; a second run changes nothing, or finishes an interrupted one. Paths stay inside the root. */
-export function relocateDpkgDb(root: string, dryRun: boolean): string[] {
+export function relocateDpkgDb(root: string, opts: RelocateOptions): string[] {
   const db = resolveInRoot(root, DB, false);
   const target = resolveInRoot(root, SYSIMAGE_DB);
   const marker = `${target}.relocating`;
@@ -35,15 +52,23 @@ export function relocateDpkgDb(root: string, dryRun: boolean): string[] {
     if (!st.isDirectory()) throw fail(`${db} is not a folder`);
     if (existsSync(target)) throw fail(`${target} exists already; not mixing two databases`);
   }
-  if (st?.isDirectory() && dpkgLocked(db)) throw fail(`dpkg's database is in use (a dpkg or apt run holds its lock); try again when it is done`);
-  if (dryRun) return [resuming ? `would finish moving ${db} to ${target} and link it` : `would move ${db} to ${target} and link it`];
+  if (st?.isDirectory() && (opts.underPackageManager ? otherHolder(db) !== null : dpkgLocked(db))) {
+    throw fail(`dpkg's database is in use (a dpkg or apt run holds its lock); try again when it is done`);
+  }
+  if (opts.dryRun) return [resuming ? `would finish moving ${db} to ${target} and link it` : `would move ${db} to ${target} and link it`];
 
   const said: string[] = resuming ? [`finishing the move of ${db} that an earlier run began`] : [];
   if (!existsSync(target)) {
     if (!st?.isDirectory()) throw fail(`${db} is gone and ${target} was never complete; restore the database from a backup`);
     makeDirs(dirname(target));
+    // A copy that a killed run left at its own name beside the target is never whole: start again.
+    for (const name of readdirSync(dirname(target))) if (name.startsWith('dpkg.partial-')) rmSync(`${dirname(target)}/${name}`, { recursive: true, force: true });
     writeFileSync(marker, `${db}\n`, { mode: 0o644 });
-    moveWhole(db, target);
+    syncDir(dirname(marker));
+    step('relocate-marked');
+    // A rename where it can (then db is gone), else a durable copy (then db stays until the link is made).
+    moveTree(db, target);
+    step('relocate-copied');
     said.push(`moved ${db} to ${target}`);
   }
   // The target is whole from here on. A database still in /var is the one it was copied from,
@@ -59,25 +84,28 @@ export function relocateDpkgDb(root: string, dryRun: boolean): string[] {
       rmSync(db, { recursive: true, force: true });
     }
   }
-  symlinkAtomic(LINK, db);
+  step('relocate-moved-aside');
+  symlinkAtomic(LINK, db); // synced in its folder
+  step('relocate-linked');
+  said.push(...moveMarks(root));
   rmSync(`${db}.moved`, { recursive: true, force: true });
   rmSync(marker, { force: true });
   return [...said, `linked ${db} -> ${LINK}`];
 }
 
-/** Put `from` at `to`, whole or not at all: a rename, or across file systems a copy that is renamed into place. */
-function moveWhole(from: string, to: string): void {
-  try {
-    renameSync(from, to);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'EXDEV') throw e;
-    // /var and /usr on different file systems. The original stays until the copy is whole.
-    const partial = `${to}.partial`;
-    rmSync(partial, { recursive: true, force: true });
-    cpSync(from, partial, { recursive: true, preserveTimestamps: true, verbatimSymlinks: true });
-    renameSync(partial, to);
-  }
-  syncDir(dirname(to));
+/**
+ * apt's marks into the image too (a file: written whole beside it, then the
+ * old one goes). Also later in a build: an apt run that began before the move
+ * writes its marks, all of them, where it read them.
+ */
+export function moveMarks(root: string): string[] {
+  const from = resolveInRoot(root, MARKS);
+  const to = resolveInRoot(root, IMAGE_MARKS);
+  makeDirs(dirname(to));
+  if (!existsSync(from)) return [];
+  writeFileAtomic(to, readFileSync(from), 0o644);
+  rmSync(from, { force: true });
+  return [`moved ${from} to ${to}`];
 }
 
 function sameStatus(a: string, b: string): boolean {

@@ -23,6 +23,8 @@ export function makeDirs(dir: string, mode = 0o755): void {
       mkdirSync(dir, mode);
       chmodSync(dir, mode);
     } catch (e) {
+      // Another run made it in between: a folder there is what was asked for.
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST' && lstatSync(dir, { throwIfNoEntry: false })?.isDirectory()) return;
       throw writeError('make the folder', dir, e);
     }
     return;

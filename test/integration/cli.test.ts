@@ -24,8 +24,8 @@ describe('usr-guard CLI', () => {
   });
 
   it.each([
-    [[], 'usr-guard: a command is needed: status, check, install, uninstall, overlay, restore-dpkg-db, restore-pacman-db, diff (see usr-guard --help)'],
-    [['frobnicate'], "usr-guard: unknown command 'frobnicate': the commands are status, check, install, uninstall, overlay, restore-dpkg-db, restore-pacman-db, diff (see usr-guard --help)"],
+    [[], 'usr-guard: a command is needed: status, check, install, uninstall, overlay, restore-dpkg-db, restore-pacman-db, dpkg-db, diff (see usr-guard --help)'],
+    [['frobnicate'], "usr-guard: unknown command 'frobnicate': the commands are status, check, install, uninstall, overlay, restore-dpkg-db, restore-pacman-db, dpkg-db, diff (see usr-guard --help)"],
     [['-x'], "usr-guard: unknown option '-x': before a command only --help and --version (see usr-guard --help)"],
     [['--json', 'status'], "usr-guard: unknown option '--json': before a command only --help and --version (see usr-guard --help)"],
     [['status', '--frob'], "usr-guard: status: unknown option '--frob' (see usr-guard status --help)"],

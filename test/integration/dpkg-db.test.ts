@@ -8,6 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aptUseRepo, buildRepo } from '../helpers/debs.js';
 import { buildImage, runInSandbox } from '../helpers/sandbox.js';
 
+/** Lets vitest's worker answer its RPC between long spawnSync runs (it times out after a minute). */
+const tick = () => new Promise((r) => setImmediate(r));
 let repo: string;
 const dirs: string[] = [];
 let shared: string | undefined;
@@ -33,10 +35,11 @@ const transient = (image: string, varDir: string, bootId: string) =>
 const locked = (image: string, varDir: string, bootId: string) => ({ usr: 'image', ostreeBooted: true, image, varDir, bootId }) as const;
 
 /** Boot 1: install on a transient overlay. Boot 2: the overlay is gone; run the boot unit's command, look at dpkg, reinstall on a new overlay. */
-function twoBoots(image: string) {
+async function twoBoots(image: string) {
   const varDir = mkdtempSync(join(tmpdir(), 'ug-var-'));
   dirs.push(varDir);
   const boot1 = runInSandbox({ ...transient(image, varDir, 'boot-1'), script: `${aptUseRepo(repo)}\napt-get install -y ughello >/dev/null && ughello` });
+  await tick();
   const newOverlay = 'mkdir -p /run/ov/u /run/ov/w && mount -t overlay overlay -o lowerdir=/usr,upperdir=/run/ov/u,workdir=/run/ov/w /usr && mkdir -p /run/ostree/deployment-state/x.0 && touch /run/ostree/deployment-state/x.0/unlocked-development';
   const boot2 = runInSandbox({
     ...locked(image, varDir, 'boot-2'),
@@ -55,8 +58,8 @@ ughello && echo "@@reinstalled"`,
 }
 
 describe('dpkg agrees with /usr after a reboot', () => {
-  it('with the snapshot (the boot unit restores it)', () => {
-    const { boot1, boot2 } = twoBoots(keep(buildImage()));
+  it('with the snapshot (the boot unit restores it)', async () => {
+    const { boot1, boot2 } = await twoBoots(keep(buildImage()));
     expect(boot1.stdout).toContain('ughello 1.0');
     expect(boot1.stderr).toContain('is saved now and put back at the next boot');
     expect(boot2.stdout).toContain("restored dpkg's database from the snapshot");
@@ -68,9 +71,9 @@ describe('dpkg agrees with /usr after a reboot', () => {
     expect(boot2.stdout).toContain('@@reinstalled');
   });
 
-  it('with --relocate-dpkg-db (the database goes with the image)', () => {
+  it('with --relocate-dpkg-db (the database goes with the image)', async () => {
     const image = keep(buildImage(['--relocate-dpkg-db']));
-    const { boot1, boot2 } = twoBoots(image);
+    const { boot1, boot2 } = await twoBoots(image);
     expect(boot1.stdout).toContain('ughello 1.0');
     expect(boot1.stderr).toContain('is in the image and goes with it');
     expect(boot2.stdout).toContain("dpkg's database lives in the image: nothing to restore");
@@ -80,8 +83,8 @@ describe('dpkg agrees with /usr after a reboot', () => {
     expect(boot2.stdout).toContain('@@reinstalled');
   });
 
-  it('with neither, dpkg drifts (what the others prevent)', () => {
-    const { boot1, boot2 } = twoBoots(keep(buildImage(['--without', 'dpkg-snapshot'])));
+  it('with neither, dpkg drifts (what the others prevent)', async () => {
+    const { boot1, boot2 } = await twoBoots(keep(buildImage(['--without', 'dpkg-snapshot'])));
     expect(boot1.stderr).toContain('afterwards dpkg will list packages whose files are gone');
     expect(boot2.stdout).toContain('@@file-gone');
     expect(boot2.stdout).toContain('@@dpkg-says-installed');
@@ -97,10 +100,10 @@ describe('a full disk', () => {
       ...transient(buildImageOnce(), varDir, 'boot-1'),
       script: `${aptUseRepo(repo)}
 mkdir -p /var/lib/usr-guard && mount -t tmpfs -o size=64k,mode=755 full /var/lib/usr-guard
-apt-get install -y ughello >/dev/null; echo "@@rc=$?"; ls -A /var/lib/usr-guard`,
+apt-get install -y ughello >/dev/null; echo "@@rc=$?"; ls -A /var/lib/usr-guard | grep -vx dpkg-snapshot.lock`,
     });
     expect(r.stdout).toBe('@@rc=0\n');
-    expect(r.stderr).toMatch(/usr-guard: warning: could not save dpkg's database: cannot write \/var\/lib\/usr-guard\/dpkg-snapshot.new: no space left on device/);
+    expect(r.stderr).toMatch(/usr-guard: warning: could not save dpkg's database: cannot write \/var\/lib\/usr-guard\/dpkg-snapshot: no space left on device/);
   });
 
   it("at the restore: dpkg's database and the snapshot stay as they are, for the next boot", () => {
@@ -133,13 +136,13 @@ describe('install --relocate-dpkg-db', () => {
       usr: 'image',
       image,
       varDir: keep(mkdtempSync(join(tmpdir(), 'ug-var-'))),
-      script: `readlink /var/lib/dpkg; cat /usr/lib/tmpfiles.d/usr-guard-dpkg.conf | grep '^L+'
+      script: `readlink /var/lib/dpkg; grep '^L ' /usr/lib/tmpfiles.d/usr-guard-dpkg.conf
 usr-guard install --relocate-dpkg-db --dry-run | grep /var/lib/dpkg
 dpkg-query -W dpkg >/dev/null && echo "@@query-ok"
 dpkg --audit && echo "@@audit-ok"`,
     });
     expect(r.stdout).toContain('../../usr/lib/sysimage/dpkg');
-    expect(r.stdout).toContain('L+ /var/lib/dpkg - - - - ../../usr/lib/sysimage/dpkg');
+    expect(r.stdout).toContain('L /var/lib/dpkg - - - - ../../usr/lib/sysimage/dpkg');
     expect(r.stdout).toContain('unchanged /var/lib/dpkg -> ../../usr/lib/sysimage/dpkg');
     expect(r.stdout).toContain('@@query-ok');
     expect(r.stdout).toContain('@@audit-ok');

@@ -73,7 +73,7 @@ describe('install --root', () => {
   it('rejects an unknown part with a clear error', () => {
     const r = run('install', '--root', scratch(), '--without', 'apt,bogus');
     expect(r.status).toBe(2);
-    expect(r.stderr).toBe("usr-guard: install: --without: unknown part 'bogus'; the parts are program, hooks, apt, dpkg, config, login-reminder, man, dpkg-snapshot, dnf-plugin, dnf5-actions, dnf-shim, pacman, pacman-snapshot (see usr-guard install --help)\n");
+    expect(r.stderr).toBe("usr-guard: install: --without: unknown part 'bogus'; the parts are program, hooks, apt, dpkg, dpkg-db, config, login-reminder, man, dpkg-snapshot, dnf-plugin, dnf5-actions, dnf-shim, pacman, pacman-snapshot (see usr-guard install --help)\n");
   });
 
   it('uninstall leaves no file of usr-guard behind', () => {

@@ -15,6 +15,15 @@ describe.skipIf(!hasShellcheck)('shellcheck', () => {
     expect(r.stdout).toBe('');
     expect(r.status).toBe(0);
   });
+
+  // dpkg runs it with sh -c: checked as the script it is.
+  it("dpkg's post-invoke (hooks/dpkg-db.cfg)", () => {
+    const line = /^post-invoke=(.*)$/m.exec(readFileSync(join(REPO, 'hooks/dpkg-db.cfg'), 'utf8'))?.[1];
+    expect(line).toBeDefined();
+    const r = spawnSync('shellcheck', ['-s', 'sh', '-'], { input: `#!/bin/sh\n${line}\n`, encoding: 'utf8' });
+    expect(r.stdout).toBe('');
+    expect(r.status).toBe(0);
+  });
 });
 
 describe('hook lines', () => {

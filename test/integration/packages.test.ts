@@ -31,7 +31,7 @@ describe('the .deb', () => {
     const f = (field: string) => execFileSync('dpkg-deb', ['-f', DEB, field], { encoding: 'utf8' }).trim();
     expect(f('Depends')).toBe('nodejs (>= 18)');
     const conffiles = execFileSync('sh', ['-c', `dpkg-deb --ctrl-tarfile ${DEB} | tar -xO ./conffiles`], { encoding: 'utf8' });
-    expect(conffiles.split('\n').filter(Boolean).sort()).toEqual(['/etc/apt/apt.conf.d/50usr-guard', '/etc/dpkg/dpkg.cfg.d/usr-guard', '/etc/profile.d/usr-guard.sh', '/etc/usr-guard/usr-guard.conf']);
+    expect(conffiles.split('\n').filter(Boolean).sort()).toEqual(['/etc/apt/apt.conf.d/50usr-guard', '/etc/dpkg/dpkg.cfg.d/usr-guard', '/etc/dpkg/dpkg.cfg.d/usr-guard-dpkg-db', '/etc/profile.d/usr-guard.sh', '/etc/usr-guard/usr-guard.conf']);
   });
 
   it.skipIf(!hasLintian)('lintian reports no errors', () => {
@@ -93,10 +93,12 @@ pacman -U --noconfirm ${pkgs}/ugfoo-1-1-any.pkg.tar.zst; echo "@@rc=$?"`,
       usr: 'writable',
       script: `dpkg -i ${DEB} >/dev/null
 mkdir -p /var/lib/usr-guard/dpkg-snapshot/db && dpkg --purge usr-guard; test -d /var/lib/usr-guard && echo "@@kept"
-rm -r /var/lib/usr-guard/dpkg-snapshot && dpkg -i ${DEB} >/dev/null && dpkg --purge usr-guard; test -d /var/lib/usr-guard || echo "@@gone"`,
+rm -r /var/lib/usr-guard/dpkg-snapshot && mkdir /var/lib/usr-guard/dpkg-of-earlier-image-x && dpkg -i ${DEB} >/dev/null && dpkg --purge usr-guard
+rm -r /var/lib/usr-guard/dpkg-of-earlier-image-x && dpkg -i ${DEB} >/dev/null && dpkg --purge usr-guard; test -d /var/lib/usr-guard || echo "@@gone"`,
     });
     expect(r.stdout).toContain("usr-guard: kept /var/lib/usr-guard: its snapshot of dpkg's database waits for the next boot to be put back");
     expect(r.stdout).toContain('@@kept');
+    expect(r.stdout).toContain('usr-guard: kept /var/lib/usr-guard: it holds the dpkg database of an earlier image (dpkg-of-earlier-image-*)');
     expect(r.stdout).toContain('usr-guard: removed /var/lib/usr-guard');
     expect(r.stdout).toContain('@@gone');
   });

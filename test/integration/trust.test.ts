@@ -89,12 +89,12 @@ before=$(sha256sum </var/lib/dpkg/status); usr-guard restore-dpkg-db; echo "@@rc
     ['a folder others can write', 'chmod 777 $S/db/info'],
     ["usr-guard's folder others can write", 'chmod 777 /var/lib/usr-guard'],
     ['the snapshot swapped for a link', 'mv $S /tmp/s && ln -s /tmp/s $S'],
-    ['the snapshot half-written (no boot_id)', 'rm $S/boot_id'],
+    ['the snapshot half-written (no manifest)', 'rm $S/manifest'],
   ])('%s', (_what, how) => {
     const r = tampered(how);
     expect(r.stdout).toContain('@@rc=1');
     expect(r.stdout).toContain('@@db-unchanged');
-    expect(r.stderr).toMatch(/not root's alone|incomplete|not a folder/);
+    expect(r.stderr).toMatch(/not root's alone|not whole|not a folder/);
   });
 
   it('a folder of usr-guard that another user made first is not used for a snapshot', () => {

@@ -1,0 +1,74 @@
+// The manifest of a snapshot of dpkg's database: written last, once every
+// file of the copy is on the disk, it lists each file with its size, each
+// link and folder, and the boot the copy was taken in, sealed with a sha256
+// of that listing. A snapshot is put back only when its manifest is whole and
+// the copy holds exactly what it lists: a copy cut short, a file truncated
+// by a power cut, or a mix of two copies never becomes dpkg's database.
+// parseManifest is pure (and fuzzed: test/unit/fuzz-dpkg-db.test.ts).
+
+import { createHash } from 'node:crypto';
+import { listTree, type Entry } from '../fs/trees.js';
+
+const FORMAT = 'usr-guard dpkg-db snapshot 1';
+
+export interface Manifest {
+  bootId: string;
+  /** When it was taken, as an ISO date. */
+  taken: string;
+  entries: Entry[];
+}
+
+const seal = (m: Manifest) => createHash('sha256').update(JSON.stringify([FORMAT, m.bootId, m.taken, m.entries])).digest('hex');
+
+export function manifestText(m: Manifest): string {
+  return JSON.stringify({ format: FORMAT, bootId: m.bootId, taken: m.taken, entries: m.entries, sha256: seal(m) }) + '\n';
+}
+
+/** The manifest of the tree at `dir` as it is now. */
+export function manifestOf(dir: string, bootId: string): Manifest {
+  return { bootId, taken: new Date().toISOString(), entries: listTree(dir) };
+}
+
+function isEntry(e: unknown): e is Entry {
+  if (!Array.isArray(e) || e.length !== 3 || typeof e[1] !== 'string' || e[1] === '') return false;
+  if (e[0] === 'f') return Number.isSafeInteger(e[2]) && (e[2] as number) >= 0;
+  if (e[0] === 'l') return typeof e[2] === 'string';
+  return e[0] === 'd' && e[2] === 0;
+}
+
+/** The manifest in `text`, or why it is not a whole one. */
+export function parseManifest(text: string): Manifest | { error: string } {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    return { error: 'its manifest is not whole (cut short, or not JSON)' };
+  }
+  const o = v as Record<string, unknown> | null;
+  if (typeof o !== 'object' || o === null || Array.isArray(o) || o.format !== FORMAT) return { error: 'its manifest is of an unknown format' };
+  if (typeof o.bootId !== 'string' || typeof o.taken !== 'string' || !Array.isArray(o.entries) || !o.entries.every(isEntry)) {
+    return { error: 'its manifest lacks a field' };
+  }
+  const m: Manifest = { bootId: o.bootId, taken: o.taken, entries: o.entries as Entry[] };
+  if (o.sha256 !== seal(m)) return { error: "its manifest's seal (sha256) does not match its listing" };
+  return m;
+}
+
+/** Why the tree at `dir` is not what `m` lists (the first difference), or null when it is exactly that. */
+export function treeDiffers(dir: string, m: Manifest): string | null {
+  let now: Entry[];
+  try {
+    now = listTree(dir);
+  } catch (e) {
+    return `it cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`;
+  }
+  const want = new Map(m.entries.map((e) => [e[1], e]));
+  for (const e of now) {
+    const w = want.get(e[1]);
+    if (w === undefined) return `it holds ${e[1]}, which its manifest does not list`;
+    if (w[0] !== e[0] || w[2] !== e[2]) return `${e[1]} is not as its manifest says (${w[0] === 'f' ? `${w[2]} bytes` : w[0]}, found ${e[0] === 'f' ? `${e[2]} bytes` : e[0]})`;
+    want.delete(e[1]);
+  }
+  const missing = want.keys().next();
+  return missing.done ? null : `${missing.value} is missing (${want.size} of ${m.entries.length} entries)`;
+}
