@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { loadConfig } from '../config.js';
 import { SNAPSHOT, STALE_NOTE } from '../dpkg-db/paths.js';
 import { EXIT } from '../exit-codes.js';
-import { refusalSummary, staleDpkgDbLine } from '../messages.js';
+import { refusalLines, refusalSummary, staleDpkgDbLine } from '../messages.js';
 import { buildInvocation, terminalAvailable, type CheckOptions } from '../invocation/index.js';
 import type { Out } from '../output.js';
 import { keepPacmanTrue } from '../pacman-db/keep.js';
@@ -128,7 +128,8 @@ async function act(v: Verdict, state: SystemState, inv: Invocation, config: Conf
     case 'offer': {
       const { offer } = await import('../act/offer.js');
       const r = await offer(v, inv, config, env, state.host.kind === 'generic' ? 'image-based' : state.host.kind);
-      if (!r.ok) return await refuse(r.message, state, inv, out);
+      // Declined: the refusal does not make the offer again.
+      if (!r.ok) return await refuse(r.declined ? refusalLines(state, inv, true) : r.message, state, inv, out);
       out.err(r.message);
       // Made just now: no key for it (the shell computed one for a writable /usr only).
       await keepDpkgTrue(r.state, inv, out);
