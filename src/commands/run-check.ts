@@ -82,12 +82,17 @@ async function keepTrack(state: SystemState, out: Out): Promise<boolean> {
   }
 }
 
-/** Before a change on an overlay: the databases' snapshots, diff's baseline, and (where all are kept) the record later runs replay. */
+/**
+ * Before a change on an overlay: the databases' snapshots, diff's baseline,
+ * and (where dpkg's snapshot and the baseline are kept) the record that later
+ * runs of apt, dpkg and dnf replay. pacman's runs are not replayed: they ask
+ * node each time, which saves pacman's database at pacman's first change.
+ */
 async function keepAll(state: SystemState, inv: Invocation, v: Verdict, env: NodeJS.ProcessEnv, out: Out): Promise<void> {
   const dpkg = await keepDpkgTrue(state, inv, out);
-  const pacman = await keepPacmanTrue(state, inv, out);
+  await keepPacmanTrue(state, inv, out);
   const tracked = await keepTrack(state, out);
-  if (dpkg && pacman && tracked) keepReplay(env.USR_GUARD_REPLAY_KEY, state, inv, v);
+  if (dpkg && tracked) keepReplay(env.USR_GUARD_REPLAY_KEY, state, inv, v);
 }
 
 /** States whose overlay `usr-guard diff` compares with the image. */
