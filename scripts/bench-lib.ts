@@ -78,8 +78,8 @@ export function report(rows: Row[]): void {
   process.stdout.write(md);
   mkdirSync(join(REPO, 'bench'), { recursive: true });
   writeFileSync(join(REPO, 'bench/results.json'), JSON.stringify({ date: new Date().toISOString(), machine, rows }, null, 2) + '\n');
-  const readme = join(REPO, 'README.md');
-  const text = readFileSync(readme, 'utf8');
+  const page = join(REPO, 'docs/speed.md');
+  const text = readFileSync(page, 'utf8');
   const updated = text.replace(/(<!-- bench:start -->\n)[\s\S]*?(<!-- bench:end -->)/, `$1${md}$2`);
-  if (updated !== text) writeFileSync(readme, updated);
+  if (updated !== text) writeFileSync(page, updated);
 }

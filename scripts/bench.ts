@@ -1,7 +1,7 @@
 // npm run bench: what usr-guard's hooks cost, side by side with a baseline, in
 // one run: medians of interleaved repetitions (per-round ratios), in the
 // sandboxes the tests use for each host state. Prints a table, writes
-// bench/results.json, and puts the table into the README between the bench
+// bench/results.json, and puts the table into docs/speed.md between the bench
 // markers. The hook lines are read from the files that are installed.
 
 import { mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';

@@ -7,7 +7,7 @@
 // that decides was walked around, or judged wrong). What a hook of the run
 // said before comes in the invocation (`said`).
 
-import { overlayWarningLines, readOnlyWarningLines, refusalLines, unknownWarningLines } from './messages.js';
+import { notOfferedLines, overlayWarningLines, readOnlyWarningLines, refusalLines, unknownWarningLines } from './messages.js';
 import type { Config, Invocation, StateName, SystemState, Verdict } from './types.js';
 
 const PROCEED: Verdict = { verdict: 'proceed', message: [] };
@@ -63,8 +63,8 @@ function judge(s: SystemState, inv: Invocation, config: Config): Verdict {
     // A backstop never asks: if /usr is still locked there, the first hook was bypassed.
     if (action === null || inv.role === 'backstop' || config.mode === 'refuse') return refuse;
     if (config.mode === 'overlay') return { verdict: 'offer', message: refuse.message, ask: false, action };
-    // auto and prompt: ask a person at a terminal; nobody there means no.
-    return inv.interactive ? { verdict: 'offer', message: refuse.message, ask: true, action } : refuse;
+    // auto and prompt: ask a person at a terminal; nobody there means no, and the refusal says why.
+    return inv.interactive ? { verdict: 'offer', message: refuse.message, ask: true, action } : { ...refuse, message: [...refuse.message, ...notOfferedLines(s, inv)] };
   }
 
   // unknown: refuse only on positive evidence; say that we could not tell.

@@ -27,7 +27,8 @@ Options:
 Exit codes: 0 proceed, 10 refused or declined, 2 usage error, 1 could not do it
 (a file system error, or an internal error).
 Environment: USR_GUARD_CONFIG, USR_GUARD_MODE, USR_GUARD_DEBUG, NO_COLOR.
-See usr-guard(8), apt-image-based(7), dnf-image-based(7) and pacman-image-based(7).
+See usr-guard(8), apt-image-based(7), dnf-image-based(7) and
+pacman-image-based(7).
 `;
 
 const status = `Usage: usr-guard status [--json] [--deep]

@@ -3,7 +3,7 @@
 // was asked: an install is kept by installing it in the image, a removal by
 // removing it there, an upgrade by a new image.
 
-import { pacmanContainerfileLines, pacmanPersistLine } from './messages-pacman.js';
+import { pacmanContainerfileLines, pacmanPersistLine, savedLine } from './messages-pacman.js';
 import type { Invocation, SystemState } from './types.js';
 
 const page = (inv: Invocation) => `${inv.manager}-image-based`;
@@ -35,6 +35,9 @@ function quoted(lines: string[]): string {
   return q.length < 2 ? q.join('') : `${q.slice(0, -1).join(', ')} and ${q.at(-1)}`;
 }
 
+/** Hosts of the rpm family, where rpm-ostree moves the host to a new image. */
+const rpmOstree = (s: SystemState) => /^(fedora|rhel|centos|almalinux|rocky)$/.test(s.host.os.id ?? '');
+
 /** How this host moves to a new image. */
 const deploy = (s: SystemState) => (s.host.kind === 'bootc' ? "'bootc upgrade' (or 'bootc switch') to it" : 'deploy it');
 
@@ -49,7 +52,7 @@ function lastingRoute(s: SystemState, inv: Invocation): string {
     case 'upgrade':
       return s.host.kind === 'bootc'
         ? "  To update: 'bootc upgrade' moves this host to the image's newest build (rebuild the image for newer packages)."
-        : "  To update: rebuild the image and deploy it ('ostree admin upgrade', 'rpm-ostree upgrade').";
+        : `  To update: rebuild the image and deploy it ('${rpmOstree(s) ? 'rpm-ostree upgrade' : 'ostree admin upgrade'}').`;
     case 'fix':
       return `  The packages to fix are the image's: fix them in its Containerfile, build the image, then ${deploy(s)}.`;
     default:
@@ -67,8 +70,15 @@ function transientRoute(s: SystemState, inv: Invocation): string | null {
   return `  To try it until the next reboot: run '${tool}'${dnf}, then run this command again.`;
 }
 
-export function refusalLines(s: SystemState, inv: Invocation): string[] {
-  return [refusalHeadline(inv), ...refusalDetails(s, inv)];
+/** The refusal; `declined`: after "no" to the offer, which the refusal does not make again. */
+export function refusalLines(s: SystemState, inv: Invocation, declined = false): string[] {
+  return [refusalHeadline(inv), ...refusalDetails(s, inv, declined)];
+}
+
+/** Where an overlay could have been offered and was not: why, in a line (where the refusal names one to try). */
+export function notOfferedLines(s: SystemState, inv: Invocation): string[] {
+  if (isUnattended(inv) || transientRoute(s, inv) === null) return [];
+  return [`  No overlay was offered: ${inv.notAsked ?? 'nobody can answer here'}.`];
 }
 
 /** mode = warn: say the same, but as a warning; the package manager will meet the read-only /usr itself. */
@@ -78,7 +88,7 @@ export function readOnlyWarningLines(s: SystemState, inv: Invocation): string[] 
 
 const isUnattended = (inv: Invocation) => /^unattended-upgr/.test(inv.frontend);
 
-function refusalDetails(s: SystemState, inv: Invocation): string[] {
+function refusalDetails(s: SystemState, inv: Invocation, declined = false): string[] {
   const family = s.host.kind === 'generic' ? 'an image-based' : `an image-based (${s.host.kind})`;
   if (isUnattended(inv) && s.host.imageBased) {
     return [
@@ -86,7 +96,7 @@ function refusalDetails(s: SystemState, inv: Invocation): string[] {
       `  ('systemctl disable --now apt-daily-upgrade.timer') and update the image instead${s.host.kind === 'bootc' ? " ('bootc upgrade')" : ''}.`,
     ];
   }
-  const routes = (first: string | null) => [first, lastingRoute(s, inv)].filter((l): l is string => l !== null);
+  const routes = (first: string | null) => [declined ? null : first, lastingRoute(s, inv)].filter((l): l is string => l !== null);
   if (s.state === 'image-locked') return [`  This is ${family} host: /usr belongs to the image and is read-only.`, ...routes(transientRoute(s, inv))];
   if (s.state === 'image-overlay-readonly') {
     const remount = transientRoute(s, inv) && "  To write to it until the next reboot: run 'mount -o remount,rw /usr', then run this command again.";
@@ -122,9 +132,7 @@ function persistLine(s: SystemState, inv: Invocation): string {
   const db = s.dpkgDatabase;
   if (!db) return '  /etc and /var persist.';
   if (s.dpkgProtection === 'relocated') return `  /etc and /var persist; dpkg's database (${db.realPath}) is in the image and goes with it.`;
-  if (s.dpkgProtection === 'snapshot' && s.state === 'image-overlay') {
-    return `  /etc and /var persist; dpkg's database (${db.realPath}) is saved now and put back at the next boot.`;
-  }
+  if (s.dpkgProtection === 'snapshot' && s.state === 'image-overlay') return `  /etc and /var persist; ${savedLine("dpkg's", db.realPath, s.dpkgSnapshotTaken)}.`;
   return `  /etc and /var persist, and so does dpkg's database in ${db.realPath}: afterwards dpkg will list packages whose files are gone.`;
 }
 

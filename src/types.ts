@@ -85,6 +85,8 @@ export interface SystemState {
    * the next boot by usr-guard-restore-dpkg-db.service), or 'none'.
    */
   dpkgProtection: 'relocated' | 'snapshot' | 'none';
+  /** A snapshot of dpkg's database is there (taken at this boot's first change, or waiting from an earlier boot). */
+  dpkgSnapshotTaken?: boolean;
   rpmDatabase: DatabaseFacts | null;
   /** pacman's DBPath (from pacman.conf), where pacman is installed; null elsewhere. */
   pacmanDatabase: DatabaseFacts | null;
@@ -94,6 +96,7 @@ export interface SystemState {
    * (saved and put back at the next boot by usr-guard-restore-pacman-db.service), or 'none'.
    */
   pacmanProtection: 'relocated' | 'snapshot' | 'none';
+  pacmanSnapshotTaken?: boolean;
   /** What the probe could not read; never fatal. */
   unknowns: string[];
 }
@@ -119,6 +122,8 @@ export interface Invocation {
   root: string;
   /** A person can answer a question on a terminal. */
   interactive: boolean;
+  /** Where nobody can: why (a refusal that could have offered an overlay says it). */
+  notAsked?: string;
   /**
    * What this hook may say in a run where several hooks fire: 'decide' warns,
    * offers and refuses; 'backstop' only refuses, when /usr is still read-only

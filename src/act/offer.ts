@@ -11,7 +11,7 @@ import { askYesNo } from './prompt.js';
 import { trail } from './trail.js';
 
 /** On success, `state` is the probe after the overlay was made. */
-export type OfferResult = { ok: true; message: string[]; state: SystemState } | { ok: false; message: string[] };
+export type OfferResult = { ok: true; message: string[]; state: SystemState } | { ok: false; message: string[]; declined?: boolean };
 
 function question(v: Verdict, config: Config, host: string): string {
   const cmd = overlayCommand(v.action!, config);
@@ -26,7 +26,7 @@ export async function offer(v: Verdict, inv: Invocation, config: Config, env: No
     await trail(`offered a transient overlay on /usr`, inv);
     const answer = await askYesNo(question(v, config, host), config.promptTimeout * 1000);
     await trail(`answer to the overlay offer: ${answer}`, inv);
-    if (answer !== 'yes') return { ok: false, message: v.message };
+    if (answer !== 'yes') return { ok: false, message: v.message, declined: true };
   }
   const r = await makeUsrWritable(v.action!, config, config.overlayTimeout * 1000);
   const after = probeSystem({ env, bootcPath: config.paths.bootc });

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { loadConfig } from '../config.js';
 import { SNAPSHOT, STALE_NOTE } from '../dpkg-db/paths.js';
 import { EXIT } from '../exit-codes.js';
-import { refusalSummary, staleDpkgDbLine } from '../messages.js';
+import { refusalLines, refusalSummary, staleDpkgDbLine } from '../messages.js';
 import { buildInvocation, terminalAvailable, type CheckOptions } from '../invocation/index.js';
 import type { Out } from '../output.js';
 import { keepPacmanTrue } from '../pacman-db/keep.js';
@@ -82,12 +82,17 @@ async function keepTrack(state: SystemState, out: Out): Promise<boolean> {
   }
 }
 
-/** Before a change on an overlay: the databases' snapshots, diff's baseline, and (where all are kept) the record later runs replay. */
+/**
+ * Before a change on an overlay: the databases' snapshots, diff's baseline,
+ * and (where dpkg's snapshot and the baseline are kept) the record that later
+ * runs of apt, dpkg and dnf replay. pacman's runs are not replayed: they ask
+ * node each time, which saves pacman's database at pacman's first change.
+ */
 async function keepAll(state: SystemState, inv: Invocation, v: Verdict, env: NodeJS.ProcessEnv, out: Out): Promise<void> {
   const dpkg = await keepDpkgTrue(state, inv, out);
-  const pacman = await keepPacmanTrue(state, inv, out);
+  await keepPacmanTrue(state, inv, out);
   const tracked = await keepTrack(state, out);
-  if (dpkg && pacman && tracked) keepReplay(env.USR_GUARD_REPLAY_KEY, state, inv, v);
+  if (dpkg && tracked) keepReplay(env.USR_GUARD_REPLAY_KEY, state, inv, v);
 }
 
 /** States whose overlay `usr-guard diff` compares with the image. */
@@ -128,7 +133,8 @@ async function act(v: Verdict, state: SystemState, inv: Invocation, config: Conf
     case 'offer': {
       const { offer } = await import('../act/offer.js');
       const r = await offer(v, inv, config, env, state.host.kind === 'generic' ? 'image-based' : state.host.kind);
-      if (!r.ok) return await refuse(r.message, state, inv, out);
+      // Declined: the refusal does not make the offer again.
+      if (!r.ok) return await refuse(r.declined ? refusalLines(state, inv, true) : r.message, state, inv, out);
       out.err(r.message);
       // Made just now: no key for it (the shell computed one for a writable /usr only).
       await keepDpkgTrue(r.state, inv, out);

@@ -19,6 +19,7 @@ import { aptBool } from './apt-cmdline.js';
 import { dpkgOptionsRoot, HookInfoError, hookAssumeYes, hookRoot, parseHookInfo, type HookInfo } from './apt-hook-info.js';
 import { PRE_PROMPT, transactionOf, type JsonHello } from './apt-json.js';
 import { exchange, hookSocket } from './apt-json-socket.js';
+import { notAskedBecause } from './askable.js';
 
 export const APT_CLIS = new Set(['apt', 'apt-get']);
 
@@ -38,14 +39,14 @@ function baseInvocation(opts: CheckOptions, env: NodeJS.ProcessEnv, fe: Frontend
   const frontend = fe?.name ?? 'apt';
   const argv = fe?.argv ?? [];
   const [command = null, ...words] = nonOptions(argv);
-  return {
+  const inv: Invocation = {
     caller: opts.caller,
     manager: 'apt',
     frontend,
     changes: true,
     // dpkg takes DPKG_ROOT for its root when no --root is given (chroots are entered by apt before any hook runs).
     root: env.DPKG_ROOT || '/',
-    interactive: env.DEBIAN_FRONTEND !== 'noninteractive' && !argv.some((a) => /^(-[a-zA-Z]*y[a-zA-Z]*|--yes|--assume-yes)$/.test(a)),
+    interactive: true,
     role: 'backstop',
     packages: words.map(debPackageName),
     // unattended-upgrades upgrades; aptitude's commands are apt-get's; python-apt's are unknown.
@@ -54,6 +55,14 @@ function baseInvocation(opts: CheckOptions, env: NodeJS.ProcessEnv, fe: Frontend
     runKey: null,
     said: null,
   };
+  return withAskable(inv, argv.some((a) => /^(-[a-zA-Z]*y[a-zA-Z]*|--yes|--assume-yes)$/.test(a)), env);
+}
+
+/** Set who may be asked (see askable.ts). */
+function withAskable(inv: Invocation, assumeYes: boolean, env: NodeJS.ProcessEnv): Invocation {
+  inv.notAsked = notAskedBecause(assumeYes, env);
+  inv.interactive = inv.notAsked === undefined;
+  return inv;
 }
 
 /** Of the transaction's packages, the ones the command line names, where it names any (aptitude install X pulls in Y). */
@@ -66,7 +75,7 @@ function asked(names: string[], argv: string[]): string[] {
 /** Pre-Install-Pkgs' v3 list: the configuration apt really uses (dpkg's options, Assume-Yes) and the transaction. */
 function fromHookInfo(inv: Invocation, info: HookInfo, argv: string[]): void {
   inv.root = hookRoot(info) ?? inv.root;
-  if (hookAssumeYes(info)) inv.interactive = false;
+  if (hookAssumeYes(info)) withAskable(inv, true, {});
   const unpacked = [...new Set(info.actions.filter((a) => a.action === 'unpack').map((a) => a.name))];
   const removed = [...new Set(info.actions.filter((a) => a.action === 'remove').map((a) => a.name))];
   inv.changed = [...new Set([...unpacked, ...removed])];
@@ -103,7 +112,7 @@ async function fromJsonHook(inv: Invocation, env: NodeJS.ProcessEnv, fe: Fronten
     tx.changed = tx.added = cmd.packages;
   }
   inv.changes = tx.changed.length > 0 && !readOnly;
-  inv.interactive = !flag('APT::Get::Assume-Yes', cmd.assumeYes) && env.DEBIAN_FRONTEND !== 'noninteractive';
+  withAskable(inv, flag('APT::Get::Assume-Yes', cmd.assumeYes), env);
   // dpkg's own --root among DPkg::Options, where apt said them.
   inv.root = dpkgOptionsRoot(lists.get('dpkg::options') ?? []) ?? inv.root;
   inv.changed = tx.changed;
@@ -128,7 +137,7 @@ export async function aptInvocation(opts: CheckOptions, env: NodeJS.ProcessEnv, 
     const cmd = parseAptArgv(inv.frontend, fe?.argv ?? []);
     inv.role = 'decide';
     inv.changes = !cmd.readOnly;
-    inv.interactive = !cmd.assumeYes && env.DEBIAN_FRONTEND !== 'noninteractive';
+    withAskable(inv, cmd.assumeYes, env);
     inv.packages = cmd.packages;
     inv.operation = cmd.operation;
   } else if (opts.caller === 'apt-pkgs') {

@@ -5,6 +5,7 @@
 import type { CheckOptions } from './index.js';
 import type { Invocation } from '../types.js';
 import { findFrontend } from './ancestry.js';
+import { notAskedBecause } from './askable.js';
 
 /** dpkg's options that take their value as the next word: the value is no package. */
 const DPKG_VALUE_OPTIONS = new Set(['--status-fd', '--status-logger', '--log', '--admindir', '--instdir', '--root', '--abort-after', '--pre-invoke', '--post-invoke', '--path-include', '--path-exclude', '--ignore-depends', '--verify-format', '-D', '--debug']);
@@ -28,7 +29,8 @@ export async function dpkgInvocation(opts: CheckOptions, env: NodeJS.ProcessEnv,
     changes: !/^(add|remove)-architecture$/.test(action) && !argv.some((a) => DRY_RUN.has(a)),
     // dpkg sets DPKG_ROOT for its hooks from --root, --instdir or its own DPKG_ROOT.
     root: env.DPKG_ROOT || '/',
-    interactive: env.DEBIAN_FRONTEND !== 'noninteractive',
+    interactive: notAskedBecause(false, env) === undefined,
+    notAsked: notAskedBecause(false, env),
     // Under a libapt front end the front end's hooks have decided: apt says so
     // (DPKG_FRONTEND_LOCKED), and every one of them (aptitude, python-apt) runs dpkg with --status-fd.
     role: env.DPKG_FRONTEND_LOCKED === 'true' || argv.some((a) => a === '--status-fd' || a.startsWith('--status-fd=')) ? 'backstop' : 'decide',

@@ -88,7 +88,10 @@ export async function buildInvocation(opts: CheckOptions, args: string[], env: N
   else if (opts.caller === 'pacman') inv = pacmanInvocation(ppid, readTargets());
   else inv = genericInvocation(opts);
   // Opening /dev/tty is only worth it when the answer could matter.
-  if (inv.interactive) inv.interactive = hasTerminal();
+  if (inv.interactive && !hasTerminal()) {
+    inv.interactive = false;
+    inv.notAsked = 'there is no terminal to ask on';
+  }
   inv.root = rootOf(inv.root);
   inv.runKey = runOf(inv, ppid);
   inv.said = readRun(inv.runKey);

@@ -60,6 +60,7 @@ export function pacmanInvocation(ppid: number, targets: string[]): Invocation {
     changes: isPacman ? pacmanChanges(cmd) : true,
     root,
     interactive: false,
+    notAsked: 'pacman runs its hooks without a terminal',
     role: 'decide',
     packages: targets,
     operation: isPacman ? pacmanOperation(cmd) : 'other',

@@ -2,8 +2,8 @@
 // Nothing here throws: what cannot be read is recorded in `unknowns`.
 
 import { accessSync, constants, existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { RESTORE_UNIT } from '../dpkg-db/paths.js';
-import { PACMAN_RESTORE_UNIT, pacmanDbPath } from '../pacman-db/paths.js';
+import { RESTORE_UNIT, SNAPSHOT } from '../dpkg-db/paths.js';
+import { PACMAN_RESTORE_UNIT, PACMAN_SNAPSHOT, pacmanDbPath } from '../pacman-db/paths.js';
 import { classify } from '../state.js';
 import type { DatabaseFacts, HostFacts, SystemState, UsrFacts } from '../types.js';
 import { hasKernelParam } from './cmdline.js';
@@ -115,10 +115,10 @@ function database(candidates: string[]): DatabaseFacts | null {
 }
 
 /** pacman's database where pacman is installed: DBPath in the image (arch-bootc moves it there) goes with /usr. */
-function pacmanFacts(): Pick<SystemState, 'pacmanDatabase' | 'pacmanProtection'> {
+function pacmanFacts(): Pick<SystemState, 'pacmanDatabase' | 'pacmanProtection' | 'pacmanSnapshotTaken'> {
   const dbPath = pacmanDbPath();
   const db = dbPath === null ? null : database([dbPath]);
-  return { pacmanDatabase: db, pacmanProtection: db?.onUsr ? 'relocated' : existsSync(PACMAN_RESTORE_UNIT) ? 'snapshot' : 'none' };
+  return { pacmanDatabase: db, pacmanProtection: db?.onUsr ? 'relocated' : existsSync(PACMAN_RESTORE_UNIT) ? 'snapshot' : 'none', pacmanSnapshotTaken: existsSync(PACMAN_SNAPSHOT) };
 }
 
 export function probeSystem(opts: ProbeOptions): SystemState {
@@ -148,6 +148,7 @@ export function probeSystem(opts: ProbeOptions): SystemState {
     transactionalUpdate,
     dpkgDatabase,
     dpkgProtection: dpkgDatabase?.onUsr ? 'relocated' : existsSync(RESTORE_UNIT) ? 'snapshot' : 'none',
+    dpkgSnapshotTaken: existsSync(SNAPSHOT),
     rpmDatabase: database(['/usr/lib/sysimage/rpm', '/var/lib/rpm']),
     ...pacmanFacts(),
     unknowns,

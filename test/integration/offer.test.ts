@@ -80,6 +80,8 @@ describe('the offer on a terminal', () => {
     expect(r.rc).not.toBe(0);
     expect(r.dpkgUnchanged).toBe(true);
     expect(r.log).toContain(`answer to the overlay offer: ${answer}`);
+    // Declined: the refusal does not offer it again.
+    expect(r.stdout.slice(r.stdout.indexOf(HEADLINE))).not.toMatch(/To try it until the next reboot|No overlay was offered/);
   });
 
   it('Ctrl-C: refused, nothing changed', () => {
@@ -89,10 +91,11 @@ describe('the offer on a terminal', () => {
     expect(r.stdout).not.toContain('ughello 1.0');
   });
 
-  it('-y on a terminal: nobody is asked', () => {
+  it('-y on a terminal: nobody is asked, and the refusal says why', () => {
     const r = run(LOCKED, 'works', onTerminal("printf 'y\\n'", 'apt-get install -y ughello'));
     expect(r.stdout).not.toContain('[y/N]');
     expect(r.stdout).toContain(HEADLINE);
+    expect(r.stdout).toContain('No overlay was offered: it runs with -y (assume yes).');
     expect(r.dpkgUnchanged).toBe(true);
   });
 });
@@ -102,6 +105,7 @@ describe('without a terminal', () => {
     const r = run(LOCKED, 'works', 'apt-get install ughello </dev/null');
     expect(r.stderr).not.toContain('[y/N]');
     expect(r.stderr).toContain(HEADLINE);
+    expect(r.stderr).toContain('No overlay was offered: there is no terminal to ask on.');
     expect(r.dpkgUnchanged).toBe(true);
     expect(r.log).toMatch(/<\d+>.*usr-guard.*refused: read-only \/usr \(apt-json hook by 'apt-get install ughello'\)/);
   });

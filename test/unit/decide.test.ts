@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../src/config.js';
 import { decide } from '../../src/decide.js';
-import { refusalSummary } from '../../src/messages.js';
+import { refusalLines, refusalSummary } from '../../src/messages.js';
 import type { Invocation, Mode, StateName, VerdictKind } from '../../src/types.js';
 import { invocation, stateOf } from '../helpers/states.js';
 
@@ -116,7 +116,8 @@ describe('decide', () => {
 });
 
 describe('advice that fits the operation (image-locked, bootc)', () => {
-  const lines = (over: Partial<Invocation>) => decide(stateOf('image-locked'), invocation(over), defaultConfig()).message.slice(2);
+  // Where nobody was asked, the refusal's last line says why (the test below); the advice is the rest.
+  const lines = (over: Partial<Invocation>) => decide(stateOf('image-locked'), invocation(over), defaultConfig()).message.slice(2).filter((l) => !l.startsWith('  No overlay was offered'));
   const TRY = "  To try it until the next reboot: run 'bootc usr-overlay', then run this command again.";
   const DEPLOY = "build the image, then 'bootc upgrade' (or 'bootc switch') to it.";
   it.each([
@@ -130,6 +131,29 @@ describe('advice that fits the operation (image-locked, bootc)', () => {
     ['an install with no names', { operation: 'install', packages: [] }, [TRY, `  To keep it: make the change in the image's Containerfile, ${DEPLOY}`]],
   ] as const)('%s', (_what, over, expected) => {
     expect(lines(over as unknown as Partial<Invocation>)).toEqual(expected);
+  });
+
+  it('says in a line why no overlay was offered, where one could have been; and a declined offer is not made again', () => {
+    const said = (over: Partial<Invocation>) => decide(stateOf('image-locked'), invocation(over), defaultConfig()).message;
+    expect(said({ notAsked: 'it runs with -y (assume yes)' }).at(-1)).toBe('  No overlay was offered: it runs with -y (assume yes).');
+    expect(said({ notAsked: 'there is no terminal to ask on' }).at(-1)).toBe('  No overlay was offered: there is no terminal to ask on.');
+    // Where the refusal names no overlay to try (an upgrade, a fix, unattended-upgrades), no such line.
+    for (const over of [{ operation: 'upgrade' }, { operation: 'fix' }, { frontend: 'unattended-upgrade', operation: 'upgrade' }] as const) {
+      expect(said(over).join('\n')).not.toContain('No overlay was offered');
+    }
+    const declined = refusalLines(stateOf('image-locked'), invocation(), true).join('\n');
+    expect(declined).not.toContain('bootc usr-overlay');
+    expect(declined).toContain("RUN apt-get install -y strace");
+  });
+
+  it('names the upgrade of the host that fits it: rpm-ostree on the rpm family, ostree admin elsewhere', () => {
+    const upgrade = (id: string) => {
+      const s = stateOf('image-locked');
+      return decide({ ...s, host: { ...s.host, kind: 'ostree', os: { ...s.host.os, id } } }, invocation({ operation: 'upgrade', packages: [] }), defaultConfig()).message.join('\n');
+    };
+    expect(upgrade('fedora')).toContain("'rpm-ostree upgrade'");
+    expect(upgrade('debian')).toContain("'ostree admin upgrade'");
+    expect(upgrade('debian')).not.toContain('rpm-ostree');
   });
 
   it('never shows a placeholder, whatever the state, operation and manager', () => {
