@@ -98,11 +98,23 @@ function hideHostState(upper: string, under = ''): string {
     .join('\n');
 }
 
+/**
+ * Whiteouts for what this machine's /tmp (or /var/tmp) holds: a test's /tmp/a
+ * is its own, whatever files of that name lie here. Kept: the folders the
+ * tests run from and make their temporary folders in, which scripts name.
+ */
+function hideTmp(upper: string, dir: '/tmp' | '/var/tmp', lower: string): string {
+  const keep = [process.cwd(), tmpdir()].filter((p) => p.startsWith(`${dir}/`)).map((p) => p.slice(dir.length + 1).split('/')[0]);
+  const cases = keep.length > 0 ? `case "$n" in ${keep.map(shq).join('|')}) continue;; esac; ` : '';
+  return `mkdir -p ${upper} && for e in ${lower}/* ${lower}/.[!.]*; do { [ -e "$e" ] || [ -L "$e" ]; } || continue; n=\${e##*/}; ${cases}mknod ${upper}/"$n" c 0 0; done`;
+}
+
 function varMount(spec: Omit<SandboxSpec, 'script'>): string {
   if (!spec.varDir) return '';
   const v = spec.varDir;
   const seed = `[ -e ${v}/seeded ] || { mkdir -p ${v}/up && ${spec.image ? `cp -a ${spec.image}/var/. ${v}/up/ 2>/dev/null;` : ''}
 ${hideHostState(`${v}/up`, 'var/')}
+${hideTmp(`${v}/up/tmp`, '/var/tmp', onBase(spec, '/var/tmp'))}
 touch ${v}/seeded; }`;
   return `mkdir -p ${v}/up ${v}/wk && ${seed}
 mount -t overlay ug-var -o lowerdir=${onBase(spec, '/var')},upperdir=${v}/up,workdir=${v}/wk "$R/var"`;
@@ -145,6 +157,8 @@ mkdir -p ${t} && mount -t tmpfs ug-layers ${t}
 mkdir -p ${t}/root/up ${t}/root/wk ${t}/r ${t}/empty
 mknod ${t}/root/up/.dockerenv c 0 0
 ${hideHostState(`${t}/root/up`)}
+${hideTmp(`${t}/root/up/tmp`, '/tmp', onBase(spec, '/tmp'))}
+${hideTmp(`${t}/root/up/var/tmp`, '/var/tmp', onBase(spec, '/var/tmp'))}
 R=${t}/r
 mount -t overlay ${spec.composefs ? 'composefs:5eed0f' : 'ug-root'} -o lowerdir=${spec.base ?? '/'},upperdir=${t}/root/up,workdir=${t}/root/wk "$R"
 ${(spec.binds ?? []).map((b) => `mkdir -p "$R${b}" && mount --bind ${b} "$R${b}"`).join('\n')}

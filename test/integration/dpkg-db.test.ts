@@ -175,7 +175,7 @@ test -d /tmp/q/var/lib/dpkg && ! test -L /tmp/q/var/lib/dpkg && echo "@@untouche
       usr: 'writable',
       script: `${db('/tmp/x')} && mount -t tmpfs ug-var /tmp/x/var && ${db('/tmp/x')}
 ${ug} /tmp/x >/dev/null && ${done('/tmp/x', 'exdev')}
-${db('/tmp/a')} && mkdir -p /tmp/a/usr/lib/sysimage/dpkg.partial && touch /tmp/a/usr/lib/sysimage/dpkg.relocating
+${db('/tmp/a')} && mkdir -p /tmp/a/usr/lib/sysimage/dpkg.partial-4242-0badcafe/info && touch /tmp/a/usr/lib/sysimage/dpkg.relocating
 ${ug} /tmp/a | grep -q 'finishing the move' && ${done('/tmp/a', 'half-copied')}
 ${db('/tmp/b')} && cp -a /tmp/b/var/lib/dpkg /tmp/b/usr/lib/sysimage/dpkg && touch /tmp/b/usr/lib/sysimage/dpkg.relocating
 ${ug} /tmp/b >/dev/null && ${done('/tmp/b', 'copied')}
