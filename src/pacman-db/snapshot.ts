@@ -9,32 +9,16 @@
 // and only when root owns it all the way down: it becomes root's database.
 // See docs/pacman.md for why this, and not moving the database into the image.
 
-import { chmodSync, closeSync, constants, cpSync, existsSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, constants, cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { bootId } from '../dpkg-db/snapshot.js';
 import { makeDirs, syncDir, writeError } from '../fs/atomic-write.js';
+import { syncTree } from '../fs/trees.js';
 import { notRootsAbove, notRootsWithin } from '../trust.js';
 import { PACMAN_SNAPSHOT } from './paths.js';
 
 const COPY = { recursive: true, preserveTimestamps: true, verbatimSymlinks: true, mode: constants.COPYFILE_FICLONE } as const;
-
-/** Every file and folder of `dir`, synced to disk (the folders after what they hold). */
-function syncTree(dir: string): void {
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) syncTree(p);
-    else if (e.isFile()) {
-      const fd = openSync(p, 'r');
-      try {
-        fsyncSync(fd);
-      } finally {
-        closeSync(fd);
-      }
-    }
-  }
-  syncDir(dir);
-}
 
 /** "size path" per file, sorted: what the snapshot must hold to be whole. */
 export function manifestOf(dir: string, under = ''): string[] {
