@@ -2,12 +2,15 @@
 // boot: while nothing it depended on changes, the hook shim says it again in
 // the shell, in one line, without node (hooks/usr-guard-hook, replay). The
 // shell computes the key of those inputs and hands it over in
-// USR_GUARD_REPLAY_KEY; node only keeps it beside its verdict. Only where
+// USR_GUARD_REPLAY_KEY; node only keeps it beside its verdict, in a folder
+// that only root can write (the shell checks who owns the record and folder). Only where
 // /usr is writable (a transient or hotfix overlay), only "proceed" and "warn",
 // and only once what the first change needs (dpkg's snapshot, diff's
 // baseline) has been kept: else the next run asks node again.
 
+import { lstatSync } from 'node:fs';
 import { writeFileAtomic } from '../fs/atomic-write.js';
+import { rootOnly } from '../trust.js';
 import { runDir } from '../diff/run-dir.js';
 import { whenGone } from '../diff/compute.js';
 import type { Invocation, SystemState, Verdict } from '../types.js';
@@ -34,7 +37,8 @@ export function replayable(s: SystemState, inv: Invocation, v: Verdict): boolean
 export function keepReplay(key: string | undefined, s: SystemState, inv: Invocation, v: Verdict): void {
   if (!key || process.getuid?.() !== 0 || !replayable(s, inv, v)) return;
   try {
-    runDir();
+    // The shell checks only who owns it: nobody but root may write the folder either.
+    if (!rootOnly(lstatSync(runDir()))) return;
     writeFileAtomic(REPLAY_FILE, Buffer.from(`${key}\n${v.verdict}\n${replayLine(s)}\n`), 0o644);
   } catch {
     // a full /run: node decides again next time

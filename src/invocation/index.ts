@@ -95,5 +95,8 @@ export async function buildInvocation(opts: CheckOptions, args: string[], env: N
   inv.root = rootOf(inv.root);
   inv.runKey = runOf(inv, ppid);
   inv.said = readRun(inv.runKey);
+  // Pre-Install-Pkgs backs up apt's own hooks; where none of them spoke in node this run
+  // (walked around, or the shell replayed a record that no longer holds), it decides.
+  if (inv.caller === 'apt-pkgs' && inv.said === null) inv.role = 'decide';
   return inv;
 }

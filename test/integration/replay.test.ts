@@ -72,18 +72,25 @@ describe('node decides again when what it depended on changed', () => {
   ])('%s', (_what, change) => {
     const r = twice(change);
     expect(r.rc).toBe(0);
-    expect(r.starts).toEqual(['node apt-json']);
+    // apt's first hooks trust that a record is there; Pre-Install-Pkgs checks its key, before dpkg runs.
+    expect(r.starts).toEqual(['node apt-pkgs']);
     expect(r.said).toMatch(/usr-guard: warning: \/usr is a transient overlay: changes there \(ugother\)/);
   });
 
   it.each([
     ['a record another user owns', 'chown 1000 /run/usr-guard/replay'],
-    ['a record others can write', 'chmod 666 /run/usr-guard/replay'],
-    ['a folder others can write', 'chmod 777 /run/usr-guard'],
+    ['a folder another user owns', 'chown 1000 /run/usr-guard'],
     ['a record cut short', "head -n 2 /run/usr-guard/replay > /tmp/r && cat /tmp/r > /run/usr-guard/replay"],
   ])('%s: not used', (_what, change) => {
     const r = twice(change);
-    expect(r.starts).toEqual(['node apt-json']);
+    expect(r.starts.length).toBe(1);
+    expect(r.said).toMatch(/changes there \(ugother\)/);
+  });
+
+  it('a folder others can write: node keeps no record there (and the shell has none to use)', () => {
+    const r = twice('chmod 777 /run/usr-guard && rm /run/usr-guard/replay', '(apt-get install -y ugother; apt-get remove -y ugother; test -e /run/usr-guard/replay || echo @@no-record >&2)');
+    expect(r.starts).toEqual(['node apt-json', 'node apt-json']);
+    expect(r.said).toContain('@@no-record');
   });
 
   it('/usr read-only since (the overlay remounted): node decides, and refuses; nothing changed', () => {
