@@ -40,7 +40,7 @@ describe('a locked image host refuses every change', () => {
   it('also on a plain read-only /usr (not image-based), without naming bootc: after the Pre-Invoke hooks, before dpkg', () => {
     const r = apt({ usr: 'image' }, 'apt-get install -y ughello');
     expectAptRefused(r, true);
-    expect(r.stderr).toContain('Failure running script /usr/libexec/usr-guard/hook apt-pkgs');
+    expect(r.stderr).toContain('Failure running script c=apt-pkgs command . /usr/libexec/usr-guard/hook');
     expect(r.stderr).not.toContain('bootc');
   });
 

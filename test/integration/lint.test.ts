@@ -40,7 +40,7 @@ describe('hook lines', () => {
   // (gone) gets to the `||`, and goes on. A shim run as a program: only its 10 stops.
   it.each([...apt, ...dpkg])('%s: at most 100 characters, silent when the shim is gone, only exit 10 stops, and it says why', (line) => {
     expect(line.length).toBeLessThanOrEqual(100);
-    expect(line).toMatch(/(^c=[a-z-]+;command \. |^)\/usr\/libexec\/usr-guard\/hook( apt-pkgs)? 9>&2 2>&-\|\|(:|\[ \$\? != 10 \]) # read-only \/usr: apt-image-based\(7\)$/);
+    expect(line).toMatch(/(^c=[a-z-]+;command \. |^c=apt-pkgs command \. |^)\/usr\/libexec\/usr-guard\/hook( apt-pkgs)? 9>&2 2>&-\|\|(:|\[ \$\? != 10 \]) # read-only \/usr: apt-image-based\(7\)$/);
     expect(line.startsWith('c=') ? line.includes('||: #') : line.includes('||[ $? != 10 ] #')).toBe(true);
   });
 
