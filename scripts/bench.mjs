@@ -3,8 +3,9 @@
 // program without its comment sections, to weigh what they buy (row 5).
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 
 const common = { bundle: true, platform: 'node', format: 'cjs', target: 'node18', logLevel: 'warning' };
 await build({ ...common, entryPoints: ['scripts/bench.ts'], outfile: 'dist/bench.cjs' });
@@ -18,4 +19,11 @@ const rawText = {
 };
 await build({ ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/usr-guard-plain', minify: true, legalComments: 'none', plugins: [rawText], banner: { js: '#!/usr/bin/env node' } });
 appendFileSync('dist/usr-guard-plain', '// usr-guard: end of program\n');
-execFileSync(process.execPath, ['dist/bench.cjs'], { stdio: 'inherit' });
+// Its temporary folders in one private folder, as the tests have theirs (test/helpers/global-tmp.ts):
+// the sandboxes hide the rest of this machine's /tmp.
+const tmp = mkdtempSync(join(tmpdir(), 'usr-guard-bench-'));
+try {
+  execFileSync(process.execPath, ['dist/bench.cjs'], { stdio: 'inherit', env: { ...process.env, TMPDIR: tmp } });
+} finally {
+  rmSync(tmp, { recursive: true, force: true });
+}

@@ -43,7 +43,12 @@ function main(): void {
     ['dpkg hook', dpkgLine],
     ['pacman hook (10 packages on stdin)', `exec </tmp/pacman-targets; ${pacmanLine}`],
   ];
-  const [bare, ...hooks] = time(mutable, 40, [['sh', '-c', 'true'], ...lines.map(([, line]) => ['sh', '-c', `${line} </dev/null`])], undefined, PACMAN_TARGETS);
+  // Each line runs as apt or dpkg runs it (sh -c LINE), under a parent that stands in for the
+  // package manager: not a shell (the shim looks past those), with a command line of about
+  // dpkg's length (the shim reads it, a byte at a time; the timer's own is long).
+  const PM = 'cp /bin/dash /tmp/pm';
+  const hookRun = (line: string) => ['/tmp/pm', '-c', 'sh -c "$1"; :', 'pm', line];
+  const [bare, ...hooks] = time(mutable, 40, [hookRun('true'), ...lines.map(([, line]) => hookRun(`${line} </dev/null`))], undefined, `${PACMAN_TARGETS} && ${PM}`);
   const added = hooks.map((s) => median(s.wall_ms) - median(bare!.wall_ms));
   lines.forEach(([name], i) => {
     rows.push({ measure: `${name} on a mutable host vs sh -c true`, baseline: ms(median(bare!.wall_ms)), ours: ms(median(hooks[i]!.wall_ms)), result: `+${added[i]!.toFixed(2)} ms`, target: '≤ +3 ms', ok: added[i]! <= 3 });
@@ -57,7 +62,7 @@ function main(): void {
   const first = `apt-get install -y -qq ${deb} >/dev/null 2>&1 && dpkg -r ugbench >/dev/null 2>&1 && test -f /run/usr-guard/replay`;
   // apt's and dpkg's lines (pacman's hook asks node each time: it is not replayed).
   const aptDpkg = lines.slice(0, 4);
-  const [bareOv, ...replayed] = time(overlay, 40, [['sh', '-c', 'true'], ...aptDpkg.map(([, line]) => ['sh', '-c', `${line} </dev/null 2>/dev/null`])], undefined, first);
+  const [bareOv, ...replayed] = time(overlay, 40, [hookRun('true'), ...aptDpkg.map(([, line]) => hookRun(`${line} </dev/null 2>/dev/null`))], undefined, `${PM} && ${first}`);
   aptDpkg.forEach(([name], i) => {
     const plus = median(replayed[i]!.wall_ms) - median(bareOv!.wall_ms);
     rows.push({ measure: `${name} on an overlay host, the boot's later runs (replayed) vs sh -c true`, baseline: ms(median(bareOv!.wall_ms)), ours: ms(median(replayed[i]!.wall_ms)), result: `+${plus.toFixed(2)} ms`, target: '≤ +3 ms', ok: plus <= 3 });
@@ -105,8 +110,8 @@ ${ours} && ${install} && dpkg -r ugbench >/dev/null 2>&1`;
       rows.push({ measure, baseline: ms(base), ours: ms(median(hooked!.wall_ms)), result: `${r.toFixed(3)}×`, target, ok: r <= limit });
     if (host === 'image-overlay') {
       overlayRow = median(hooked!.wall_ms);
-      line(`apt-get install, ${host}: usr-guard vs no usr-guard`, median(plain!.wall_ms), vsNone, '≤ 1.10×', 1.1);
-      line(`apt-get install, ${host}: usr-guard vs the same hooks doing nothing`, median(ctl!.wall_ms), vsNoop, '≤ 1.05×', 1.05);
+      line(`apt-get install, ${host}: usr-guard vs no usr-guard`, median(plain!.wall_ms), vsNone, '≤ 1.05×', 1.05);
+      line(`apt-get install, ${host}: usr-guard vs the same hooks doing nothing`, median(ctl!.wall_ms), vsNoop, '≤ 1.03×', 1.03);
     } else {
       line(`apt-get install, ${host}: usr-guard vs the same hooks doing nothing`, median(ctl!.wall_ms), vsNoop, '≤ 1.01×', 1.01);
       line(`apt-get install, ${host}: usr-guard vs no usr-guard`, median(plain!.wall_ms), vsNone, '', Infinity);
