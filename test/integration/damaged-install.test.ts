@@ -80,6 +80,15 @@ describe.each(SHIM)('the hook shim %s', (name) => {
     expect(r.stdout + r.stderr).not.toMatch(/dpkg: error processing|Read-only file system|unable to clean up/);
     expect(r.stderr).toContain('usr-guard: its hook shim is damaged; reinstall usr-guard');
   });
+
+  // The shim's own names are the shell's variables, which the caller's environment can hold.
+  it('a locked host is refused whatever the environment says of the shim (usr_guard_done=1)', () => {
+    const r = apt({ ...LOCKED, image: images.get(name)!, env: { usr_guard_done: '1', runner_read: '1' } }, 'apt-get install -y ughello');
+    expect(r.rc).not.toBe(0);
+    expect(r.unchanged).toBe(true);
+    expect(r.stdout + r.stderr).not.toMatch(/dpkg: error processing|Read-only file system|unable to clean up/);
+    expect(r.stderr).toContain('usr-guard: its hook shim is damaged; reinstall usr-guard');
+  });
 });
 
 describe.each([...SHIM, EMPTIED])('the hook shim %s', (name) => {
