@@ -10,12 +10,12 @@
 // that a second run refuses to touch). A copy reaches the disk before it is
 // renamed into place, and the original goes only once the link is durable.
 
-import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { makeDirs, symlinkAtomic, syncDir, writeFileAtomic } from '../fs/atomic-write.js';
 import { resolveInRoot } from '../fs/resolve-in-root.js';
 import { step } from '../fs/test-stop.js';
-import { moveTree } from '../fs/trees.js';
+import { moveAside, moveTree } from '../fs/trees.js';
 import { UsageError } from '../exit-codes.js';
 import { dpkgLocked, otherHolder } from './locks.js';
 import { DB, SYSIMAGE_DB } from './paths.js';
@@ -76,13 +76,7 @@ export function relocateDpkgDb(root: string, opts: RelocateOptions): string[] {
   // (One with no status file is one whose removal was cut short: finish it.)
   if (lstatSync(db, { throwIfNoEntry: false })?.isDirectory()) {
     if (existsSync(`${db}/status`) && !sameStatus(db, target)) throw fail(`${db} changed since it was copied to ${target}; move one of them away and run again`);
-    try {
-      renameSync(db, `${db}.moved`);
-    } catch (e) {
-      // An overlay without redirect_dir (a container build) cannot rename a folder of its lower layer.
-      if ((e as NodeJS.ErrnoException).code !== 'EXDEV') throw e;
-      rmSync(db, { recursive: true, force: true });
-    }
+    moveAside(db, `${db}.moved`);
   }
   step('relocate-moved-aside');
   symlinkAtomic(LINK, db); // synced in its folder

@@ -10,18 +10,17 @@
 // root can write, is ever restored. Each step is named for the tests that
 // stop there (src/fs/test-stop.ts); docs/dpkg-database.md walks through them.
 
-import { chmodSync, cpSync, constants, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { makeDirs, syncDir, writeError } from '../fs/atomic-write.js';
 import { step } from '../fs/test-stop.js';
-import { copyAside, syncTree, tempName } from '../fs/trees.js';
+import { COPY, copyAside, moveAside, syncTree, tempName } from '../fs/trees.js';
 import { notRootsAbove, notRootsWithin } from '../trust.js';
 import { dpkgLocked, otherHolder } from './locks.js';
 import { manifestOf, manifestText, parseManifest, treeDiffers, type Manifest } from './manifest.js';
 import { DB, SNAPSHOT } from './paths.js';
 import { lockSnapshots, type Held } from './snapshot-lock.js';
 
-const COPY = { recursive: true, preserveTimestamps: true, verbatimSymlinks: true, mode: constants.COPYFILE_FICLONE } as const;
 const MANIFEST = `${SNAPSHOT}/manifest`;
 
 export function bootId(): string {
@@ -191,16 +190,7 @@ function putBack(m: Manifest): RestoreResult {
     return { done: false, failed: true, message: `${writeError('copy the snapshot to', `${DB}.usr-guard-new`, e).message}; dpkg's database is as it was` };
   }
   const old = `${DB}.usr-guard-old`;
-  rmSync(old, { recursive: true, force: true });
-  try {
-    renameSync(DB, old);
-  } catch (e) {
-    // An overlay /var cannot rename a folder that comes from a lower layer
-    // (EXDEV): remove it instead. Should we stop in between, the next run
-    // finds no database and the snapshot still there, and finishes.
-    if ((e as NodeJS.ErrnoException).code === 'EXDEV') rmSync(DB, { recursive: true, force: true });
-    else if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-  }
+  moveAside(DB, old);
   step('restore-moved-aside');
   renameSync(fresh, DB);
   syncDir(dirname(DB));

@@ -15,7 +15,8 @@ import { syncDir } from './atomic-write.js';
  * (shared blocks, copied only when written) where the file system has them
  * (btrfs, XFS): then a copy costs almost nothing (npm run bench).
  */
-const COPY = { recursive: true, preserveTimestamps: true, verbatimSymlinks: true, mode: constants.COPYFILE_FICLONE } as const;
+/** How a tree is copied: whole, times kept, links as they are, a reflink where the file system has them. */
+export const COPY = { recursive: true, preserveTimestamps: true, verbatimSymlinks: true, mode: constants.COPYFILE_FICLONE } as const;
 
 /** One entry of a tree: a file and its size, a link and its target, or a folder. */
 export type Entry = ['f', string, number] | ['l', string, string] | ['d', string, 0];
@@ -103,6 +104,24 @@ export function copyAside(from: string, to: string, tag: string): string {
   } catch (e) {
     rmSync(fresh, { recursive: true, force: true });
     throw e;
+  }
+}
+
+/**
+ * Move the folder `path` aside to `aside` (whatever was there first goes),
+ * before a whole copy takes its place. An overlay without redirect_dir (an
+ * overlay /var, a container build) cannot rename a folder of its lower layer
+ * (EXDEV): there it is removed instead, and a run stopped in between finds no
+ * folder and its copy still there, and finishes. A folder already gone is fine.
+ */
+export function moveAside(path: string, aside: string): void {
+  rmSync(aside, { recursive: true, force: true });
+  try {
+    renameSync(path, aside);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EXDEV') rmSync(path, { recursive: true, force: true });
+    else if (code !== 'ENOENT') throw e;
   }
 }
 

@@ -9,16 +9,14 @@
 // and only when root owns it all the way down: it becomes root's database.
 // See docs/pacman.md for why this, and not moving the database into the image.
 
-import { chmodSync, constants, cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
+import { chmodSync, cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { bootId } from '../dpkg-db/snapshot.js';
 import { makeDirs, syncDir, writeError } from '../fs/atomic-write.js';
-import { syncTree } from '../fs/trees.js';
+import { COPY, moveAside, syncTree, tempName } from '../fs/trees.js';
 import { notRootsAbove, notRootsWithin } from '../trust.js';
 import { PACMAN_SNAPSHOT } from './paths.js';
 
-const COPY = { recursive: true, preserveTimestamps: true, verbatimSymlinks: true, mode: constants.COPYFILE_FICLONE } as const;
 
 /** "size path" per file, sorted: what the snapshot must hold to be whole. */
 export function manifestOf(dir: string, under = ''): string[] {
@@ -38,7 +36,7 @@ export function takePacmanSnapshot(dbPath: string): 'taken' | 'kept' {
   makeDirs(dir, 0o755);
   const bad = notRootsAbove(dir);
   if (bad !== null) throw new Error(`${bad} is not root's alone: not keeping pacman's database there`);
-  const fresh = `${PACMAN_SNAPSHOT}.new-${process.pid}-${randomBytes(4).toString('hex')}`;
+  const fresh = tempName(PACMAN_SNAPSHOT, 'new');
   try {
     mkdirSync(fresh, 0o700);
     // Before pacman's first transaction there is no local database: the snapshot is an empty one.
@@ -105,15 +103,7 @@ export function restorePacmanSnapshot(dbPath: string, overlayGone: boolean): Res
     rmSync(fresh, { recursive: true, force: true });
     return { done: false, failed: true, message: `${writeError('copy the snapshot to', fresh, e).message}; pacman's database is as it was` };
   }
-  rmSync(old, { recursive: true, force: true });
-  try {
-    renameSync(local, old);
-  } catch (e) {
-    // An overlay /var cannot rename a folder of a lower layer (EXDEV): remove it
-    // instead; stopped in between, the next boot finds the snapshot still there.
-    if ((e as NodeJS.ErrnoException).code === 'EXDEV') rmSync(local, { recursive: true, force: true });
-    else if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-  }
+  moveAside(local, old);
   renameSync(fresh, local);
   syncDir(dbPath);
   rmSync(old, { recursive: true, force: true });
