@@ -104,7 +104,7 @@ function hideHostState(upper: string, under = ''): string {
  * tests run from and make their temporary folders in, which scripts name.
  */
 function hideTmp(upper: string, dir: '/tmp' | '/var/tmp', lower: string): string {
-  const keep = [process.cwd(), tmpdir()].filter((p) => p.startsWith(`${dir}/`)).map((p) => p.slice(dir.length + 1).split('/')[0]);
+  const keep = [process.cwd(), tmpdir()].filter((p) => p.startsWith(`${dir}/`)).map((p) => p.slice(dir.length + 1).split('/')[0] ?? '');
   const cases = keep.length > 0 ? `case "$n" in ${keep.map(shq).join('|')}) continue;; esac; ` : '';
   return `mkdir -p ${upper} && for e in ${lower}/* ${lower}/.[!.]*; do { [ -e "$e" ] || [ -L "$e" ]; } || continue; n=\${e##*/}; ${cases}mknod ${upper}/"$n" c 0 0; done`;
 }
