@@ -10,8 +10,18 @@ import { COUNT_NODE_STARTS, nodeStarts } from '../test/helpers/node-starts.js';
 import { dnfUseRepo } from '../test/helpers/rpms.js';
 import { REPO, runInSandbox, type SandboxSpec } from '../test/helpers/sandbox.js';
 
-export interface Sample { wall_ms: number[]; maxrss_kb: number[] }
-export interface Row { measure: string; baseline: string; ours: string; result: string; target: string; ok: boolean }
+export interface Sample {
+  wall_ms: number[];
+  maxrss_kb: number[];
+}
+export interface Row {
+  measure: string;
+  baseline: string;
+  ours: string;
+  result: string;
+  target: string;
+  ok: boolean;
+}
 
 export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 export const ms = (x: number) => `${x.toFixed(1)} ms`;
@@ -25,7 +35,13 @@ const TIMER = join(REPO, 'scripts/bench-timer.py');
 const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 /** Time argv lists interleaved, n rounds, inside a sandbox (after `prelude`, untimed). */
-export function time(spec: Omit<SandboxSpec, 'script'>, n: number, commands: string[][], between?: string[], prelude = ''): Sample[] {
+export function time(
+  spec: Omit<SandboxSpec, 'script'>,
+  n: number,
+  commands: string[][],
+  between?: string[],
+  prelude = '',
+): Sample[] {
   const script = `${prelude}\npython3 ${TIMER} ${n} ${q(JSON.stringify(commands))} ${between ? q(JSON.stringify(between)) : ''}`;
   const r = runInSandbox({ ...spec, script });
   if (r.code !== 0) throw new Error(`bench run failed: ${r.stderr}`);
@@ -33,16 +49,28 @@ export function time(spec: Omit<SandboxSpec, 'script'>, n: number, commands: str
 }
 
 /** Node starts in one apt-get install of ugbench (and how many by dpkg's hook), and one dnf install. */
-export function countNodeStarts(aptSpec: Omit<SandboxSpec, 'script'>, deb: string, dnfSpec: Omit<SandboxSpec, 'script'> | null, rpmRepo: string | null) {
+export function countNodeStarts(
+  aptSpec: Omit<SandboxSpec, 'script'>,
+  deb: string,
+  dnfSpec: Omit<SandboxSpec, 'script'> | null,
+  rpmRepo: string | null,
+) {
   const count = (spec: Omit<SandboxSpec, 'script'>, setup: string, cmd: string) => {
-    const r = runInSandbox({ ...spec, script: `${setup}\n${COUNT_NODE_STARTS}\n${cmd} >/dev/null 2>&1 || echo "@@failed"\ncat /tmp/node-starts 2>/dev/null` });
+    const r = runInSandbox({
+      ...spec,
+      script: `${setup}\n${COUNT_NODE_STARTS}\n${cmd} >/dev/null 2>&1 || echo "@@failed"\ncat /tmp/node-starts 2>/dev/null`,
+    });
     if (r.stdout.includes('@@failed')) throw new Error(`bench: ${cmd} failed: ${r.stderr}`);
     return nodeStarts(r.stdout);
   };
   const repo = `mkdir -p /tmp/r && cp ${deb} /tmp/r/ && (cd /tmp/r && dpkg-scanpackages . /dev/null > Packages 2>/dev/null)\n${aptUseRepo('/tmp/r')}`;
   const apt = count(aptSpec, repo, 'apt-get install -y ugbench');
   // The boot's second change: node decided the first (and kept its verdict for the shell to replay).
-  const second = count(aptSpec, `${repo}\napt-get install -y ugbench >/dev/null 2>&1 && dpkg -r ugbench >/dev/null 2>&1`, 'apt-get install -y ugbench');
+  const second = count(
+    aptSpec,
+    `${repo}\napt-get install -y ugbench >/dev/null 2>&1 && dpkg -r ugbench >/dev/null 2>&1`,
+    'apt-get install -y ugbench',
+  );
   const dnf = dnfSpec && rpmRepo ? count(dnfSpec, dnfUseRepo(rpmRepo), 'dnf -y install ugbench').length : null;
   return { apt: apt.length, dpkg: apt.filter((l) => l === 'node dpkg').length, aptSecond: second.length, dnf };
 }
@@ -72,12 +100,18 @@ export function report(rows: Row[]): void {
   const table = [
     '| measure | baseline | usr-guard | result | target | |',
     '| --- | --- | --- | --- | --- | --- |',
-    ...rows.map((r) => `| ${r.measure} | ${r.baseline} | ${r.ours} | ${r.result} | ${r.target} | ${r.target ? (r.ok ? 'ok' : 'MISSED') : ''} |`),
+    ...rows.map(
+      (r) =>
+        `| ${r.measure} | ${r.baseline} | ${r.ours} | ${r.result} | ${r.target} | ${r.target ? (r.ok ? 'ok' : 'MISSED') : ''} |`,
+    ),
   ].join('\n');
   const md = `Measured ${new Date().toISOString().slice(0, 10)} on ${machine}. Times are medians; ratios are medians of per-round ratios (each round runs the arms side by side).\n\n${table}\n`;
   process.stdout.write(md);
   mkdirSync(join(REPO, 'bench'), { recursive: true });
-  writeFileSync(join(REPO, 'bench/results.json'), JSON.stringify({ date: new Date().toISOString(), machine, rows }, null, 2) + '\n');
+  writeFileSync(
+    join(REPO, 'bench/results.json'),
+    `${JSON.stringify({ date: new Date().toISOString(), machine, rows }, null, 2)}\n`,
+  );
   const page = join(REPO, 'docs/speed.md');
   const text = readFileSync(page, 'utf8');
   const updated = text.replace(/(<!-- bench:start -->\n)[\s\S]*?(<!-- bench:end -->)/, `$1${md}$2`);

@@ -13,11 +13,26 @@ await build({ ...common, entryPoints: ['scripts/bench-snapshot.ts'], outfile: 'd
 const rawText = {
   name: 'raw-text',
   setup(b) {
-    b.onResolve({ filter: /\?raw$/ }, (args) => ({ path: resolve(args.resolveDir, args.path.slice(0, -4)), namespace: 'raw' }));
-    b.onLoad({ filter: /.*/, namespace: 'raw' }, (args) => ({ contents: readFileSync(args.path, 'utf8'), loader: 'text', resolveDir: dirname(args.path) }));
+    b.onResolve({ filter: /\?raw$/ }, (args) => ({
+      path: resolve(args.resolveDir, args.path.slice(0, -4)),
+      namespace: 'raw',
+    }));
+    b.onLoad({ filter: /.*/, namespace: 'raw' }, (args) => ({
+      contents: readFileSync(args.path, 'utf8'),
+      loader: 'text',
+      resolveDir: dirname(args.path),
+    }));
   },
 };
-await build({ ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/usr-guard-plain', minify: true, legalComments: 'none', plugins: [rawText], banner: { js: '#!/usr/bin/env node' } });
+await build({
+  ...common,
+  entryPoints: ['src/cli.ts'],
+  outfile: 'dist/usr-guard-plain',
+  minify: true,
+  legalComments: 'none',
+  plugins: [rawText],
+  banner: { js: '#!/usr/bin/env node' },
+});
 appendFileSync('dist/usr-guard-plain', '// usr-guard: end of program\n');
 // Its temporary folders in one private folder, as the tests have theirs (test/helpers/global-tmp.ts):
 // the sandboxes hide the rest of this machine's /tmp.

@@ -6,7 +6,17 @@
 // pacman is in the root.
 
 import { execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -19,12 +29,17 @@ const doc = join(stage, 'usr/share/doc/usr-guard');
 rmSync(stage, { recursive: true, force: true });
 mkdirSync(join(stage, 'DEBIAN'), { recursive: true });
 
-execFileSync('dist/usr-guard', ['install', '--root', stage, '--without', 'dnf-plugin,dnf5-actions,dnf-shim'], { stdio: 'ignore' });
+execFileSync('dist/usr-guard', ['install', '--root', stage, '--without', 'dnf-plugin,dnf5-actions,dnf-shim'], {
+  stdio: 'ignore',
+});
 const systemd = join(stage, 'usr/lib/systemd/system');
 mkdirSync(join(stage, 'usr/share/libalpm/hooks'), { recursive: true });
 copyFileSync('hooks/pacman.hook', join(stage, 'usr/share/libalpm/hooks/00-usr-guard.hook'));
 copyFileSync('systemd/usr-guard-restore-pacman-db.service', join(systemd, 'usr-guard-restore-pacman-db.service'));
-symlinkSync('../usr-guard-restore-pacman-db.service', join(systemd, 'sysinit.target.wants/usr-guard-restore-pacman-db.service'));
+symlinkSync(
+  '../usr-guard-restore-pacman-db.service',
+  join(systemd, 'sysinit.target.wants/usr-guard-restore-pacman-db.service'),
+);
 
 // Debian policy: compressed man pages and changelog (gzip -9n: no name, no time), a copyright file.
 const gzip = (file) => {
@@ -39,7 +54,10 @@ mkdirSync(doc, { recursive: true });
 copyFileSync('packaging/deb/copyright', join(doc, 'copyright'));
 const date = new Date(Number(process.env.SOURCE_DATE_EPOCH ?? 1795564800) * 1000).toUTCString().replace('GMT', '+0000');
 // A native package (no Debian revision): the changelog is changelog.gz.
-writeFileSync(join(doc, 'changelog'), `usr-guard (${version}) unstable; urgency=medium\n\n  * Release ${version}.\n\n -- usr-guard maintainers <usr-guard@example.invalid>  ${date}\n`);
+writeFileSync(
+  join(doc, 'changelog'),
+  `usr-guard (${version}) unstable; urgency=medium\n\n  * Release ${version}.\n\n -- usr-guard maintainers <usr-guard@example.invalid>  ${date}\n`,
+);
 gzip(join(doc, 'changelog'));
 
 const files = [];
@@ -76,14 +94,19 @@ Description: ${description.replace(/ \(.*$/, '').replace(/^G/, 'g')}
  and in container image builds it stays silent.
 `,
 );
-writeFileSync(join(stage, 'DEBIAN/conffiles'), conffiles.join('\n') + '\n');
-writeFileSync(join(stage, 'DEBIAN/md5sums'), files.map((p) => `${createHash('md5').update(readFileSync(p)).digest('hex')}  ${rel(p)}`).join('\n') + '\n');
+writeFileSync(join(stage, 'DEBIAN/conffiles'), `${conffiles.join('\n')}\n`);
+writeFileSync(
+  join(stage, 'DEBIAN/md5sums'),
+  `${files.map((p) => `${createHash('md5').update(readFileSync(p)).digest('hex')}  ${rel(p)}`).join('\n')}\n`,
+);
 for (const script of ['postinst', 'postrm']) {
   copyFileSync(`packaging/deb/${script}`, join(stage, 'DEBIAN', script));
   chmodSync(join(stage, 'DEBIAN', script), 0o755);
 }
 
 const out = join(outDir, `usr-guard_${version}_all.deb`);
-execFileSync('dpkg-deb', ['--root-owner-group', '-Zxz', '--build', stage, out], { stdio: ['ignore', 'ignore', 'inherit'] });
+execFileSync('dpkg-deb', ['--root-owner-group', '-Zxz', '--build', stage, out], {
+  stdio: ['ignore', 'ignore', 'inherit'],
+});
 rmSync(stage, { recursive: true, force: true });
 console.log(out);

@@ -15,7 +15,11 @@ mkdirSync(root, { recursive: true });
 // Only the parts a dnf host needs (rpm's database is in the image: no dpkg
 // snapshot there); the dnf config files are staged by hand
 // because install writes the dnf parts only where dnf is in the root.
-execFileSync('dist/usr-guard', ['install', '--root', root, '--without', 'apt,dpkg,dpkg-db,dpkg-snapshot,dnf-plugin,dnf5-actions,dnf-shim'], { stdio: 'ignore' });
+execFileSync(
+  'dist/usr-guard',
+  ['install', '--root', root, '--without', 'apt,dpkg,dpkg-db,dpkg-snapshot,dnf-plugin,dnf5-actions,dnf-shim'],
+  { stdio: 'ignore' },
+);
 rmSync(`${root}/usr/share/man/man7/apt-image-based.7`);
 mkdirSync(`${root}/etc/dnf/plugins`, { recursive: true });
 mkdirSync(`${root}/etc/dnf/libdnf5-plugins/actions.d`, { recursive: true });
@@ -30,7 +34,18 @@ execFileSync(
   'rpmbuild',
   // No distribution post-install scripts (brp-*): they differ between distributions
   // (Debian's are not even POSIX sh), and nothing here needs them.
-  ['--quiet', '--define', `_topdir ${top}`, '--define', `ug_version ${version}`, '--define', '__os_install_post %{nil}', '--nodeps', '-bb', 'packaging/rpm/usr-guard.spec'],
+  [
+    '--quiet',
+    '--define',
+    `_topdir ${top}`,
+    '--define',
+    `ug_version ${version}`,
+    '--define',
+    '__os_install_post %{nil}',
+    '--nodeps',
+    '-bb',
+    'packaging/rpm/usr-guard.spec',
+  ],
   { stdio: ['ignore', 'inherit', 'inherit'] },
 );
 const name = `usr-guard-${version}-1.noarch.rpm`;

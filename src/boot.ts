@@ -7,7 +7,14 @@
 import { findSection } from './boot/sections.js';
 
 /** The program (src/cli.ts and what it imports); the build writes it after the boot. */
-declare function usrGuardProgram(exports: unknown, require: NodeJS.Require, module: NodeJS.Module, filename: string, dirname: string, chunk: (id: string) => string): void;
+declare function usrGuardProgram(
+  exports: unknown,
+  require: NodeJS.Require,
+  module: NodeJS.Module,
+  filename: string,
+  dirname: string,
+  chunk: (id: string) => string,
+): void;
 /** Holds the lazily compiled parts as its body of comments; the build writes it last. */
 declare function usrGuardSections(): void;
 
@@ -15,7 +22,9 @@ declare function usrGuardSections(): void;
 function chunk(id: string): string {
   const s = typeof usrGuardSections === 'function' ? findSection(usrGuardSections.toString(), 'chunk', id) : undefined;
   if (s === undefined) {
-    process.stderr.write(`usr-guard: internal error: ${__filename} is damaged (no part "${id}"); reinstall usr-guard\n`);
+    process.stderr.write(
+      `usr-guard: internal error: ${__filename} is damaged (no part "${id}"); reinstall usr-guard\n`,
+    );
     process.exit(1);
   }
   return s.body;

@@ -23,7 +23,14 @@ const OPTIONS: Record<string, ParseArgsConfig['options']> = {
     'read-only': { type: 'boolean' },
     package: { type: 'string', multiple: true },
   },
-  install: { ...COMMON, root: { type: 'string' }, without: { type: 'string' }, 'dry-run': { type: 'boolean' }, 'dpkg-db': { type: 'string' }, 'relocate-dpkg-db': { type: 'boolean' } },
+  install: {
+    ...COMMON,
+    root: { type: 'string' },
+    without: { type: 'string' },
+    'dry-run': { type: 'boolean' },
+    'dpkg-db': { type: 'string' },
+    'relocate-dpkg-db': { type: 'boolean' },
+  },
   uninstall: { ...COMMON, root: { type: 'string' }, 'dry-run': { type: 'boolean' } },
   overlay: { ...COMMON, 'read-only': { type: 'boolean' } },
   'restore-dpkg-db': { ...COMMON },
@@ -46,20 +53,28 @@ function parse(command: string, args: string[]): { values: Values; positionals: 
   const hook = hookShape(command, args);
   if (hook) return hook;
   try {
-    return parseArgs({ args, options: OPTIONS[command], allowPositionals: true, strict: true }) as { values: Values; positionals: string[] };
+    return parseArgs({ args, options: OPTIONS[command], allowPositionals: true, strict: true }) as {
+      values: Values;
+      positionals: string[];
+    };
   } catch (e) {
     // parseArgs says it in Node's words; say it in ours, from its error code and the option it names.
     const { code, message } = e as NodeJS.ErrnoException;
     const option = /'(-[^' ]+)/.exec(message)?.[1] ?? '';
     if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw usage(command, `unknown option '${option}'`);
-    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') throw usage(command, /does not take/.test(message) ? `option '${option}' takes no value` : `option '${option}' needs a value`);
+    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE')
+      throw usage(
+        command,
+        /does not take/.test(message) ? `option '${option}' takes no value` : `option '${option}' needs a value`,
+      );
     throw usage(command, message.toLowerCase());
   }
 }
 
 async function run(argv: string[], out: Out): Promise<number> {
   const [command, ...rest] = argv;
-  if (command === undefined) throw new UsageError(`a command is needed: ${Object.keys(OPTIONS).join(', ')} (see usr-guard --help)`);
+  if (command === undefined)
+    throw new UsageError(`a command is needed: ${Object.keys(OPTIONS).join(', ')} (see usr-guard --help)`);
   if (command === '--help' || command === '-h' || command === 'help') {
     const { HELP } = await import('./help.js');
     out.out(HELP.main);
@@ -70,8 +85,14 @@ async function run(argv: string[], out: Out): Promise<number> {
     return EXIT.OK;
   }
   // Before a command only --help and --version are options.
-  if (command.startsWith('-')) throw new UsageError(`unknown option '${command}': before a command only --help and --version (see usr-guard --help)`);
-  if (!Object.hasOwn(OPTIONS, command)) throw new UsageError(`unknown command '${command}': the commands are ${Object.keys(OPTIONS).join(', ')} (see usr-guard --help)`);
+  if (command.startsWith('-'))
+    throw new UsageError(
+      `unknown option '${command}': before a command only --help and --version (see usr-guard --help)`,
+    );
+  if (!Object.hasOwn(OPTIONS, command))
+    throw new UsageError(
+      `unknown command '${command}': the commands are ${Object.keys(OPTIONS).join(', ')} (see usr-guard --help)`,
+    );
   const { values, positionals } = parse(command, rest);
   if (values.help) {
     const { HELP } = await import('./help.js');
@@ -111,9 +132,15 @@ async function run(argv: string[], out: Out): Promise<number> {
     }
     case 'diff': {
       if (positionals.length > 0) throw usage('diff', `unexpected argument '${positionals[0]}'`);
-      if (values.json === true && values.containerfile === true) throw usage('diff', "--json and --containerfile do not go together");
+      if (values.json === true && values.containerfile === true)
+        throw usage('diff', '--json and --containerfile do not go together');
       const { diffCommand } = await import('./commands/run-diff.js');
-      return diffCommand({ json: values.json === true, containerfile: values.containerfile === true }, env, isRoot, out);
+      return diffCommand(
+        { json: values.json === true, containerfile: values.containerfile === true },
+        env,
+        isRoot,
+        out,
+      );
     }
     case 'restore-dpkg-db': {
       if (positionals.length > 0) throw usage('restore-dpkg-db', `unexpected argument '${positionals[0]}'`);
@@ -127,7 +154,13 @@ async function run(argv: string[], out: Out): Promise<number> {
     }
     case 'dpkg-db': {
       const { dpkgDbCommand } = await import('./commands/run-dpkg-db.js');
-      return dpkgDbCommand(positionals, (values.root as string | undefined) ?? '/', values['dry-run'] === true, env, out);
+      return dpkgDbCommand(
+        positionals,
+        (values.root as string | undefined) ?? '/',
+        values['dry-run'] === true,
+        env,
+        out,
+      );
     }
     case 'overlay': {
       if (positionals.length > 0) throw usage('overlay', `unexpected argument '${positionals[0]}'`);
@@ -137,10 +170,19 @@ async function run(argv: string[], out: Out): Promise<number> {
     default: {
       if (positionals.length > 0) throw usage(command, `unexpected argument '${positionals[0]}'`);
       const { installCommand } = await import('./commands/run-install.js');
-      const without = typeof values.without === 'string' ? values.without.split(',').map((s) => s.trim()).filter(Boolean) : [];
+      const without =
+        typeof values.without === 'string'
+          ? values.without
+              .split(',')
+              .map((s) => s.trim())
+              .filter(Boolean)
+          : [];
       const root = (values.root as string | undefined) ?? '/';
       const { askedChoice } = await import('./commands/dpkg-db.js');
-      const dpkgDb = command === 'install' ? askedChoice(command, values['dpkg-db'] as string | undefined, values['relocate-dpkg-db'] === true) : undefined;
+      const dpkgDb =
+        command === 'install'
+          ? askedChoice(command, values['dpkg-db'] as string | undefined, values['relocate-dpkg-db'] === true)
+          : undefined;
       return installCommand(command as 'install' | 'uninstall', root, without, values['dry-run'] === true, out, dpkgDb);
     }
   }

@@ -17,5 +17,10 @@ export interface ConfigResult {
 }
 
 export function defaultConfig(): Config {
-  return { mode: 'auto', promptTimeout: 60, overlayTimeout: 120, paths: { bootc: '/usr/bin/bootc', ostree: '/usr/bin/ostree' } };
+  return {
+    mode: 'auto',
+    promptTimeout: 60,
+    overlayTimeout: 120,
+    paths: { bootc: '/usr/bin/bootc', ostree: '/usr/bin/ostree' },
+  };
 }

@@ -6,12 +6,18 @@ import ini from 'ini';
 import { defaultConfig, type ConfigResult } from './config-defaults.js';
 import { MODES, type Mode } from './types.js';
 
-const KNOWN: Record<string, readonly string[]> = { guard: ['mode', 'prompt_timeout', 'overlay_timeout'], paths: ['bootc', 'ostree'] };
+const KNOWN: Record<string, readonly string[]> = {
+  guard: ['mode', 'prompt_timeout', 'overlay_timeout'],
+  paths: ['bootc', 'ostree'],
+};
 
 /** What is wrong with one value, or null. */
 function checkValue(section: string, key: string, value: string): string | null {
   if (section === 'paths') return value.startsWith('/') ? null : `${key} must be an absolute path`;
-  if (key === 'mode') return (MODES as readonly string[]).includes(value) ? null : `mode must be one of ${MODES.join(', ')}, got ${JSON.stringify(value)}`;
+  if (key === 'mode')
+    return (MODES as readonly string[]).includes(value)
+      ? null
+      : `mode must be one of ${MODES.join(', ')}, got ${JSON.stringify(value)}`;
   return /^[1-9]\d{0,5}$/.test(value) ? null : `${key} must be a whole number of seconds, got ${JSON.stringify(value)}`;
 }
 
@@ -53,4 +59,3 @@ export function parseConfig(text: string, file: string): ConfigResult {
   if (parsed.paths?.ostree) config.paths.ostree = parsed.paths.ostree;
   return { config, warnings: [] };
 }
-

@@ -14,7 +14,10 @@ export function applyEnv(result: ConfigResult, env: NodeJS.ProcessEnv): ConfigRe
   const m = env.USR_GUARD_MODE;
   if (m === undefined || m === '') return result;
   if (!(MODES as readonly string[]).includes(m)) {
-    return { ...result, warnings: [...result.warnings, `USR_GUARD_MODE=${m} is not one of ${MODES.join(', ')}; ignored`] };
+    return {
+      ...result,
+      warnings: [...result.warnings, `USR_GUARD_MODE=${m} is not one of ${MODES.join(', ')}; ignored`],
+    };
   }
   return { config: { ...result.config, mode: m as Mode }, warnings: result.warnings, variable: `USR_GUARD_MODE=${m}` };
 }

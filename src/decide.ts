@@ -7,7 +7,13 @@
 // that decides was walked around, or judged wrong). What a hook of the run
 // said before comes in the invocation (`said`).
 
-import { notOfferedLines, overlayWarningLines, readOnlyWarningLines, refusalLines, unknownWarningLines } from './messages.js';
+import {
+  notOfferedLines,
+  overlayWarningLines,
+  readOnlyWarningLines,
+  refusalLines,
+  unknownWarningLines,
+} from './messages.js';
 import type { Config, Invocation, StateName, SystemState, Verdict } from './types.js';
 
 const PROCEED: Verdict = { verdict: 'proceed', message: [] };
@@ -38,7 +44,8 @@ function remedy(s: SystemState): Verdict['action'] | null {
 export function decide(s: SystemState, inv: Invocation, config: Config): Verdict {
   const v = judge(s, inv, config);
   if (inv.said === null) return v;
-  if (v.verdict === inv.said || (v.verdict === 'offer' && inv.said === 'refuse')) return { verdict: v.verdict === 'offer' ? 'refuse' : v.verdict, message: [] };
+  if (v.verdict === inv.said || (v.verdict === 'offer' && inv.said === 'refuse'))
+    return { verdict: v.verdict === 'offer' ? 'refuse' : v.verdict, message: [] };
   return v;
 }
 
@@ -58,13 +65,18 @@ function judge(s: SystemState, inv: Invocation, config: Config): Verdict {
   if (LOCKED.has(s.state)) {
     const refuse: Verdict = { verdict: 'refuse', message: refusalLines(s, inv) };
     // mode = warn lets it through: a backstop only says so where nobody has.
-    if (config.mode === 'warn') return inv.role === 'decide' || inv.said === null ? { verdict: 'warn', message: readOnlyWarningLines(s, inv) } : PROCEED;
+    if (config.mode === 'warn')
+      return inv.role === 'decide' || inv.said === null
+        ? { verdict: 'warn', message: readOnlyWarningLines(s, inv) }
+        : PROCEED;
     const action = remedy(s);
     // A backstop never asks: if /usr is still locked there, the first hook was bypassed.
     if (action === null || inv.role === 'backstop' || config.mode === 'refuse') return refuse;
     if (config.mode === 'overlay') return { verdict: 'offer', message: refuse.message, ask: false, action };
     // auto and prompt: ask a person at a terminal; nobody there means no, and the refusal says why.
-    return inv.interactive ? { verdict: 'offer', message: refuse.message, ask: true, action } : { ...refuse, message: [...refuse.message, ...notOfferedLines(s, inv)] };
+    return inv.interactive
+      ? { verdict: 'offer', message: refuse.message, ask: true, action }
+      : { ...refuse, message: [...refuse.message, ...notOfferedLines(s, inv)] };
   }
 
   // unknown: refuse only on positive evidence; say that we could not tell.

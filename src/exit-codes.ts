@@ -16,7 +16,8 @@ export class UsageError extends Error {
 }
 
 /** A usage error about `command`, in the one voice of the command line: lower case, naming its --help. */
-export const commandUsage = (command: string, what: string) => new UsageError(`${command}: ${what} (see usr-guard ${command} --help)`);
+export const commandUsage = (command: string, what: string) =>
+  new UsageError(`${command}: ${what} (see usr-guard ${command} --help)`);
 
 /** The command could not be done (a full disk, a read-only file system): exit 1 with the message, no stack trace. */
 export class Failure extends Error {

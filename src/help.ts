@@ -171,4 +171,15 @@ restored or nothing to do, 1 when it could not (pacman's database is then as
 it was).
 `;
 
-export const HELP = { main, status, check, install, uninstall, overlay, 'restore-dpkg-db': restore, 'restore-pacman-db': restorePacman, 'dpkg-db': dpkgDb, diff };
+export const HELP = {
+  main,
+  status,
+  check,
+  install,
+  uninstall,
+  overlay,
+  'restore-dpkg-db': restore,
+  'restore-pacman-db': restorePacman,
+  'dpkg-db': dpkgDb,
+  diff,
+};

@@ -11,26 +11,34 @@ const baseName = (p: string) => p.slice(p.lastIndexOf('/') + 1);
 
 /** The Containerfile lines that make this pacman run last in the image, or null without package names. */
 export function pacmanContainerfileLines(inv: Invocation): string[] | null {
-  if (inv.operation === 'remove') return inv.packages.length > 0 ? [`RUN pacman -R --noconfirm ${inv.packages.join(' ')}`] : null;
+  if (inv.operation === 'remove')
+    return inv.packages.length > 0 ? [`RUN pacman -R --noconfirm ${inv.packages.join(' ')}`] : null;
   const files = inv.packageFiles ?? [];
   if (files.length > 0) {
     const local = files.filter(isLocalFile).map(baseName);
     const copy = local.length > 0 ? [`COPY ${local.join(' ')} /tmp/`] : [];
-    return [...copy, `RUN pacman -U --noconfirm ${files.map((f) => (isLocalFile(f) ? `/tmp/${baseName(f)}` : f)).join(' ')}`];
+    return [
+      ...copy,
+      `RUN pacman -U --noconfirm ${files.map((f) => (isLocalFile(f) ? `/tmp/${baseName(f)}` : f)).join(' ')}`,
+    ];
   }
   return inv.packages.length > 0 ? [`RUN pacman -S --noconfirm ${inv.packages.join(' ')}`] : null;
 }
 
 /** What becomes of a database that usr-guard saves at a boot's first change. */
 export function savedLine(whose: string, path: string | null, taken: boolean | undefined): string {
-  return taken ? `${whose} database (${path}) was saved at this boot's first change and is put back at the next boot` : `${whose} database (${path}) is saved now and put back at the next boot`;
+  return taken
+    ? `${whose} database (${path}) was saved at this boot's first change and is put back at the next boot`
+    : `${whose} database (${path}) is saved now and put back at the next boot`;
 }
 
 /** What becomes of pacman's database when the overlay goes. */
 export function pacmanPersistLine(s: SystemState): string {
   const db = s.pacmanDatabase;
   if (!db) return '  /etc and /var persist.';
-  if (s.pacmanProtection === 'relocated') return `  /etc and /var persist; pacman's database (${db.realPath}) is in the image and goes with it.`;
-  if (s.pacmanProtection === 'snapshot' && s.state === 'image-overlay') return `  /etc and /var persist; ${savedLine("pacman's", db.realPath, s.pacmanSnapshotTaken)}.`;
+  if (s.pacmanProtection === 'relocated')
+    return `  /etc and /var persist; pacman's database (${db.realPath}) is in the image and goes with it.`;
+  if (s.pacmanProtection === 'snapshot' && s.state === 'image-overlay')
+    return `  /etc and /var persist; ${savedLine("pacman's", db.realPath, s.pacmanSnapshotTaken)}.`;
   return `  /etc and /var persist, and so does pacman's database in ${db.realPath}: afterwards pacman will list packages whose files are gone.`;
 }

@@ -23,7 +23,8 @@ function containerfileLines(inv: Invocation): string[] {
   const files = inv.localFiles ?? [];
   if (inv.packages.length === 0 && files.length === 0) return [];
   const tool = inv.manager === 'dnf' ? 'dnf' : 'apt-get';
-  if (inv.operation === 'remove') return [`RUN ${tool} ${inv.manager === 'dnf' ? 'remove' : 'purge'} -y ${inv.packages.join(' ')}`];
+  if (inv.operation === 'remove')
+    return [`RUN ${tool} ${inv.manager === 'dnf' ? 'remove' : 'purge'} -y ${inv.packages.join(' ')}`];
   const name = (f: string) => f.slice(f.lastIndexOf('/') + 1);
   const copies = files.map((f) => `COPY ${name(f)} /tmp/`);
   return [...copies, `RUN ${tool} install -y ${[...inv.packages, ...files.map((f) => `/tmp/${name(f)}`)].join(' ')}`];
@@ -39,7 +40,8 @@ function quoted(lines: string[]): string {
 const rpmOstree = (s: SystemState) => /^(fedora|rhel|centos|almalinux|rocky)$/.test(s.host.os.id ?? '');
 
 /** How this host moves to a new image. */
-const deploy = (s: SystemState) => (s.host.kind === 'bootc' ? "'bootc upgrade' (or 'bootc switch') to it" : 'deploy it');
+const deploy = (s: SystemState) =>
+  s.host.kind === 'bootc' ? "'bootc upgrade' (or 'bootc switch') to it" : 'deploy it';
 
 function lastingRoute(s: SystemState, inv: Invocation): string {
   const lines = containerfileLines(inv);
@@ -83,7 +85,10 @@ export function notOfferedLines(s: SystemState, inv: Invocation): string[] {
 
 /** mode = warn: say the same, but as a warning; the package manager will meet the read-only /usr itself. */
 export function readOnlyWarningLines(s: SystemState, inv: Invocation): string[] {
-  return [`usr-guard: warning: read-only /usr detected; going on because mode = warn. See \`man ${page(inv)}\`.`, ...refusalDetails(s, inv)];
+  return [
+    `usr-guard: warning: read-only /usr detected; going on because mode = warn. See \`man ${page(inv)}\`.`,
+    ...refusalDetails(s, inv),
+  ];
 }
 
 const isUnattended = (inv: Invocation) => /^unattended-upgr/.test(inv.frontend);
@@ -96,14 +101,24 @@ function refusalDetails(s: SystemState, inv: Invocation, declined = false): stri
       `  ('systemctl disable --now apt-daily-upgrade.timer') and update the image instead${s.host.kind === 'bootc' ? " ('bootc upgrade')" : ''}.`,
     ];
   }
-  const routes = (first: string | null) => [declined ? null : first, lastingRoute(s, inv)].filter((l): l is string => l !== null);
-  if (s.state === 'image-locked') return [`  This is ${family} host: /usr belongs to the image and is read-only.`, ...routes(transientRoute(s, inv))];
+  const routes = (first: string | null) =>
+    [declined ? null : first, lastingRoute(s, inv)].filter((l): l is string => l !== null);
+  if (s.state === 'image-locked')
+    return [`  This is ${family} host: /usr belongs to the image and is read-only.`, ...routes(transientRoute(s, inv))];
   if (s.state === 'image-overlay-readonly') {
-    const remount = transientRoute(s, inv) && "  To write to it until the next reboot: run 'mount -o remount,rw /usr', then run this command again.";
-    return [`  /usr has a transient overlay, but it is mounted read-only${s.host.kind === 'bootc' ? " (as 'bootc usr-overlay --read-only' leaves it)" : ''}.`, ...routes(remount)];
+    const remount =
+      transientRoute(s, inv) &&
+      "  To write to it until the next reboot: run 'mount -o remount,rw /usr', then run this command again.";
+    return [
+      `  /usr has a transient overlay, but it is mounted read-only${s.host.kind === 'bootc' ? " (as 'bootc usr-overlay --read-only' leaves it)" : ''}.`,
+      ...routes(remount),
+    ];
   }
   if (s.container.detected) {
-    return ["  This container's root file system is read-only (as with 'podman run --read-only').", "  Change packages in the image's Containerfile instead."];
+    return [
+      "  This container's root file system is read-only (as with 'podman run --read-only').",
+      "  Change packages in the image's Containerfile instead.",
+    ];
   }
   return [
     '  /usr is mounted read-only on this host. It may be an image-based or immutable system:',
@@ -125,14 +140,16 @@ function persistLine(s: SystemState, inv: Invocation): string {
   if (inv.manager === 'pacman') return pacmanPersistLine(s);
   if (inv.manager === 'dnf') {
     const db = s.rpmDatabase;
-    return db && db.onUsr
+    return db?.onUsr
       ? `  /etc and /var persist; rpm's database (${db.realPath}) is under /usr and is discarded with it.`
       : '  /etc and /var persist, and packages commonly change them.';
   }
   const db = s.dpkgDatabase;
   if (!db) return '  /etc and /var persist.';
-  if (s.dpkgProtection === 'relocated') return `  /etc and /var persist; dpkg's database (${db.realPath}) is in the image and goes with it.`;
-  if (s.dpkgProtection === 'snapshot' && s.state === 'image-overlay') return `  /etc and /var persist; ${savedLine("dpkg's", db.realPath, s.dpkgSnapshotTaken)}.`;
+  if (s.dpkgProtection === 'relocated')
+    return `  /etc and /var persist; dpkg's database (${db.realPath}) is in the image and goes with it.`;
+  if (s.dpkgProtection === 'snapshot' && s.state === 'image-overlay')
+    return `  /etc and /var persist; ${savedLine("dpkg's", db.realPath, s.dpkgSnapshotTaken)}.`;
   return `  /etc and /var persist, and so does dpkg's database in ${db.realPath}: afterwards dpkg will list packages whose files are gone.`;
 }
 
@@ -141,7 +158,9 @@ const MAX_NAMES = 8;
 
 /** The packages a run changes, as the warning names them. */
 function named(names: string[]): string {
-  return names.length > MAX_NAMES ? `${names.slice(0, MAX_NAMES).join(', ')} and ${names.length - MAX_NAMES} more` : names.join(', ');
+  return names.length > MAX_NAMES
+    ? `${names.slice(0, MAX_NAMES).join(', ')} and ${names.length - MAX_NAMES} more`
+    : names.join(', ');
 }
 
 export function overlayWarningLines(s: SystemState, inv: Invocation): string[] {
@@ -149,8 +168,15 @@ export function overlayWarningLines(s: SystemState, inv: Invocation): string[] {
   const what = changed.length > 0 ? ` (${named(changed)})` : '';
   const when = s.state === 'image-hotfix' ? 'at the next deployment (bootc upgrade, ostree admin deploy)' : 'at reboot';
   const kind = s.state === 'image-hotfix' ? 'a hotfix overlay' : 'a transient overlay';
-  const keep = inv.operation === 'remove' ? "  To remove a package for good, remove it in the image's Containerfile." : "  To keep a package, add it to the image's Containerfile.";
-  return [`usr-guard: warning: /usr is ${kind}: changes there${what} are discarded ${when}.`, persistLine(s, inv), keep];
+  const keep =
+    inv.operation === 'remove'
+      ? "  To remove a package for good, remove it in the image's Containerfile."
+      : "  To keep a package, add it to the image's Containerfile.";
+  return [
+    `usr-guard: warning: /usr is ${kind}: changes there${what} are discarded ${when}.`,
+    persistLine(s, inv),
+    keep,
+  ];
 }
 
 export function unknownWarningLines(s: SystemState): string[] {

@@ -16,9 +16,7 @@ export interface Out {
 const paint = (code: string, s: string) => `\x1b[${code}m${s}\x1b[0m`;
 
 function colourise(line: string): string {
-  return line
-    .replace(/^error:/, (m) => paint('1;31', m))
-    .replace(/^usr-guard: warning:/, (m) => paint('1;33', m));
+  return line.replace(/^error:/, (m) => paint('1;31', m)).replace(/^usr-guard: warning:/, (m) => paint('1;33', m));
 }
 
 function isTerminal(fd: number): boolean {
@@ -48,7 +46,7 @@ export function makeOut(env: NodeJS.ProcessEnv): Out {
     err(lines) {
       if (lines.length === 0) return;
       colour ??= isTerminal(2) && !(env.NO_COLOR !== undefined && env.NO_COLOR !== '');
-      writeAll(2, lines.map((l) => (colour ? colourise(l) : l)).join('\n') + '\n');
+      writeAll(2, `${lines.map((l) => (colour ? colourise(l) : l)).join('\n')}\n`);
     },
     out(text) {
       writeAll(1, text);

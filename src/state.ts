@@ -19,13 +19,15 @@ export function classify(f: Facts): { state: StateName; why: string } {
 
   // Containers first, as bootc does: a host /run may be bind-mounted into one.
   if (f.container.detected) {
-    if (!usr.readOnly) return { state: 'container', why: `a container (${f.container.signs.join(', ')}) with a writable /usr` };
+    if (!usr.readOnly)
+      return { state: 'container', why: `a container (${f.container.signs.join(', ')}) with a writable /usr` };
     return { state: 'readonly-usr', why: 'a container whose root is read-only' };
   }
 
   if (host.imageBased) {
     if (usr.overlay === 'unlock') {
-      if (usr.readOnly) return { state: 'image-overlay-readonly', why: 'a transient overlay on /usr, mounted read-only' };
+      if (usr.readOnly)
+        return { state: 'image-overlay-readonly', why: 'a transient overlay on /usr, mounted read-only' };
       // ostree writes a runstate marker for development/transient unlocks only;
       // a writable overlay without one is a hotfix unlock, which survives reboots.
       if (host.ostreeBooted && !host.composefs && host.unlocked === null) {
@@ -37,7 +39,10 @@ export function classify(f: Facts): { state: StateName; why: string } {
       // ostree mounts its overlay in a namespace of its own and relies on shared
       // propagation: an unlock made from a private one leaves its marker, not its overlay, here.
       if (host.unlocked !== null) {
-        return { state: 'image-locked', why: `ostree unlocked this deployment (${host.unlocked}), but its overlay is not on /usr in this mount namespace (it was mounted in another one): /usr is read-only here` };
+        return {
+          state: 'image-locked',
+          why: `ostree unlocked this deployment (${host.unlocked}), but its overlay is not on /usr in this mount namespace (it was mounted in another one): /usr is read-only here`,
+        };
       }
       const what = usr.overlay === 'image' ? 'image content (an overlay of lower layers only)' : 'mounted read-only';
       return { state: 'image-locked', why: `an image-based host; /usr is ${what}, with no overlay` };
@@ -47,8 +52,15 @@ export function classify(f: Facts): { state: StateName; why: string } {
 
   // Not image-based: an overlay with an upper layer is just how /usr happens to be mounted.
   const where = host.otherRoot ? "another root (a chroot: / is not PID 1's root), whose /usr is " : '';
-  if (usr.readOnly) return { state: 'readonly-usr', why: where ? `${where}read-only` : 'not image-based, but /usr is mounted read-only' };
-  return { state: 'mutable-host', why: where ? `${where}writable; the markers in /run are the host's` : '/usr is writable' };
+  if (usr.readOnly)
+    return {
+      state: 'readonly-usr',
+      why: where ? `${where}read-only` : 'not image-based, but /usr is mounted read-only',
+    };
+  return {
+    state: 'mutable-host',
+    why: where ? `${where}writable; the markers in /run are the host's` : '/usr is writable',
+  };
 }
 
 /** What `bootc status` says about /usr: the parts of it that can change the state name. */
@@ -67,7 +79,9 @@ export function refineWithBootc(s: SystemState, bootc: BootcView): SystemState {
   const host = { ...s.host, kind: 'bootc' as const };
   const ov = bootc.usrOverlay;
   if (ov === null) return { ...s, host };
-  if (ov.accessMode === 'readOnly') return { ...s, host, state: 'image-overlay-readonly', why: 'bootc: a read-only transient overlay on /usr' };
-  if (ov.persistence === 'persistent') return { ...s, host, state: 'image-hotfix', why: 'bootc: a persistent (hotfix) overlay on /usr' };
+  if (ov.accessMode === 'readOnly')
+    return { ...s, host, state: 'image-overlay-readonly', why: 'bootc: a read-only transient overlay on /usr' };
+  if (ov.persistence === 'persistent')
+    return { ...s, host, state: 'image-hotfix', why: 'bootc: a persistent (hotfix) overlay on /usr' };
   return { ...s, host, state: 'image-overlay', why: 'bootc: a writable transient overlay on /usr' };
 }

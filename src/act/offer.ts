@@ -11,7 +11,9 @@ import { askYesNo } from './prompt.js';
 import { trail } from './trail.js';
 
 /** On success, `state` is the probe after the overlay was made. */
-export type OfferResult = { ok: true; message: string[]; state: SystemState } | { ok: false; message: string[]; declined?: boolean };
+export type OfferResult =
+  | { ok: true; message: string[]; state: SystemState }
+  | { ok: false; message: string[]; declined?: boolean };
 
 function question(v: Verdict, config: Config, host: string): string {
   const cmd = overlayCommand(v.action!, config);
@@ -21,7 +23,13 @@ function question(v: Verdict, config: Config, host: string): string {
     : `/usr is read-only on this ${host} host. Install into a transient overlay that is discarded at reboot${runs}?`;
 }
 
-export async function offer(v: Verdict, inv: Invocation, config: Config, env: NodeJS.ProcessEnv, host: string): Promise<OfferResult> {
+export async function offer(
+  v: Verdict,
+  inv: Invocation,
+  config: Config,
+  env: NodeJS.ProcessEnv,
+  host: string,
+): Promise<OfferResult> {
   if (v.ask) {
     await trail(`offered a transient overlay on /usr`, inv);
     const answer = await askYesNo(question(v, config, host), config.promptTimeout * 1000);

@@ -16,27 +16,47 @@ export function overlayCommand(action: OverlayAction, config: Config, readOnly =
   if (action === 'remount-rw' || action === 'remount-ro') {
     // By its path: never a mount first on the caller's PATH.
     const mount = systemProgram('mount');
-    return mount ? [mount, ['-o', action === 'remount-rw' ? 'remount,rw' : 'remount,ro', '/usr']] : 'mount(8) is not installed in /usr/sbin, /usr/bin, /sbin or /bin';
+    return mount
+      ? [mount, ['-o', action === 'remount-rw' ? 'remount,rw' : 'remount,ro', '/usr']]
+      : 'mount(8) is not installed in /usr/sbin, /usr/bin, /sbin or /bin';
   }
-  if (existsSync(config.paths.bootc)) return [config.paths.bootc, readOnly ? ['usr-overlay', '--read-only'] : ['usr-overlay']];
-  if (existsSync(config.paths.ostree)) return [config.paths.ostree, readOnly ? ['admin', 'unlock', '--transient'] : ['admin', 'unlock']];
+  if (existsSync(config.paths.bootc))
+    return [config.paths.bootc, readOnly ? ['usr-overlay', '--read-only'] : ['usr-overlay']];
+  if (existsSync(config.paths.ostree))
+    return [config.paths.ostree, readOnly ? ['admin', 'unlock', '--transient'] : ['admin', 'unlock']];
   return `neither ${config.paths.bootc} nor ${config.paths.ostree} is installed: install bootc (or ostree), or set [paths] in usr-guard.conf`;
 }
 
 // An existing unlock is what we wanted; the probe afterwards confirms it.
 const ALREADY = /already (in unlocked state|mounted)|An overlayfs is already mounted/i;
 
-export async function makeUsrWritable(action: OverlayAction, config: Config, timeoutMs: number, readOnly = false): Promise<OverlayResult> {
+export async function makeUsrWritable(
+  action: OverlayAction,
+  config: Config,
+  timeoutMs: number,
+  readOnly = false,
+): Promise<OverlayResult> {
   const cmd = overlayCommand(action, config, readOnly);
   if (typeof cmd === 'string') return { ok: false, error: cmd };
   const [file, args] = cmd;
   const { execa } = await loadExeca();
-  const r = await execa(file, args, { reject: false, timeout: timeoutMs, stdin: 'ignore', all: true, env: childEnv(), extendEnv: false });
+  const r = await execa(file, args, {
+    reject: false,
+    timeout: timeoutMs,
+    stdin: 'ignore',
+    all: true,
+    env: childEnv(),
+    extendEnv: false,
+  });
   const shown = (r.all ?? '').trim();
   // Shown on stderr: stdout may be a protocol (dnf5's actions).
-  if (shown) writeSync(2, shown + '\n');
+  if (shown) writeSync(2, `${shown}\n`);
   const tool = [file, ...args].join(' ');
   if (!r.failed || ALREADY.test(shown)) return { ok: true, tool };
-  const why = r.timedOut ? `timed out after ${timeoutMs / 1000} s` : r.code === 'ENOENT' ? 'not found' : `exit code ${r.exitCode ?? r.signal}`;
+  const why = r.timedOut
+    ? `timed out after ${timeoutMs / 1000} s`
+    : r.code === 'ENOENT'
+      ? 'not found'
+      : `exit code ${r.exitCode ?? r.signal}`;
   return { ok: false, error: `'${tool}' failed (${why})` };
 }

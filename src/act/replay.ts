@@ -30,7 +30,13 @@ export function replayLine(s: SystemState): string {
 
 /** May this verdict be said again by the shell? Pure. */
 export function replayable(s: SystemState, inv: Invocation, v: Verdict): boolean {
-  return REPLAYED_STATES.has(s.state) && REPLAYED_CALLERS.has(inv.caller) && inv.changes && inv.root === '/' && (v.verdict === 'warn' || v.verdict === 'proceed');
+  return (
+    REPLAYED_STATES.has(s.state) &&
+    REPLAYED_CALLERS.has(inv.caller) &&
+    inv.changes &&
+    inv.root === '/' &&
+    (v.verdict === 'warn' || v.verdict === 'proceed')
+  );
 }
 
 /** Keep it (root only; never fatal: without the record the next run asks node again). */

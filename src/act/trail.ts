@@ -8,14 +8,22 @@ import { spawn } from 'node:child_process';
 import type { Invocation } from '../types.js';
 import { childEnv, systemProgram } from './programs.js';
 
-export async function trail(event: string, inv: Pick<Invocation, 'caller' | 'frontend' | 'commandLine'>, priority: 'notice' | 'warning' = 'notice'): Promise<void> {
+export async function trail(
+  event: string,
+  inv: Pick<Invocation, 'caller' | 'frontend' | 'commandLine'>,
+  priority: 'notice' | 'warning' = 'notice',
+): Promise<void> {
   const asked = inv.commandLine ? ` by '${inv.commandLine}'` : ` by ${inv.frontend}`;
   const message = `${event} (${inv.caller === 'cli' ? 'command line' : `${inv.caller} hook`}${asked})`;
   // By its path, never through the caller's PATH; no logger: no trail, and no failure.
   const logger = systemProgram('logger');
   if (logger === null) return;
   try {
-    const child = spawn(logger, ['-t', 'usr-guard', '-p', `user.${priority}`, '--', message], { stdio: 'ignore', detached: true, env: childEnv() });
+    const child = spawn(logger, ['-t', 'usr-guard', '-p', `user.${priority}`, '--', message], {
+      stdio: 'ignore',
+      detached: true,
+      env: childEnv(),
+    });
     child.on('error', () => undefined);
     child.unref();
   } catch {

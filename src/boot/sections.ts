@@ -26,7 +26,8 @@ export const TRAILER = '// usr-guard: end of program\n';
 
 /** The first `needle` at or after `from` that starts a line. */
 function atLineStart(file: string, needle: string, from: number): number {
-  for (let i = file.indexOf(needle, from); i >= 0; i = file.indexOf(needle, i + 1)) if (file.charCodeAt(i - 1) === 10) return i;
+  for (let i = file.indexOf(needle, from); i >= 0; i = file.indexOf(needle, i + 1))
+    if (file.charCodeAt(i - 1) === 10) return i;
   return -1;
 }
 
@@ -39,7 +40,8 @@ export interface Section {
 
 /** One section as comment lines: the header, then every line of `text` behind `//`. */
 export function encodeSection(words: string[], text: string): string {
-  if (/[^\x20-\x7e\t\n]/.test(text)) throw new Error(`section ${words.join(' ')}: only printable ASCII can go into a comment line`);
+  if (/[^\x20-\x7e\t\n]/.test(text))
+    throw new Error(`section ${words.join(' ')}: only printable ASCII can go into a comment line`);
   return `${MARK}${words.join(' ')}\n//${text.split('\n').join('\n//')}\n`;
 }
 
@@ -48,10 +50,14 @@ export function findSection(file: string, name: string, id?: string): Section | 
   const head = `${MARK}${name}${id === undefined ? '' : ` ${id}`}`;
   let at = atLineStart(file, head, 0);
   // The name must end there: "chunk a" is not "chunk ab".
-  while (at >= 0 && file[at + head.length] !== ' ' && file[at + head.length] !== '\n') at = atLineStart(file, head, at + 1);
+  while (at >= 0 && file[at + head.length] !== ' ' && file[at + head.length] !== '\n')
+    at = atLineStart(file, head, at + 1);
   const start = at < 0 ? 0 : file.indexOf('\n', at) + 1;
   const end = atLineStart(file, MARK, start);
   if (start === 0 || end < 0) return undefined;
-  const args = file.slice(at + head.length, start - 1).split(' ').filter(Boolean);
+  const args = file
+    .slice(at + head.length, start - 1)
+    .split(' ')
+    .filter(Boolean);
   return { args, body: file.slice(start + 2, end - 1).replaceAll('\n//', '\n') };
 }

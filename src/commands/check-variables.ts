@@ -23,7 +23,14 @@ async function trail(event: string, inv: Invocation): Promise<void> {
 }
 
 /** The configuration and verdict this check goes by, once the variables have had their (limited) say. */
-export async function decideWithVariables(state: SystemState, inv: Invocation, loaded: ConfigResult, env: NodeJS.ProcessEnv, isRoot: boolean, out: Out): Promise<{ config: Config; verdict: Verdict }> {
+export async function decideWithVariables(
+  state: SystemState,
+  inv: Invocation,
+  loaded: ConfigResult,
+  env: NodeJS.ProcessEnv,
+  isRoot: boolean,
+  out: Out,
+): Promise<{ config: Config; verdict: Verdict }> {
   let config = loaded.config;
   let verdict = decide(state, inv, config);
   if (verdict.verdict !== 'proceed' && verdict.verdict !== 'warn') return { config, verdict };
@@ -33,22 +40,31 @@ export async function decideWithVariables(state: SystemState, inv: Invocation, l
   const toldBefore = inv.said !== null;
   if (pastReadOnly && loaded.variable) {
     if (!toldBefore) {
-      out.err([`usr-guard: ${loaded.variable} is not taken: /usr is read-only, and no variable lets a change meet it (see usr-guard(8), ENVIRONMENT)`]);
+      out.err([
+        `usr-guard: ${loaded.variable} is not taken: /usr is read-only, and no variable lets a change meet it (see usr-guard(8), ENVIRONMENT)`,
+      ]);
       await trail(`ignored ${loaded.variable} on a read-only /usr (${state.state})`, inv);
     }
     const own = await loadConfig({ ...env, USR_GUARD_MODE: undefined, USR_GUARD_CONFIG: undefined }, isRoot);
     if (env.USR_GUARD_CONFIG && !toldBefore) out.err(own.warnings.map((w) => `usr-guard: warning: ${w}`));
     config = own.config;
     verdict = decide(state, inv, config);
-    if ((verdict.verdict === 'proceed' || verdict.verdict === 'warn') && !toldBefore) await trail(`bypass: mode = ${config.mode} on a read-only /usr (${state.state})`, inv);
+    if ((verdict.verdict === 'proceed' || verdict.verdict === 'warn') && !toldBefore)
+      await trail(`bypass: mode = ${config.mode} on a read-only /usr (${state.state})`, inv);
     return { config, verdict };
   }
   if (toldBefore) return { config, verdict };
   if (pastReadOnly) {
     await trail(`bypass: mode = ${config.mode} on a read-only /usr (${state.state})`, inv);
-  } else if (loaded.variable && STRENGTH[verdict.verdict] < STRENGTH[decide(state, inv, { ...config, mode: 'auto' }).verdict]) {
+  } else if (
+    loaded.variable &&
+    STRENGTH[verdict.verdict] < STRENGTH[decide(state, inv, { ...config, mode: 'auto' }).verdict]
+  ) {
     // Where /usr is writable a variable may still quiet usr-guard (mode = off: no overlay warning); it is said.
-    await trail(`bypass: mode = ${config.mode} (${loaded.variable}) on ${state.state}: ${verdict.verdict === 'warn' ? 'a warning only' : 'nothing said'}`, inv);
+    await trail(
+      `bypass: mode = ${config.mode} (${loaded.variable}) on ${state.state}: ${verdict.verdict === 'warn' ? 'a warning only' : 'nothing said'}`,
+      inv,
+    );
   }
   return { config, verdict };
 }

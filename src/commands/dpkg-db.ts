@@ -29,8 +29,10 @@ export function relocatedFiles(root: string): InstallFile[] {
 
 /** --dpkg-db and its alias --relocate-dpkg-db, as one choice (undefined: as the root is). */
 export function askedChoice(command: string, value: string | undefined, relocate: boolean): DpkgDbChoice | undefined {
-  if (value !== undefined && value !== 'var' && value !== 'image') throw commandUsage(command, `--dpkg-db must be var or image, not '${value}'`);
-  if (relocate && value === 'var') throw commandUsage(command, '--relocate-dpkg-db (--dpkg-db=image) and --dpkg-db=var do not go together');
+  if (value !== undefined && value !== 'var' && value !== 'image')
+    throw commandUsage(command, `--dpkg-db must be var or image, not '${value}'`);
+  if (relocate && value === 'var')
+    throw commandUsage(command, '--relocate-dpkg-db (--dpkg-db=image) and --dpkg-db=var do not go together');
   return relocate ? 'image' : value;
 }
 
@@ -44,7 +46,13 @@ export interface Plan {
  * Not asked: into the image where `root` is an image build for an image-based
  * host and has a database; else nothing.
  */
-export function placeDpkgDb(root: string, asked: DpkgDbChoice | undefined, env: NodeJS.ProcessEnv, dryRun: boolean, underPackageManager = false): Plan {
+export function placeDpkgDb(
+  root: string,
+  asked: DpkgDbChoice | undefined,
+  env: NodeJS.ProcessEnv,
+  dryRun: boolean,
+  underPackageManager = false,
+): Plan {
   const build = imageBuild(root, env);
   const db = lstatSync(resolveInRoot(root, DB, false), { throwIfNoEntry: false });
   const choice = asked ?? (build !== null && db !== undefined ? 'image' : null);
@@ -53,7 +61,12 @@ export function placeDpkgDb(root: string, asked: DpkgDbChoice | undefined, env: 
     const recorded = build !== null || asked === 'var' ? writeRecord(root, dryRun) : null;
     return { lines: recorded ? [recorded] : [], files: [] };
   }
-  const why = asked === undefined ? [`dpkg's database goes into the image: an image build for an image-based host (${build}); --dpkg-db=var keeps it in /var`] : [];
+  const why =
+    asked === undefined
+      ? [
+          `dpkg's database goes into the image: an image build for an image-based host (${build}); --dpkg-db=var keeps it in /var`,
+        ]
+      : [];
   const lines = [...why, ...relocateDpkgDb(root, { dryRun, underPackageManager })];
   const record = resolveInRoot(root, RECORD);
   if (existsSync(record)) {

@@ -80,7 +80,11 @@ export function hookShimWith(node: string | null): string {
 }
 
 /** Parts by name, for --without. Each lists the files it owns in this root; the dnf parts only where dnf is. */
-export function parts(programPath: string, root: string, node: string | null = '/usr/bin/node'): Record<string, InstallFile[]> {
+export function parts(
+  programPath: string,
+  root: string,
+  node: string | null = '/usr/bin/node',
+): Record<string, InstallFile[]> {
   const text = (s: string) => () => Buffer.from(s);
   const hasDnf = DNF_NAMES.filter((n) => inRootExists(root, `/usr/bin/${n}`));
   const pluginDnf = hasDnf.some((n) => PLUGIN_DNFS.includes(n));
@@ -101,14 +105,23 @@ export function parts(programPath: string, root: string, node: string | null = '
     ],
     'dpkg-snapshot': [
       { path: '/usr/lib/systemd/system/usr-guard-restore-dpkg-db.service', mode: 0o644, content: text(restoreUnit) },
-      { path: '/usr/lib/systemd/system/sysinit.target.wants/usr-guard-restore-dpkg-db.service', mode: 0o777, content: text(''), link: '../usr-guard-restore-dpkg-db.service' },
+      {
+        path: '/usr/lib/systemd/system/sysinit.target.wants/usr-guard-restore-dpkg-db.service',
+        mode: 0o777,
+        content: text(''),
+        link: '../usr-guard-restore-dpkg-db.service',
+      },
     ],
     'dnf-plugin': [
       ...dnfPluginDirs(root).map((dir) => ({ path: `${dir}/usr_guard.py`, mode: 0o644, content: text(dnfPlugin) })),
       ...(pluginDnf ? [{ path: '/etc/dnf/plugins/usr_guard.conf', mode: 0o644, content: text(dnfPluginConf) }] : []),
     ],
-    'dnf5-actions': pluginDnf ? [{ path: '/etc/dnf/libdnf5-plugins/actions.d/usr-guard.actions', mode: 0o644, content: text(dnfActions) }] : [],
-    'dnf-shim': sbinIsSeparate(root) ? hasDnf.map((n) => ({ path: `/usr/sbin/${n}`, mode: 0o755, content: text(dnfShim) })) : [],
+    'dnf5-actions': pluginDnf
+      ? [{ path: '/etc/dnf/libdnf5-plugins/actions.d/usr-guard.actions', mode: 0o644, content: text(dnfActions) }]
+      : [],
+    'dnf-shim': sbinIsSeparate(root)
+      ? hasDnf.map((n) => ({ path: `/usr/sbin/${n}`, mode: 0o755, content: text(dnfShim) }))
+      : [],
     ...pacmanParts(root, text),
   };
 }
@@ -117,7 +130,11 @@ export function parts(programPath: string, root: string, node: string | null = '
 export const PACMAN_HOOK = '/usr/share/libalpm/hooks/00-usr-guard.hook';
 const PACMAN_UNIT = '/usr/lib/systemd/system/usr-guard-restore-pacman-db.service';
 /** Every file of the pacman parts, whatever the root has now (for uninstall). */
-export const PACMAN_FILES = [PACMAN_HOOK, PACMAN_UNIT, '/usr/lib/systemd/system/sysinit.target.wants/usr-guard-restore-pacman-db.service'];
+export const PACMAN_FILES = [
+  PACMAN_HOOK,
+  PACMAN_UNIT,
+  '/usr/lib/systemd/system/sysinit.target.wants/usr-guard-restore-pacman-db.service',
+];
 
 /** The pacman parts, only where pacman is in the root. */
 function pacmanParts(root: string, text: (s: string) => () => Buffer): Record<string, InstallFile[]> {

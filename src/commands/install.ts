@@ -3,7 +3,17 @@
 // unchanged files are not rewritten, and the report says so. Every file is
 // written whole or not at all, and only inside the root (src/fs/).
 
-import { lstatSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmdirSync, rmSync, statSync, unlinkSync } from 'node:fs';
+import {
+  lstatSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  realpathSync,
+  rmdirSync,
+  rmSync,
+  statSync,
+  unlinkSync,
+} from 'node:fs';
 import { dirname } from 'node:path';
 import { TRAILER } from '../boot/sections.js';
 import { DB, KEPT_PREFIX, SNAPSHOT, SYSIMAGE_DB } from '../dpkg-db/paths.js';
@@ -41,7 +51,8 @@ export function existingRoot(command: string, root: string): string {
 
 export function selectFiles(all: Record<string, InstallFile[]>, without: string[]): InstallFile[] {
   for (const w of without) {
-    if (!Object.hasOwn(all, w)) throw commandUsage('install', `--without: unknown part '${w}'; the parts are ${Object.keys(all).join(', ')}`);
+    if (!Object.hasOwn(all, w))
+      throw commandUsage('install', `--without: unknown part '${w}'; the parts are ${Object.keys(all).join(', ')}`);
   }
   return Object.entries(all).flatMap(([name, files]) => (without.includes(name) ? [] : files));
 }
@@ -50,14 +61,17 @@ export function selectFiles(all: Record<string, InstallFile[]>, without: string[
 export function runningProgram(): string {
   const p = realpathSync(process.argv[1] ?? '');
   const text = readFileSync(p, 'latin1');
-  if (!text.startsWith('#!/usr/bin/env node')) throw new UsageError(`install must run from the built program (dist/usr-guard), not ${p}`);
+  if (!text.startsWith('#!/usr/bin/env node'))
+    throw new UsageError(`install must run from the built program (dist/usr-guard), not ${p}`);
   if (!text.endsWith(TRAILER)) throw new Failure(`${p} is cut short (no end-of-program line): build it again`);
   return p;
 }
 
 /** A write that fails on / because / is an image: say what to do instead. */
 function onImage(root: string, e: unknown): unknown {
-  return root === '/' && e instanceof Failure && e.message.endsWith('read-only file system') ? new Failure(`${e.message}. ${IMAGE_PART}`) : e;
+  return root === '/' && e instanceof Failure && e.message.endsWith('read-only file system')
+    ? new Failure(`${e.message}. ${IMAGE_PART}`)
+    : e;
 }
 
 export function install(root: string, files: InstallFile[], dryRun: boolean): string[] {
@@ -106,7 +120,9 @@ function installLink(target: string, to: string, dryRun: boolean): string {
 function removable(root: string): string[] {
   const shims = DNF_NAMES.map((n) => `/usr/sbin/${n}`).filter((p) => isOurShim(resolveInRoot(root, p)));
   return [
-    ...Object.entries(parts('', root)).flatMap(([name, files]) => (name === 'dnf-shim' ? [] : files.map((f) => f.path))),
+    ...Object.entries(parts('', root)).flatMap(([name, files]) =>
+      name === 'dnf-shim' ? [] : files.map((f) => f.path),
+    ),
     ...dnfPluginDirs(root).flatMap((d) => pycache(root, d)),
     '/etc/dnf/plugins/usr_guard.conf',
     '/etc/dnf/libdnf5-plugins/actions.d/usr-guard.actions',
@@ -119,7 +135,10 @@ function removable(root: string): string[] {
 
 /** Is dpkg's database of `root` in its image (/var/lib/dpkg a link to /usr/lib/sysimage/dpkg)? */
 function dbInImage(root: string): boolean {
-  return lstatSync(resolveInRoot(root, DB, false), { throwIfNoEntry: false })?.isSymbolicLink() === true && resolveInRoot(root, DB) === resolveInRoot(root, SYSIMAGE_DB);
+  return (
+    lstatSync(resolveInRoot(root, DB, false), { throwIfNoEntry: false })?.isSymbolicLink() === true &&
+    resolveInRoot(root, DB) === resolveInRoot(root, SYSIMAGE_DB)
+  );
 }
 
 /** uninstall never moves dpkg's database back: say where it stays, and what stays with it. */
@@ -137,19 +156,25 @@ function movedDb(root: string): string[] {
 function stateFolder(root: string, dryRun: boolean): string[] {
   const dir = resolveInRoot(root, dirname(SNAPSHOT), false);
   if (!lstatSync(dir, { throwIfNoEntry: false })?.isDirectory()) return [];
-  for (const [snapshot, whose] of [[SNAPSHOT, 'dpkg'], [PACMAN_SNAPSHOT, 'pacman']] as const) {
+  for (const [snapshot, whose] of [
+    [SNAPSHOT, 'dpkg'],
+    [PACMAN_SNAPSHOT, 'pacman'],
+  ] as const) {
     if (lstatSync(resolveInRoot(root, snapshot, false), { throwIfNoEntry: false })) {
       return [`kept ${dir}/: its snapshot of ${whose}'s database waits for the next boot to be put back`];
     }
   }
-  if (readdirSync(dir).some((n) => n.startsWith(KEPT_PREFIX))) return [`kept ${dir}/: it holds the dpkg database of an earlier image (${KEPT_PREFIX}*)`];
+  if (readdirSync(dir).some((n) => n.startsWith(KEPT_PREFIX)))
+    return [`kept ${dir}/: it holds the dpkg database of an earlier image (${KEPT_PREFIX}*)`];
   if (!dryRun) rmSync(dir, { recursive: true, force: true });
   return [`${dryRun ? 'would remove' : 'removed'} ${dir}/`];
 }
 
 function pycache(root: string, dir: string): string[] {
   try {
-    return readdirSync(resolveInRoot(root, `${dir}/__pycache__`)).filter((n) => n.startsWith('usr_guard.')).map((n) => `${dir}/__pycache__/${n}`);
+    return readdirSync(resolveInRoot(root, `${dir}/__pycache__`))
+      .filter((n) => n.startsWith('usr_guard.'))
+      .map((n) => `${dir}/__pycache__/${n}`);
   } catch {
     return [];
   }

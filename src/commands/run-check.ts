@@ -88,7 +88,13 @@ async function keepTrack(state: SystemState, out: Out): Promise<boolean> {
  * runs of apt, dpkg and dnf replay. pacman's runs are not replayed: they ask
  * node each time, which saves pacman's database at pacman's first change.
  */
-async function keepAll(state: SystemState, inv: Invocation, v: Verdict, env: NodeJS.ProcessEnv, out: Out): Promise<void> {
+async function keepAll(
+  state: SystemState,
+  inv: Invocation,
+  v: Verdict,
+  env: NodeJS.ProcessEnv,
+  out: Out,
+): Promise<void> {
   const dpkg = await keepDpkgTrue(state, inv, out);
   await keepPacmanTrue(state, inv, out);
   const tracked = await keepTrack(state, out);
@@ -98,7 +104,13 @@ async function keepAll(state: SystemState, inv: Invocation, v: Verdict, env: Nod
 /** States whose overlay `usr-guard diff` compares with the image. */
 const TRACKED = new Set(['image-overlay', 'image-hotfix']);
 
-export async function checkCommand(opts: CheckOptions, args: string[], env: NodeJS.ProcessEnv, isRoot: boolean, out: Out): Promise<number> {
+export async function checkCommand(
+  opts: CheckOptions,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  isRoot: boolean,
+  out: Out,
+): Promise<number> {
   const loaded = await loadConfig(env, isRoot);
   out.err(loaded.warnings.map((w) => `usr-guard: warning: ${w}`));
   const inv = await buildInvocation(opts, args, env, process.ppid, terminalAvailable);
@@ -118,7 +130,14 @@ export async function checkCommand(opts: CheckOptions, args: string[], env: Node
   return told;
 }
 
-async function act(v: Verdict, state: SystemState, inv: Invocation, config: Config, env: NodeJS.ProcessEnv, out: Out): Promise<number> {
+async function act(
+  v: Verdict,
+  state: SystemState,
+  inv: Invocation,
+  config: Config,
+  env: NodeJS.ProcessEnv,
+  out: Out,
+): Promise<number> {
   switch (v.verdict) {
     case 'proceed':
       // A change that an overlay's later runs may let by in the shell too (mode = off in the configuration).

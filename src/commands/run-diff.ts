@@ -13,14 +13,28 @@ import type { Out } from '../output.js';
 import { probeSystem } from '../probe/index.js';
 import type { PackageManager, SystemState } from '../types.js';
 import { readBaseline, type Baseline } from '../diff/baseline.js';
-import { containerfileLines, groupFiles, looseFiles, packageChanges, whenGone, type FileChange, type PackageChange, type UpperEntry } from '../diff/compute.js';
+import {
+  containerfileLines,
+  groupFiles,
+  looseFiles,
+  packageChanges,
+  whenGone,
+  type FileChange,
+  type PackageChange,
+  type UpperEntry,
+} from '../diff/compute.js';
 import { dpkgView, rpmView, type Owners, type PackageView } from '../diff/packages.js';
 import { pacmanView } from '../diff/pacman-view.js';
 import { pacmanDbPath } from '../pacman-db/paths.js';
 import { readUpper } from '../diff/upper.js';
 
 interface Diff {
-  overlay: { state: string; upperdir: string | null; baseline: Partial<Record<PackageManager, Baseline['source'] | 'none'>>; notes: string[] } | null;
+  overlay: {
+    state: string;
+    upperdir: string | null;
+    baseline: Partial<Record<PackageManager, Baseline['source'] | 'none'>>;
+    notes: string[];
+  } | null;
   packages: PackageChange[];
   files: FileChange[];
 }
@@ -45,8 +59,15 @@ function views(): [PackageManager, PackageView][] {
 
 function compute(s: SystemState): Computed {
   const notes: string[] = [];
-  const overlay: NonNullable<Diff['overlay']> = { state: s.state, upperdir: s.usr?.upperdir ?? null, baseline: {}, notes };
-  const upper = overlay.upperdir ? readUpper(overlay.upperdir) : ({ ok: false, why: 'mountinfo names no upper layer' } as const);
+  const overlay: NonNullable<Diff['overlay']> = {
+    state: s.state,
+    upperdir: s.usr?.upperdir ?? null,
+    baseline: {},
+    notes,
+  };
+  const upper = overlay.upperdir
+    ? readUpper(overlay.upperdir)
+    : ({ ok: false, why: 'mountinfo names no upper layer' } as const);
   // An empty upper layer: nothing changed at all (a package change writes to /usr too).
   if (upper.ok && upper.entries.length === 0) return { diff: { overlay, packages: [], files: [] }, upper: [] };
   const packages: PackageChange[] = [];
@@ -57,16 +78,21 @@ function compute(s: SystemState): Computed {
     overlay.baseline[manager] = base?.source ?? 'none';
     if (!base) {
       imageOwners = null;
-      notes.push(`${manager} packages not compared: usr-guard did not see this boot's first change (no baseline in /run/usr-guard${manager === 'apt' ? ', no snapshot of dpkg' : manager === 'pacman' ? ', no snapshot of pacman' : ''})`);
+      notes.push(
+        `${manager} packages not compared: usr-guard did not see this boot's first change (no baseline in /run/usr-guard${manager === 'apt' ? ', no snapshot of dpkg' : manager === 'pacman' ? ', no snapshot of pacman' : ''})`,
+      );
       continue;
     }
     const changes = packageChanges(manager, base.versions, now.versions);
     packages.push(...changes);
     // The files of the packages that changed, now and in the image: no loose files.
-    for (const path of now.filesOf(changes.filter((c) => c.change !== 'removed').map((c) => c.name)).keys()) owned.add(path);
+    for (const path of now.filesOf(changes.filter((c) => c.change !== 'removed').map((c) => c.name)).keys())
+      owned.add(path);
     if (!base.owners) {
       imageOwners = null;
-      notes.push(`${manager}: which files the image's packages owned is no longer known (dpkg's snapshot of this boot's first change is gone): files of packages removed or upgraded may show as changed by hand`);
+      notes.push(
+        `${manager}: which files the image's packages owned is no longer known (dpkg's snapshot of this boot's first change is gone): files of packages removed or upgraded may show as changed by hand`,
+      );
       continue;
     }
     const gone = new Set(changes.filter((c) => c.change !== 'added').map((c) => c.name));
@@ -104,28 +130,44 @@ function holdsOnly(folder: string, n: number): boolean {
 function human(d: Diff, upper: UpperEntry[]): string[] {
   const o = d.overlay!;
   const hotfix = o.state === 'image-hotfix';
-  const lines = [`/usr has ${hotfix ? 'a hotfix' : 'a transient'} overlay (${o.state}): what it holds goes ${whenGone(hotfix)}.`];
+  const lines = [
+    `/usr has ${hotfix ? 'a hotfix' : 'a transient'} overlay (${o.state}): what it holds goes ${whenGone(hotfix)}.`,
+  ];
   if (d.packages.length === 0 && d.files.length === 0) lines.push('nothing changed: the overlay holds no changes.');
-  const count = (xs: { change: string }[], kinds: string[]) => kinds.map((k) => `${xs.filter((x) => x.change === k).length} ${k}`).join(', ');
+  const count = (xs: { change: string }[], kinds: string[]) =>
+    kinds.map((k) => `${xs.filter((x) => x.change === k).length} ${k}`).join(', ');
   if (d.packages.length > 0) {
     lines.push(`packages: ${count(d.packages, ['added', 'removed', 'upgraded'])}`);
     const width = Math.max(4, ...d.packages.map((p) => p.manager.length));
     for (const p of d.packages) {
-      const version = p.change === 'removed' ? `(was ${p.fromVersion})` : p.change === 'upgraded' ? `${p.fromVersion} -> ${p.version}` : p.version;
+      const version =
+        p.change === 'removed'
+          ? `(was ${p.fromVersion})`
+          : p.change === 'upgraded'
+            ? `${p.fromVersion} -> ${p.version}`
+            : p.version;
       lines.push(`  ${p.manager.padEnd(width)} ${p.change.padEnd(9)} ${p.name} ${version}`);
     }
   }
   if (d.files.length > 0) {
     lines.push(`files: ${count(d.files, ['added', 'changed', 'deleted'])} (of no package that changed)`);
     // A group of several is a folder of files added by hand.
-    for (const g of groupFiles(d.files, upper, holdsOnly)) lines.push(`  ${g.files[0]!.change.padEnd(8)} ${g.path}${g.files.length > 1 ? ` (${g.files.length} files)` : ''}`);
+    for (const g of groupFiles(d.files, upper, holdsOnly))
+      lines.push(
+        `  ${g.files[0]!.change.padEnd(8)} ${g.path}${g.files.length > 1 ? ` (${g.files.length} files)` : ''}`,
+      );
   }
   for (const n of o.notes) lines.push(`note: ${n}`);
   if (d.packages.length > 0 || d.files.length > 0) lines.push('To keep them: usr-guard diff --containerfile');
   return lines;
 }
 
-export async function diffCommand(opts: { json: boolean; containerfile: boolean }, env: NodeJS.ProcessEnv, isRoot: boolean, out: Out): Promise<number> {
+export async function diffCommand(
+  opts: { json: boolean; containerfile: boolean },
+  env: NodeJS.ProcessEnv,
+  isRoot: boolean,
+  out: Out,
+): Promise<number> {
   const { config, warnings } = await loadConfig(env, isRoot);
   out.err(warnings.map((w) => `usr-guard: warning: ${w}`));
   const s = probeSystem({ env, bootcPath: config.paths.bootc });
@@ -139,10 +181,11 @@ export async function diffCommand(opts: { json: boolean; containerfile: boolean 
     c = compute(s);
     say = human(c.diff, c.upper);
   }
-  if (opts.json) out.out(JSON.stringify(c.diff, null, 2) + '\n');
+  if (opts.json) out.out(`${JSON.stringify(c.diff, null, 2)}\n`);
   // No overlay to compare: the same words as plain diff, as comments (the output may go into a Containerfile).
-  else if (opts.containerfile && c.diff.overlay === null) out.out(say.map((l) => `# ${l}`).join('\n') + '\n');
-  else if (opts.containerfile) out.out(containerfileLines(c.diff.packages, groupFiles(c.diff.files, c.upper, holdsOnly)).join('\n') + '\n');
-  else out.out(say.join('\n') + '\n');
+  else if (opts.containerfile && c.diff.overlay === null) out.out(`${say.map((l) => `# ${l}`).join('\n')}\n`);
+  else if (opts.containerfile)
+    out.out(`${containerfileLines(c.diff.packages, groupFiles(c.diff.files, c.upper, holdsOnly)).join('\n')}\n`);
+  else out.out(`${say.join('\n')}\n`);
   return EXIT.OK;
 }

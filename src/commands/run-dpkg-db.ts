@@ -18,10 +18,11 @@ export function dpkgDbCommand(args: string[], root: string, dryRun: boolean, env
   const [action, extra] = args;
   if (extra !== undefined) throw commandUsage('dpkg-db', `unexpected argument '${extra}'`);
   if (action === 'build-hook') return buildHook(env, out);
-  if (action === undefined || !Object.hasOwn(ACTIONS, action)) throw commandUsage('dpkg-db', `the actions are move and record${action ? `, not '${action}'` : ''}`);
+  if (action === undefined || !Object.hasOwn(ACTIONS, action))
+    throw commandUsage('dpkg-db', `the actions are move and record${action ? `, not '${action}'` : ''}`);
   const dir = existingRoot('dpkg-db', root);
   const plan = placeDpkgDb(dir, ACTIONS[action], env, dryRun);
-  out.out([...plan.lines, ...install(dir, plan.files, dryRun)].join('\n') + '\n');
+  out.out(`${[...plan.lines, ...install(dir, plan.files, dryRun)].join('\n')}\n`);
   return EXIT.OK;
 }
 

@@ -7,7 +7,15 @@ import { placeDpkgDb } from './dpkg-db.js';
 import { existingRoot, install, runningProgram, selectFiles, uninstall } from './install.js';
 import { nodeFor, parts } from './install-parts.js';
 
-export function installCommand(command: 'install' | 'uninstall', root: string, without: string[], dryRun: boolean, out: Out, dpkgDb?: DpkgDbChoice, env: NodeJS.ProcessEnv = process.env): number {
+export function installCommand(
+  command: 'install' | 'uninstall',
+  root: string,
+  without: string[],
+  dryRun: boolean,
+  out: Out,
+  dpkgDb?: DpkgDbChoice,
+  env: NodeJS.ProcessEnv = process.env,
+): number {
   if (root === '') throw commandUsage(command, "option '--root' needs a folder");
   const dir = existingRoot(command, root);
   if (command === 'install') {
@@ -17,13 +25,15 @@ export function installCommand(command: 'install' | 'uninstall', root: string, w
     const placed = placeDpkgDb(dir, dpkgDb, env, dryRun);
     const paths = new Set(files.map((f) => f.path));
     files.push(...placed.files.filter((f) => !paths.has(f.path)));
-    out.out([...placed.lines, ...install(dir, files, dryRun)].join('\n') + '\n');
+    out.out(`${[...placed.lines, ...install(dir, files, dryRun)].join('\n')}\n`);
     if (node === null && !without.includes('hooks')) {
-      out.err([`usr-guard: warning: no node in ${dir} (/usr/bin/node): until there is one, the hooks only refuse where /usr is read-only, with no warnings or offers`]);
+      out.err([
+        `usr-guard: warning: no node in ${dir} (/usr/bin/node): until there is one, the hooks only refuse where /usr is read-only, with no warnings or offers`,
+      ]);
     }
   } else {
     const report = uninstall(dir, dryRun);
-    out.out((report.length > 0 ? report : [`nothing of usr-guard's in ${dir}`]).join('\n') + '\n');
+    out.out(`${(report.length > 0 ? report : [`nothing of usr-guard's in ${dir}`]).join('\n')}\n`);
   }
   return EXIT.OK;
 }

@@ -15,7 +15,8 @@ import type { SystemState } from '../types.js';
 const WHO = { caller: 'cli', frontend: 'usr-guard overlay' } as const;
 
 /** Is /usr as asked: an overlay, writable, or read-only with --read-only? */
-const done = (s: SystemState, readOnly: boolean) => (readOnly ? s.state === 'image-overlay-readonly' : s.state === 'image-overlay' || s.state === 'image-hotfix');
+const done = (s: SystemState, readOnly: boolean) =>
+  readOnly ? s.state === 'image-overlay-readonly' : s.state === 'image-overlay' || s.state === 'image-hotfix';
 
 /** What makes /usr as asked from `s` (not as asked): an overlay that is there already only needs a remount. */
 function actionFor(s: SystemState): OverlayAction {
@@ -24,17 +25,26 @@ function actionFor(s: SystemState): OverlayAction {
   return 'usr-overlay';
 }
 
-export async function overlayCommand(readOnly: boolean, env: NodeJS.ProcessEnv, isRoot: boolean, out: Out): Promise<number> {
+export async function overlayCommand(
+  readOnly: boolean,
+  env: NodeJS.ProcessEnv,
+  isRoot: boolean,
+  out: Out,
+): Promise<number> {
   const { config, warnings } = await loadConfig(env, isRoot);
   out.err(warnings.map((w) => `usr-guard: warning: ${w}`));
   const probe = () => probeSystem({ env, bootcPath: config.paths.bootc });
   const before = probe();
   if (!before.host.imageBased) {
-    out.err([`usr-guard: overlay: this host is not image-based (state ${before.state}): there is no image overlay to make.`]);
+    out.err([
+      `usr-guard: overlay: this host is not image-based (state ${before.state}): there is no image overlay to make.`,
+    ]);
     return EXIT.REFUSED;
   }
   if (done(before, readOnly)) {
-    out.err([`usr-guard: /usr already has a ${readOnly ? 'read-only' : 'writable'} transient overlay (${before.state}).`]);
+    out.err([
+      `usr-guard: /usr already has a ${readOnly ? 'read-only' : 'writable'} transient overlay (${before.state}).`,
+    ]);
     return EXIT.OK;
   }
   const action = actionFor(before);
@@ -42,9 +52,14 @@ export async function overlayCommand(readOnly: boolean, env: NodeJS.ProcessEnv, 
   const after = probe();
   const cmdLine = { ...WHO, commandLine: `usr-guard overlay${readOnly ? ' --read-only' : ''}` };
   if (r.ok && done(after, readOnly)) {
-    const what = action === 'usr-overlay' ? 'made a transient overlay on /usr' : `remounted the overlay on /usr ${readOnly ? 'read-only' : 'read-write'}`;
+    const what =
+      action === 'usr-overlay'
+        ? 'made a transient overlay on /usr'
+        : `remounted the overlay on /usr ${readOnly ? 'read-only' : 'read-write'}`;
     await trail(`${what} with '${r.tool}' (${after.state})`, cmdLine);
-    out.err([`usr-guard: /usr now has a ${readOnly ? 'read-only' : 'writable'} transient overlay (${after.state}); it is discarded at reboot, while /etc and /var persist.`]);
+    out.err([
+      `usr-guard: /usr now has a ${readOnly ? 'read-only' : 'writable'} transient overlay (${after.state}); it is discarded at reboot, while /etc and /var persist.`,
+    ]);
     return EXIT.OK;
   }
   const why = r.ok ? `'${r.tool}' ran, but /usr is ${after.state}` : r.error;

@@ -9,7 +9,11 @@ import type { Out } from '../output.js';
 import { restorePacmanSnapshot } from '../pacman-db/snapshot.js';
 import { probeSystem } from '../probe/index.js';
 
-const WHO = { caller: 'cli', frontend: 'usr-guard restore-pacman-db', commandLine: 'usr-guard restore-pacman-db' } as const;
+const WHO = {
+  caller: 'cli',
+  frontend: 'usr-guard restore-pacman-db',
+  commandLine: 'usr-guard restore-pacman-db',
+} as const;
 
 export async function restorePacmanCommand(env: NodeJS.ProcessEnv, isRoot: boolean, out: Out): Promise<number> {
   const { config } = await loadConfig(env, isRoot);
@@ -19,7 +23,9 @@ export async function restorePacmanCommand(env: NodeJS.ProcessEnv, isRoot: boole
     return EXIT.OK;
   }
   if (!state.pacmanDatabase) {
-    out.err(["usr-guard: pacman is not installed here (no /etc/pacman.conf, or its DBPath is missing): nothing to restore."]);
+    out.err([
+      'usr-guard: pacman is not installed here (no /etc/pacman.conf, or its DBPath is missing): nothing to restore.',
+    ]);
     return EXIT.OK;
   }
   const r = restorePacmanSnapshot(state.pacmanDatabase.path, state.usr?.overlay !== 'unlock');

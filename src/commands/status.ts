@@ -10,7 +10,7 @@ const EFFECT: Record<StateName, string> = {
   container: 'package changes proceed (a container or image build); usr-guard stays silent',
   'image-locked': 'package changes are refused before anything is downloaded',
   'image-overlay': 'package changes proceed, with a warning that /usr changes are discarded at reboot',
-  'image-overlay-readonly': "package changes are refused until the overlay is remounted read-write",
+  'image-overlay-readonly': 'package changes are refused until the overlay is remounted read-write',
   'image-hotfix': 'package changes proceed, with a warning that /usr changes go at the next deployment',
   'readonly-usr': 'package changes are refused: /usr is read-only',
   unknown: 'package changes proceed, with a warning that usr-guard could not tell',
@@ -23,20 +23,44 @@ const EFFECT: Record<StateName, string> = {
 function lockedLines(s: SystemState, mode: Config['mode']): string[] | null {
   const remount = s.state === 'image-overlay-readonly';
   if (!remount && s.state !== 'image-locked' && s.state !== 'readonly-usr') return null;
-  if (mode === 'warn') return ['package changes go on after a warning (mode = warn): the package manager', 'then meets the read-only /usr itself'];
+  if (mode === 'warn')
+    return [
+      'package changes go on after a warning (mode = warn): the package manager',
+      'then meets the read-only /usr itself',
+    ];
   if (s.state === 'readonly-usr') return null;
-  const tool = remount ? 'mount -o remount,rw /usr' : s.host.kind === 'bootc' ? 'bootc usr-overlay' : 'ostree admin unlock';
+  const tool = remount
+    ? 'mount -o remount,rw /usr'
+    : s.host.kind === 'bootc'
+      ? 'bootc usr-overlay'
+      : 'ostree admin unlock';
   const keep = "To keep a change: make it in the image's Containerfile and build the image.";
-  if (mode === 'overlay') return [`package changes first run '${tool}' (mode = overlay),`, 'without asking, then proceed with a warning: /usr changes go at reboot.', keep];
-  const refused = remount ? 'package changes are refused until the overlay is remounted read-write' : EFFECT['image-locked'];
-  const offer = mode === 'refuse' ? [refused, '(mode = refuse: nobody is offered an overlay).'] : [`${refused};`, `at a terminal, apt, dpkg and dnf offer '${tool}' first.`];
-  return [...offer, `To change /usr until the next reboot: run '${tool}'`, "(or 'usr-guard overlay'), then the package command again.", keep];
+  if (mode === 'overlay')
+    return [
+      `package changes first run '${tool}' (mode = overlay),`,
+      'without asking, then proceed with a warning: /usr changes go at reboot.',
+      keep,
+    ];
+  const refused = remount
+    ? 'package changes are refused until the overlay is remounted read-write'
+    : EFFECT['image-locked'];
+  const offer =
+    mode === 'refuse'
+      ? [refused, '(mode = refuse: nobody is offered an overlay).']
+      : [`${refused};`, `at a terminal, apt, dpkg and dnf offer '${tool}' first.`];
+  return [
+    ...offer,
+    `To change /usr until the next reboot: run '${tool}'`,
+    "(or 'usr-guard overlay'), then the package command again.",
+    keep,
+  ];
 }
 
 /** What happens to dpkg's view of /usr when a transient overlay goes (image hosts only). */
 const AFTER_REBOOT: Record<SystemState['dpkgProtection'], string> = {
   relocated: "dpkg's database goes with the image (it was relocated into it)",
-  snapshot: "dpkg's database is saved before a transient overlay changes it, and put back at the next boot (usr-guard-restore-dpkg-db.service)",
+  snapshot:
+    "dpkg's database is saved before a transient overlay changes it, and put back at the next boot (usr-guard-restore-dpkg-db.service)",
   none: 'nothing keeps dpkg true to /usr: after a transient overlay it will list packages whose files are gone',
 };
 
@@ -44,7 +68,8 @@ const AFTER_REBOOT: Record<SystemState['dpkgProtection'], string> = {
 /** The same for pacman's database (DBPath/local). */
 const PACMAN_AFTER_REBOOT: Record<SystemState['pacmanProtection'], string> = {
   relocated: "pacman's database goes with the image (its DBPath is in the image)",
-  snapshot: "pacman's database is saved before a transient overlay changes it, and put back at the next boot (usr-guard-restore-pacman-db.service)",
+  snapshot:
+    "pacman's database is saved before a transient overlay changes it, and put back at the next boot (usr-guard-restore-pacman-db.service)",
   none: 'nothing keeps pacman true to /usr: after a transient overlay it will list packages whose files are gone',
 };
 
@@ -57,7 +82,8 @@ function dbLine(db: DatabaseFacts | null, imageHost: boolean): string {
 
 function hostLine(s: SystemState): string {
   const os = s.host.os.prettyName ?? s.host.os.id ?? 'unknown OS';
-  if (s.host.otherRoot && (s.host.ostreeBooted || s.host.composefs)) return `${os}, in another root (a chroot) of an image-based host, whose markers are not its own`;
+  if (s.host.otherRoot && (s.host.ostreeBooted || s.host.composefs))
+    return `${os}, in another root (a chroot) of an image-based host, whose markers are not its own`;
   if (s.host.otherRoot) return `${os}, in another root (a chroot)`;
   if (!s.host.imageBased) return `${os}, not image-based`;
   const backend = s.host.composefs ? 'composefs' : 'ostree';
@@ -69,13 +95,20 @@ function hostLine(s: SystemState): string {
 function usrLine(s: SystemState): string {
   const u = s.usr;
   if (!u) return 'unknown';
-  const overlay = u.overlay === 'unlock' ? ', overlay with an upper layer' : u.overlay === 'image' ? ', overlay of image layers only' : '';
+  const overlay =
+    u.overlay === 'unlock'
+      ? ', overlay with an upper layer'
+      : u.overlay === 'image'
+        ? ', overlay of image layers only'
+        : '';
   return `${u.fsType} from ${u.source} at ${u.mountPoint}, ${u.readOnly ? 'read-only' : 'writable'}${overlay}`;
 }
 
 function deepLine(d: DeepResult): string {
   if (!d.ok) return d.error;
-  const ov = d.status.usrOverlay ? `, /usr overlay: ${d.status.usrOverlay.persistence}, ${d.status.usrOverlay.accessMode}` : '';
+  const ov = d.status.usrOverlay
+    ? `, /usr overlay: ${d.status.usrOverlay.persistence}, ${d.status.usrOverlay.accessMode}`
+    : '';
   return d.status.tracked ? `tracks ${d.status.image ?? 'an image'}${ov}` : 'not tracking an image';
 }
 
@@ -84,17 +117,38 @@ function dpkgRows(db: DpkgDbReport | null, imageHost: boolean): [string, string]
   if (db === null || !imageHost) return [];
   const rows: [string, string][] = [];
   const snap = db.snapshot;
-  if (snap && !snap.valid) rows.push(['dpkg snapshot', `not whole (${snap.problem}): never put back; dpkg's database may list packages whose files are gone`]);
-  else if (snap?.thisBoot) rows.push(['dpkg snapshot', "taken in this boot, before the overlay's first change: put back at the next boot"]);
+  if (snap && !snap.valid)
+    rows.push([
+      'dpkg snapshot',
+      `not whole (${snap.problem}): never put back; dpkg's database may list packages whose files are gone`,
+    ]);
+  else if (snap?.thisBoot)
+    rows.push(['dpkg snapshot', "taken in this boot, before the overlay's first change: put back at the next boot"]);
   else if (snap) {
-    rows.push(['dpkg snapshot', "from an earlier boot, waiting to be put back (usr-guard-restore-dpkg-db.service, or 'usr-guard restore-dpkg-db'): until then dpkg lists packages whose files are gone"]);
+    rows.push([
+      'dpkg snapshot',
+      "from an earlier boot, waiting to be put back (usr-guard-restore-dpkg-db.service, or 'usr-guard restore-dpkg-db'): until then dpkg lists packages whose files are gone",
+    ]);
   }
-  if (db.migrationPending) rows.push(['dpkg db move', "this image carries its own database (/usr/lib/sysimage/dpkg): the boot unit (or 'usr-guard restore-dpkg-db') keeps the one in /var aside and links to the image's"]);
-  if (db.stale) rows.push(['dpkg db stale', `${db.stale}: build the image with dpkg's database in it (not --dpkg-db=var); see usr-guard(8)`]);
+  if (db.migrationPending)
+    rows.push([
+      'dpkg db move',
+      "this image carries its own database (/usr/lib/sysimage/dpkg): the boot unit (or 'usr-guard restore-dpkg-db') keeps the one in /var aside and links to the image's",
+    ]);
+  if (db.stale)
+    rows.push([
+      'dpkg db stale',
+      `${db.stale}: build the image with dpkg's database in it (not --dpkg-db=var); see usr-guard(8)`,
+    ]);
   return rows;
 }
 
-export function renderStatus(s: SystemState, config: Config, deep: DeepResult | null, db: DpkgDbReport | null = null): string {
+export function renderStatus(
+  s: SystemState,
+  config: Config,
+  deep: DeepResult | null,
+  db: DpkgDbReport | null = null,
+): string {
   // Reboots and images matter only on an image host, not in a container or on a mutable one.
   const imageHost = s.host.imageBased && !s.container.detected;
   const rows: [string, string][] = [
@@ -107,7 +161,9 @@ export function renderStatus(s: SystemState, config: Config, deep: DeepResult | 
     ['rpm db', dbLine(s.rpmDatabase, imageHost)],
     // Only where pacman is installed: most hosts have none, and need no line saying so.
     ...(s.pacmanDatabase ? [['pacman db', dbLine(s.pacmanDatabase, imageHost)] as [string, string]] : []),
-    ...(imageHost && s.pacmanDatabase ? [['after a reboot', PACMAN_AFTER_REBOOT[s.pacmanProtection]] as [string, string]] : []),
+    ...(imageHost && s.pacmanDatabase
+      ? [['after a reboot', PACMAN_AFTER_REBOOT[s.pacmanProtection]] as [string, string]]
+      : []),
     ['mode', config.mode],
   ];
   if (deep) rows.push(['bootc', deepLine(deep)]);
@@ -116,13 +172,25 @@ export function renderStatus(s: SystemState, config: Config, deep: DeepResult | 
   return [
     `state: ${s.state}`,
     `  ${s.why}`,
-    ...(config.mode === 'off' ? ['usr-guard is off (mode = off): package changes proceed unchecked'] : (lockedLines(s, config.mode) ?? [EFFECT[s.state]])).map((l) => `  ${l}`),
+    ...(config.mode === 'off'
+      ? ['usr-guard is off (mode = off): package changes proceed unchecked']
+      : (lockedLines(s, config.mode) ?? [EFFECT[s.state]])
+    ).map((l) => `  ${l}`),
     '',
     ...rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`),
     '',
   ].join('\n');
 }
 
-export function statusJson(s: SystemState, config: Config, deep: DeepResult | null, db: DpkgDbReport | null = null): string {
-  return JSON.stringify({ ...s, mode: config.mode, ...(db ? { dpkgDb: db } : {}), ...(deep ? { bootc: deep } : {}) }, null, 2) + '\n';
+export function statusJson(
+  s: SystemState,
+  config: Config,
+  deep: DeepResult | null,
+  db: DpkgDbReport | null = null,
+): string {
+  return `${JSON.stringify(
+    { ...s, mode: config.mode, ...(db ? { dpkgDb: db } : {}), ...(deep ? { bootc: deep } : {}) },
+    null,
+    2,
+  )}\n`;
 }

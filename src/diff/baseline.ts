@@ -46,7 +46,14 @@ export interface ParsedBaseline {
  */
 export function takeBaseline(manager: PackageManager): void {
   if (existsSync(baselineFile(manager))) return;
-  const view = manager === 'apt' ? (existsSync(`${DB}/status`) ? dpkgView(DB) : NOTHING) : manager === 'pacman' ? pacmanNow() : (rpmView() ?? NOTHING);
+  const view =
+    manager === 'apt'
+      ? existsSync(`${DB}/status`)
+        ? dpkgView(DB)
+        : NOTHING
+      : manager === 'pacman'
+        ? pacmanNow()
+        : (rpmView() ?? NOTHING);
   if (!view) return;
   const snapshot = manager === 'apt' ? snapshotOfThisMoment(view.versions) : null;
   const text = encodeBaseline(view.versions, snapshot === null ? view.filesOf(view.versions.keys()) : null, snapshot);
@@ -111,7 +118,7 @@ export function encodeBaseline(versions: PackageVersions, owners: Owners | null,
       before = path;
     }
   }
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 /** A baseline's lines (those of encodeBaseline, and the "F\tpath\tkey" of earlier versions). Pure; other lines are skipped. */
@@ -164,5 +171,11 @@ export function readBaseline(manager: PackageManager): Baseline | null {
   }
   if (manager === 'dnf') return null;
   const snapshot = manager === 'apt' ? dpkgView(`${SNAPSHOT}/db`) : pacmanView(`${PACMAN_SNAPSHOT}/local`);
-  return snapshot ? { source: manager === 'apt' ? 'dpkg-snapshot' : 'pacman-snapshot', versions: snapshot.versions, owners: snapshot.filesOf(snapshot.versions.keys()) } : null;
+  return snapshot
+    ? {
+        source: manager === 'apt' ? 'dpkg-snapshot' : 'pacman-snapshot',
+        versions: snapshot.versions,
+        owners: snapshot.filesOf(snapshot.versions.keys()),
+      }
+    : null;
 }

@@ -29,7 +29,8 @@ export function parseDpkgStatus(text: string, nativeArch = ''): PackageVersions 
     const name = field('Package');
     const version = field('Version');
     const status = field('Status') ?? '';
-    if (!name || !version || !/\b(installed|unpacked|half-configured|triggers-awaited|triggers-pending)$/.test(status)) continue;
+    if (!name || !version || !/\b(installed|unpacked|half-configured|triggers-awaited|triggers-pending)$/.test(status))
+      continue;
     const arch = field('Architecture') ?? '';
     out.set(arch && arch !== 'all' && nativeArch && arch !== nativeArch ? `${name}:${arch}` : name, version);
   }
@@ -83,7 +84,11 @@ export function dpkgView(db: string): PackageView | null {
 function rpm(args: string[]): string | null {
   const bin = ['/usr/bin/rpm', '/bin/rpm'].find((p) => existsSync(p));
   if (!bin) return null;
-  const r = spawnSync(bin, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 256 * 1024 * 1024 });
+  const r = spawnSync(bin, args, {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+    maxBuffer: 256 * 1024 * 1024,
+  });
   return r.error ? null : r.stdout;
 }
 
@@ -107,7 +112,8 @@ export function rpmView(): PackageView | null {
       const names = [...keys];
       const owners: Owners = new Map();
       if (names.length === 0) return owners;
-      for (const [file, key] of parseTabLines(rpm(['-q', '--qf', '[%{FILENAMES}\t%{NAME}\n]', ...names]) ?? '')) if (file.startsWith('/usr/')) owners.set(file, key);
+      for (const [file, key] of parseTabLines(rpm(['-q', '--qf', '[%{FILENAMES}\t%{NAME}\n]', ...names]) ?? ''))
+        if (file.startsWith('/usr/')) owners.set(file, key);
       return owners;
     },
   };

@@ -27,7 +27,9 @@ export function parseAlpmEntry(text: string): Map<string, string[]> {
 
 /** The files under /usr of one package's `files` entry, as absolute paths (folders left out). Pure. */
 export function alpmUsrFiles(text: string): string[] {
-  return (parseAlpmEntry(text).get('FILES') ?? []).filter((f) => f.startsWith('usr/') && !f.endsWith('/')).map((f) => `/${f}`);
+  return (parseAlpmEntry(text).get('FILES') ?? [])
+    .filter((f) => f.startsWith('usr/') && !f.endsWith('/'))
+    .map((f) => `/${f}`);
 }
 
 /** pacman's view, from a local database folder (DBPath/local, or the snapshot's copy of it); null when it is not there. */

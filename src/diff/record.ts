@@ -30,6 +30,6 @@ export async function recordChange(state: SystemState): Promise<void> {
     missing.forEach(takeBaseline);
   }
   // The upper layer first: the login reminder reads a summary as "changes were made", and checks them there.
-  if (state.usr?.upperdir) writeRunFile(`${RUN_DIR}/upperdir`, state.usr.upperdir + '\n');
-  writeRunFile(`${RUN_DIR}/summary`, summaryLine(state.state === 'image-hotfix') + '\n');
+  if (state.usr?.upperdir) writeRunFile(`${RUN_DIR}/upperdir`, `${state.usr.upperdir}\n`);
+  writeRunFile(`${RUN_DIR}/summary`, `${summaryLine(state.state === 'image-hotfix')}\n`);
 }

@@ -16,7 +16,10 @@ export function readUpper(upperdir: string): UpperResult {
   // Such a path meant something only where the overlay was mounted; read here,
   // it would be this process's folder or descriptor (a decoy, or nothing).
   if (upperdirNeedsDeployment(upperdir)) {
-    return { ok: false, why: `the overlay's upper layer (${upperdir}) is named from where it was mounted, the booted ostree deployment, which is not found here` };
+    return {
+      ok: false,
+      why: `the overlay's upper layer (${upperdir}) is named from where it was mounted, the booted ostree deployment, which is not found here`,
+    };
   }
   const entries: UpperEntry[] = [];
   const walk = (dir: string, under: string): void => {
@@ -32,7 +35,10 @@ export function readUpper(upperdir: string): UpperResult {
     walk(upperdir, '/usr');
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    return { ok: false, why: `the overlay's upper layer (${upperdir}) cannot be read: ${err.code === 'EACCES' ? 'permission denied' : err.code === 'ENOENT' ? 'it is not reachable from here' : err.message}` };
+    return {
+      ok: false,
+      why: `the overlay's upper layer (${upperdir}) cannot be read: ${err.code === 'EACCES' ? 'permission denied' : err.code === 'ENOENT' ? 'it is not reachable from here' : err.message}`,
+    };
   }
   return { ok: true, entries, truncated: entries.length >= MAX_ENTRIES };
 }

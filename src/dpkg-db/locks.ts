@@ -29,7 +29,9 @@ export function lockHolders(dbDir: string): number[] {
       // glibc's dev_t encoding; the kernel prints %02x:%02x:%lu.
       const major = ((st.dev >> 8) & 0xfff).toString(16).padStart(2, '0');
       const minor = ((st.dev & 0xff) | ((st.dev >> 12) & 0xfff00)).toString(16).padStart(2, '0');
-      for (const h of held) if (h.id === `${major}:${minor}:${st.ino}` || (h.id.endsWith(`:${st.ino}`) && holdsOpen(h.pid, st.dev, st.ino))) pids.push(h.pid);
+      for (const h of held)
+        if (h.id === `${major}:${minor}:${st.ino}` || (h.id.endsWith(`:${st.ino}`) && holdsOpen(h.pid, st.dev, st.ino)))
+          pids.push(h.pid);
     } catch {
       // no such lock file: not held
     }

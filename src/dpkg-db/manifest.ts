@@ -18,10 +18,13 @@ export interface Manifest {
   entries: Entry[];
 }
 
-const seal = (m: Manifest) => createHash('sha256').update(JSON.stringify([FORMAT, m.bootId, m.taken, m.entries])).digest('hex');
+const seal = (m: Manifest) =>
+  createHash('sha256')
+    .update(JSON.stringify([FORMAT, m.bootId, m.taken, m.entries]))
+    .digest('hex');
 
 export function manifestText(m: Manifest): string {
-  return JSON.stringify({ format: FORMAT, bootId: m.bootId, taken: m.taken, entries: m.entries, sha256: seal(m) }) + '\n';
+  return `${JSON.stringify({ format: FORMAT, bootId: m.bootId, taken: m.taken, entries: m.entries, sha256: seal(m) })}\n`;
 }
 
 /** The manifest of the tree at `dir` as it is now. */
@@ -45,8 +48,14 @@ export function parseManifest(text: string): Manifest | { error: string } {
     return { error: 'its manifest is not whole (cut short, or not JSON)' };
   }
   const o = v as Record<string, unknown> | null;
-  if (typeof o !== 'object' || o === null || Array.isArray(o) || o.format !== FORMAT) return { error: 'its manifest is of an unknown format' };
-  if (typeof o.bootId !== 'string' || typeof o.taken !== 'string' || !Array.isArray(o.entries) || !o.entries.every(isEntry)) {
+  if (typeof o !== 'object' || o === null || Array.isArray(o) || o.format !== FORMAT)
+    return { error: 'its manifest is of an unknown format' };
+  if (
+    typeof o.bootId !== 'string' ||
+    typeof o.taken !== 'string' ||
+    !Array.isArray(o.entries) ||
+    !o.entries.every(isEntry)
+  ) {
     return { error: 'its manifest lacks a field' };
   }
   const m: Manifest = { bootId: o.bootId, taken: o.taken, entries: o.entries as Entry[] };
@@ -66,7 +75,8 @@ export function treeDiffers(dir: string, m: Manifest): string | null {
   for (const e of now) {
     const w = want.get(e[1]);
     if (w === undefined) return `it holds ${e[1]}, which its manifest does not list`;
-    if (w[0] !== e[0] || w[2] !== e[2]) return `${e[1]} is not as its manifest says (${w[0] === 'f' ? `${w[2]} bytes` : w[0]}, found ${e[0] === 'f' ? `${e[2]} bytes` : e[0]})`;
+    if (w[0] !== e[0] || w[2] !== e[2])
+      return `${e[1]} is not as its manifest says (${w[0] === 'f' ? `${w[2]} bytes` : w[0]}, found ${e[0] === 'f' ? `${e[2]} bytes` : e[0]})`;
     want.delete(e[1]);
   }
   const missing = want.keys().next();

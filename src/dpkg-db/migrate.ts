@@ -28,8 +28,10 @@ export function migrateIntoImage(): Migration | null {
   if (!existsSync(`${SYSIMAGE_DB}/status`)) return null;
   const st = lstatSync(DB, { throwIfNoEntry: false });
   if (st?.isSymbolicLink()) return null;
-  if (st !== undefined && !st.isDirectory()) return { done: false, failed: true, message: `${DB} is neither a folder nor a link: not touching it` };
-  if (st !== undefined && dpkgLocked(DB)) return { done: false, failed: true, message: 'dpkg holds its database locked: not moving it now' };
+  if (st !== undefined && !st.isDirectory())
+    return { done: false, failed: true, message: `${DB} is neither a folder nor a link: not touching it` };
+  if (st !== undefined && dpkgLocked(DB))
+    return { done: false, failed: true, message: 'dpkg holds its database locked: not moving it now' };
   const kept: string[] = [];
   if (st !== undefined) {
     const aside = asideName();

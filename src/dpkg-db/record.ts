@@ -36,7 +36,9 @@ export function recordOf(db: string): DpkgRecord | null {
   } catch {
     return null;
   }
-  const packages = Object.fromEntries([...parseDpkgStatus(status.toString('utf8'), arch(db))].sort(([a], [b]) => (a < b ? -1 : 1)));
+  const packages = Object.fromEntries(
+    [...parseDpkgStatus(status.toString('utf8'), arch(db))].sort(([a], [b]) => (a < b ? -1 : 1)),
+  );
   return { statusSha256: createHash('sha256').update(status).digest('hex'), packages };
 }
 
@@ -47,7 +49,7 @@ export function writeRecord(root: string, dryRun = false): string | null {
   const target = resolveInRoot(root, RECORD);
   if (dryRun) return `would record dpkg's database (${Object.keys(r.packages).length} packages) in ${target}`;
   makeDirs(dirname(target));
-  writeFileAtomic(target, Buffer.from(JSON.stringify({ format: FORMAT, ...r }) + '\n'), 0o644);
+  writeFileAtomic(target, Buffer.from(`${JSON.stringify({ format: FORMAT, ...r })}\n`), 0o644);
   return `recorded dpkg's database (${Object.keys(r.packages).length} packages) in ${target}`;
 }
 
@@ -61,7 +63,13 @@ export function parseRecord(text: string): DpkgRecord | { error: string } {
   const o = v as Record<string, unknown> | null;
   if (typeof o !== 'object' || o === null || o.format !== FORMAT) return { error: 'an unknown format' };
   const p = o.packages as Record<string, unknown> | null;
-  if (typeof o.statusSha256 !== 'string' || typeof p !== 'object' || p === null || Array.isArray(p) || !Object.values(p).every((x) => typeof x === 'string')) {
+  if (
+    typeof o.statusSha256 !== 'string' ||
+    typeof p !== 'object' ||
+    p === null ||
+    Array.isArray(p) ||
+    !Object.values(p).every((x) => typeof x === 'string')
+  ) {
     return { error: 'a field is missing' };
   }
   return { statusSha256: o.statusSha256, packages: p as Record<string, string> };
@@ -88,7 +96,8 @@ export function staleness(image: DpkgRecord, now: DpkgRecord): string | null {
     if (want === undefined) changes.push(`it lists ${name} ${v}, which this image does not have`);
     else if (want !== v) changes.push(`it lists ${name} ${v} where this image has ${want}`);
   }
-  for (const [name, v] of Object.entries(image.packages)) if (!Object.hasOwn(now.packages, name)) changes.push(`it lacks ${name} ${v}, which this image has`);
+  for (const [name, v] of Object.entries(image.packages))
+    if (!Object.hasOwn(now.packages, name)) changes.push(`it lacks ${name} ${v}, which this image has`);
   if (changes.length === 0) return null; // the same packages at the same versions: a difference dpkg's plans do not see
   const more = changes.length > 1 ? ` (and ${changes.length - 1} more difference${changes.length > 2 ? 's' : ''})` : '';
   return `${changes[0]}${more}`;

@@ -55,14 +55,19 @@ export function relocateDpkgDb(root: string, opts: RelocateOptions): string[] {
   if (st?.isDirectory() && (opts.underPackageManager ? otherHolder(db) !== null : dpkgLocked(db))) {
     throw fail(`dpkg's database is in use (a dpkg or apt run holds its lock); try again when it is done`);
   }
-  if (opts.dryRun) return [resuming ? `would finish moving ${db} to ${target} and link it` : `would move ${db} to ${target} and link it`];
+  if (opts.dryRun)
+    return [
+      resuming ? `would finish moving ${db} to ${target} and link it` : `would move ${db} to ${target} and link it`,
+    ];
 
   const said: string[] = resuming ? [`finishing the move of ${db} that an earlier run began`] : [];
   if (!existsSync(target)) {
-    if (!st?.isDirectory()) throw fail(`${db} is gone and ${target} was never complete; restore the database from a backup`);
+    if (!st?.isDirectory())
+      throw fail(`${db} is gone and ${target} was never complete; restore the database from a backup`);
     makeDirs(dirname(target));
     // A copy that a killed run left at its own name beside the target is never whole: start again.
-    for (const name of readdirSync(dirname(target))) if (name.startsWith('dpkg.partial-')) rmSync(`${dirname(target)}/${name}`, { recursive: true, force: true });
+    for (const name of readdirSync(dirname(target)))
+      if (name.startsWith('dpkg.partial-')) rmSync(`${dirname(target)}/${name}`, { recursive: true, force: true });
     writeFileSync(marker, `${db}\n`, { mode: 0o644 });
     syncDir(dirname(marker));
     step('relocate-marked');
@@ -75,7 +80,8 @@ export function relocateDpkgDb(root: string, opts: RelocateOptions): string[] {
   // unless dpkg ran in between: then say so rather than drop its changes.
   // (One with no status file is one whose removal was cut short: finish it.)
   if (lstatSync(db, { throwIfNoEntry: false })?.isDirectory()) {
-    if (existsSync(`${db}/status`) && !sameStatus(db, target)) throw fail(`${db} changed since it was copied to ${target}; move one of them away and run again`);
+    if (existsSync(`${db}/status`) && !sameStatus(db, target))
+      throw fail(`${db} changed since it was copied to ${target}; move one of them away and run again`);
     moveAside(db, `${db}.moved`);
   }
   step('relocate-moved-aside');

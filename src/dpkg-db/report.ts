@@ -50,7 +50,13 @@ export function dpkgDbReport(): DpkgDbReport {
   const location = st === undefined || !existsSync(`${DB}/status`) ? 'none' : st.isSymbolicLink() ? 'image' : 'var';
   const snapshot = location === 'var' ? snapshotFacts() : null;
   const { stale, record } = location === 'var' ? staleFact(snapshot) : { stale: null, record: 'absent' as const };
-  return { location, snapshot, migrationPending: location === 'var' && existsSync(`${SYSIMAGE_DB}/status`), stale, record };
+  return {
+    location,
+    snapshot,
+    migrationPending: location === 'var' && existsSync(`${SYSIMAGE_DB}/status`),
+    stale,
+    record,
+  };
 }
 
 /** The boot unit's note, for the overlay warning (one read, no parsing on the hooks' path). */

@@ -24,7 +24,8 @@ export function lockSnapshots(waiting: () => void): Held | null {
   const release = () => closeSync(fd);
   const flock = systemTool('flock');
   if (flock === null) return { how: 'no-flock', release };
-  const run = (args: string[]) => spawnSync(flock, [...args, '3'], { stdio: ['ignore', 'ignore', 'ignore', fd] }).status;
+  const run = (args: string[]) =>
+    spawnSync(flock, [...args, '3'], { stdio: ['ignore', 'ignore', 'ignore', fd] }).status;
   if (run(['-n']) === 0) return { how: 'free', release };
   waiting();
   if (run(['-w', String(WAIT_SECONDS)]) === 0) return { how: 'waited', release };

@@ -10,7 +10,18 @@
 // root can write, is ever restored. Each step is named for the tests that
 // stop there (src/fs/test-stop.ts); docs/dpkg-database.md walks through them.
 
-import { chmodSync, cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname } from 'node:path';
 import { makeDirs, syncDir, writeError } from '../fs/atomic-write.js';
 import { step } from '../fs/test-stop.js';
@@ -42,9 +53,13 @@ function ownFolder(): void {
 /** Copies that runs killed half-way left at their own names: only the lock's holder removes them. */
 function removeLeftovers(held: Held): void {
   if (held.how === 'no-flock') return; // another run may be writing one right now
-  const leftovers = [[dirname(SNAPSHOT), ['dpkg-snapshot.new-', 'dpkg-snapshot.old-']], [dirname(DB), ['dpkg.usr-guard-new-', 'dpkg.usr-guard-old']]] as const;
+  const leftovers = [
+    [dirname(SNAPSHOT), ['dpkg-snapshot.new-', 'dpkg-snapshot.old-']],
+    [dirname(DB), ['dpkg.usr-guard-new-', 'dpkg.usr-guard-old']],
+  ] as const;
   for (const [dir, prefixes] of leftovers) {
-    for (const name of readdirSync(dir)) if (prefixes.some((p) => name.startsWith(p))) rmSync(`${dir}/${name}`, { recursive: true, force: true });
+    for (const name of readdirSync(dir))
+      if (prefixes.some((p) => name.startsWith(p))) rmSync(`${dir}/${name}`, { recursive: true, force: true });
   }
 }
 
@@ -56,12 +71,23 @@ export function takeSnapshot(waiting: () => void = () => undefined): TakeResult 
   if (existsSync(SNAPSHOT)) return { outcome: 'kept' };
   ownFolder();
   const held = lockSnapshots(waiting);
-  if (held === null) return { outcome: 'skipped', message: "another run has been saving dpkg's database for a minute: going on without a snapshot" };
+  if (held === null)
+    return {
+      outcome: 'skipped',
+      message: "another run has been saving dpkg's database for a minute: going on without a snapshot",
+    };
   try {
-    if (existsSync(SNAPSHOT)) return held.how === 'waited' ? { outcome: 'waited', message: "another run saved dpkg's database while this one waited" } : { outcome: 'kept' };
+    if (existsSync(SNAPSHOT))
+      return held.how === 'waited'
+        ? { outcome: 'waited', message: "another run saved dpkg's database while this one waited" }
+        : { outcome: 'kept' };
     // apt or dpkg above us hold the lock while they wait for us: the database is still. Anyone else may be changing it.
     const other = otherHolder(DB);
-    if (other !== null) return { outcome: 'skipped', message: `another run (process ${other}) holds dpkg's database: not copying it while it changes` };
+    if (other !== null)
+      return {
+        outcome: 'skipped',
+        message: `another run (process ${other}) holds dpkg's database: not copying it while it changes`,
+      };
     removeLeftovers(held);
     copyWhole();
     return { outcome: 'taken' };
@@ -160,11 +186,15 @@ export function restoreSnapshot(overlayGone: boolean): RestoreResult {
   if (distrust !== null) return { done: false, failed: true, message: distrust };
   const m = checkSnapshot();
   if ('error' in m) return notWhole(m.error);
-  if (m.bootId === bootId()) return { done: false, message: 'the snapshot is from this boot: the overlay is still there, nothing to restore' };
-  if (!overlayGone) return { done: false, message: "/usr still has an overlay (a hotfix?): keeping dpkg's database and the snapshot" };
-  if (dpkgLocked(DB)) return { done: false, failed: true, message: 'dpkg holds its database locked: not restoring now' };
+  if (m.bootId === bootId())
+    return { done: false, message: 'the snapshot is from this boot: the overlay is still there, nothing to restore' };
+  if (!overlayGone)
+    return { done: false, message: "/usr still has an overlay (a hotfix?): keeping dpkg's database and the snapshot" };
+  if (dpkgLocked(DB))
+    return { done: false, failed: true, message: 'dpkg holds its database locked: not restoring now' };
   const held = lockSnapshots(() => undefined);
-  if (held === null) return { done: false, failed: true, message: "another run holds the snapshot's lock: not restoring now" };
+  if (held === null)
+    return { done: false, failed: true, message: "another run holds the snapshot's lock: not restoring now" };
   try {
     removeLeftovers(held);
     return putBack(m);
@@ -181,13 +211,21 @@ function putBack(m: Manifest): RestoreResult {
     const differs = treeDiffers(fresh, m);
     if (differs !== null) {
       rmSync(fresh, { recursive: true, force: true });
-      return { done: false, failed: true, message: `the copy of the snapshot is not whole (${differs}); dpkg's database is as it was` };
+      return {
+        done: false,
+        failed: true,
+        message: `the copy of the snapshot is not whole (${differs}); dpkg's database is as it was`,
+      };
     }
     syncTree(fresh);
     step('restore-synced');
   } catch (e) {
     // A full disk: dpkg's database stays as it is, and so does the snapshot, for the next boot.
-    return { done: false, failed: true, message: `${writeError('copy the snapshot to', `${DB}.usr-guard-new`, e).message}; dpkg's database is as it was` };
+    return {
+      done: false,
+      failed: true,
+      message: `${writeError('copy the snapshot to', `${DB}.usr-guard-new`, e).message}; dpkg's database is as it was`,
+    };
   }
   const old = `${DB}.usr-guard-old`;
   moveAside(DB, old);
@@ -203,5 +241,8 @@ function putBack(m: Manifest): RestoreResult {
   step('restore-done');
   rmSync(old, { recursive: true, force: true });
   rmSync(done, { recursive: true, force: true });
-  return { done: true, message: `restored dpkg's database from the snapshot taken before the transient overlay (boot ${m.bootId})` };
+  return {
+    done: true,
+    message: `restored dpkg's database from the snapshot taken before the transient overlay (boot ${m.bootId})`,
+  };
 }

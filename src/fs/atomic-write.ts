@@ -2,14 +2,32 @@
 // file: a new file beside the old one, synced, then renamed over it. A reader
 // sees the old file or the new one, never part of one.
 
-import { chmodSync, closeSync, fsyncSync, lstatSync, mkdirSync, openSync, renameSync, symlinkSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  fsyncSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  renameSync,
+  symlinkSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { Failure } from '../exit-codes.js';
 
 /** What a failed write says: the path and the reason in a few words, never a stack trace. */
 export function writeError(verb: string, path: string, e: unknown): Error {
   const err = e as NodeJS.ErrnoException;
-  const why = err.code === 'ENOSPC' ? 'no space left on device' : err.code === 'EROFS' ? 'read-only file system' : err.code === 'EACCES' || err.code === 'EPERM' ? 'permission denied' : (err.message ?? String(e));
+  const why =
+    err.code === 'ENOSPC'
+      ? 'no space left on device'
+      : err.code === 'EROFS'
+        ? 'read-only file system'
+        : err.code === 'EACCES' || err.code === 'EPERM'
+          ? 'permission denied'
+          : (err.message ?? String(e));
   return new Failure(`cannot ${verb} ${path}: ${why}`);
 }
 
@@ -24,7 +42,8 @@ export function makeDirs(dir: string, mode = 0o755): void {
       chmodSync(dir, mode);
     } catch (e) {
       // Another run made it in between: a folder there is what was asked for.
-      if ((e as NodeJS.ErrnoException).code === 'EEXIST' && lstatSync(dir, { throwIfNoEntry: false })?.isDirectory()) return;
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST' && lstatSync(dir, { throwIfNoEntry: false })?.isDirectory())
+        return;
       throw writeError('make the folder', dir, e);
     }
     return;
@@ -39,7 +58,10 @@ export function makeDirs(dir: string, mode = 0o755): void {
  * that writes a record a few milliseconds.
  */
 function tempBeside(target: string): string {
-  return join(dirname(target), `.${basename(target)}.usr-guard-${process.pid}-${Math.random().toString(36).slice(2, 10)}`);
+  return join(
+    dirname(target),
+    `.${basename(target)}.usr-guard-${process.pid}-${Math.random().toString(36).slice(2, 10)}`,
+  );
 }
 
 /** Make the new file at a temporary name beside `target` with `make`, then rename it over `target`; a failure leaves nothing behind. */

@@ -6,7 +6,19 @@
 
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, constants, cpSync, existsSync, fsyncSync, lstatSync, openSync, readdirSync, readlinkSync, renameSync, rmSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  cpSync,
+  existsSync,
+  fsyncSync,
+  lstatSync,
+  openSync,
+  readdirSync,
+  readlinkSync,
+  renameSync,
+  rmSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { syncDir } from './atomic-write.js';
 
@@ -16,7 +28,12 @@ import { syncDir } from './atomic-write.js';
  * (btrfs, XFS): then a copy costs almost nothing (npm run bench).
  */
 /** How a tree is copied: whole, times kept, links as they are, a reflink where the file system has them. */
-export const COPY = { recursive: true, preserveTimestamps: true, verbatimSymlinks: true, mode: constants.COPYFILE_FICLONE } as const;
+export const COPY = {
+  recursive: true,
+  preserveTimestamps: true,
+  verbatimSymlinks: true,
+  mode: constants.COPYFILE_FICLONE,
+} as const;
 
 /** One entry of a tree: a file and its size, a link and its target, or a folder. */
 export type Entry = ['f', string, number] | ['l', string, string] | ['d', string, 0];

@@ -12,8 +12,21 @@ export interface Frontend {
 }
 
 const FRONTENDS = new Set([
-  'apt', 'apt-get', 'aptitude', 'aptitude-curses', 'synaptic', 'packagekitd',
-  'unattended-upgrade', 'unattended-upgrades', 'dpkg', 'dnf', 'dnf-3', 'dnf4', 'dnf5', 'yum', 'microdnf',
+  'apt',
+  'apt-get',
+  'aptitude',
+  'aptitude-curses',
+  'synaptic',
+  'packagekitd',
+  'unattended-upgrade',
+  'unattended-upgrades',
+  'dpkg',
+  'dnf',
+  'dnf-3',
+  'dnf4',
+  'dnf5',
+  'yum',
+  'microdnf',
 ]);
 // Scripts run as "python3 /usr/bin/unattended-upgrade" or "sh /path/dnf5".
 const INTERPRETERS = /^(python3?(\.\d+)?|perl|sh|dash|bash)$/;
@@ -44,7 +57,8 @@ export const base = (p: string) => p.slice(p.lastIndexOf('/') + 1);
 export function frontendOf(argv: string[]): Frontend | null {
   if (argv.length === 0) return null;
   if (FRONTENDS.has(base(argv[0]!))) return { name: base(argv[0]!), argv: argv.slice(1), pid: null };
-  if (INTERPRETERS.test(base(argv[0]!)) && argv[1] && FRONTENDS.has(base(argv[1]))) return { name: base(argv[1]), argv: argv.slice(2), pid: null };
+  if (INTERPRETERS.test(base(argv[0]!)) && argv[1] && FRONTENDS.has(base(argv[1])))
+    return { name: base(argv[1]), argv: argv.slice(2), pid: null };
   return null;
 }
 

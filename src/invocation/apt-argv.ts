@@ -55,7 +55,9 @@ export function parseAptArgv(binary: string, argv: string[]): AptCommand {
   return {
     command,
     // A line apt would not accept never reaches a hook; read as a change, never as a pass.
-    readOnly: error === null && ['APT::Get::Simulate', 'APT::Get::Download-Only', 'APT::Get::Print-URIs'].some((k) => findB(config, k)),
+    readOnly:
+      error === null &&
+      ['APT::Get::Simulate', 'APT::Get::Download-Only', 'APT::Get::Print-URIs'].some((k) => findB(config, k)),
     assumeYes: findB(config, 'APT::Get::Assume-Yes'),
     purge: command === 'purge' || command === 'autopurge' || findB(config, 'APT::Get::Purge'),
     reinstall: command === 'reinstall' || findB(config, 'APT::Get::ReInstall'),

@@ -14,12 +14,18 @@ interface Arg {
   kind: Kind;
 }
 
-const a = (short: string | null, long: string | null, conf: string, kind: Kind = 'bool'): Arg => ({ short, long, conf, kind });
+const a = (short: string | null, long: string | null, conf: string, kind: Kind = 'bool'): Arg => ({
+  short,
+  long,
+  conf,
+  kind,
+});
 const is = (cmd: string | null, ...names: string[]) => cmd !== null && names.includes(cmd);
 
 /** The commands apt-get and apt know (apt-get.cc, apt.cc): the word apt picks its option table by. */
 const COMMANDS = {
-  'apt-get': 'update upgrade install reinstall remove purge autoremove auto-remove autopurge markauto unmarkauto dist-upgrade full-upgrade dselect-upgrade build-dep satisfy clean autoclean auto-clean distclean dist-clean check source download changelog indextargets moo',
+  'apt-get':
+    'update upgrade install reinstall remove purge autoremove auto-remove autopurge markauto unmarkauto dist-upgrade full-upgrade dselect-upgrade build-dep satisfy clean autoclean auto-clean distclean dist-clean check source download changelog indextargets moo',
   apt: 'list search show install reinstall remove autoremove auto-remove autopurge purge update upgrade full-upgrade history-list history-info history-redo history-undo history-rollback edit-sources modernize-sources moo satisfy why why-not dist-upgrade showsrc depends rdepends policy build-dep clean distclean dist-clean autoclean auto-clean source download changelog info',
 };
 
@@ -27,33 +33,97 @@ const SIMULATE = ['simulate', 'just-print', 'recon', 'dry-run', 'no-act'].map((l
 
 /** addArgumentsAPTGet: returns whether a command-specific option was added. */
 function aptGetArgs(args: Arg[], cmd: string | null): boolean {
-  if (is(cmd, 'install', 'reinstall', 'remove', 'purge', 'upgrade', 'dist-upgrade', 'dselect-upgrade', 'autoremove', 'autopurge', 'full-upgrade')) {
+  if (
+    is(
+      cmd,
+      'install',
+      'reinstall',
+      'remove',
+      'purge',
+      'upgrade',
+      'dist-upgrade',
+      'dselect-upgrade',
+      'autoremove',
+      'autopurge',
+      'full-upgrade',
+    )
+  ) {
     args.push(
-      a(null, 'show-progress', 'DpkgPM::Progress'), a('f', 'fix-broken', 'APT::Get::Fix-Broken'), a(null, 'purge', 'APT::Get::Purge'),
-      a('V', 'verbose-versions', 'APT::Get::Show-Versions'), a(null, 'list-columns', 'APT::Get::List-Columns'),
-      a(null, 'autoremove', 'APT::Get::AutomaticRemove'), a(null, 'auto-remove', 'APT::Get::AutomaticRemove'),
-      a(null, 'reinstall', 'APT::Get::ReInstall'), a(null, 'solver', 'APT::Solver', 'arg'), a(null, 'strict-pinning', 'APT::Solver::Strict-Pinning'),
-      a(null, 'planner', 'APT::Planner', 'arg'), a(null, 'comment', 'APT::History::Comment', 'arg'), a('U', 'update', 'APT::Update'),
+      a(null, 'show-progress', 'DpkgPM::Progress'),
+      a('f', 'fix-broken', 'APT::Get::Fix-Broken'),
+      a(null, 'purge', 'APT::Get::Purge'),
+      a('V', 'verbose-versions', 'APT::Get::Show-Versions'),
+      a(null, 'list-columns', 'APT::Get::List-Columns'),
+      a(null, 'autoremove', 'APT::Get::AutomaticRemove'),
+      a(null, 'auto-remove', 'APT::Get::AutomaticRemove'),
+      a(null, 'reinstall', 'APT::Get::ReInstall'),
+      a(null, 'solver', 'APT::Solver', 'arg'),
+      a(null, 'strict-pinning', 'APT::Solver::Strict-Pinning'),
+      a(null, 'planner', 'APT::Planner', 'arg'),
+      a(null, 'comment', 'APT::History::Comment', 'arg'),
+      a('U', 'update', 'APT::Update'),
     );
     if (is(cmd, 'upgrade')) args.push(a(null, 'new-pkgs', 'APT::Get::Upgrade-Allow-New'));
   } else if (is(cmd, 'update', 'install')) {
     args.push(a('e', 'error-on', 'APT::Update::Error-Mode', 'arg'));
   } else if (is(cmd, 'source')) {
-    args.push(a('a', 'host-architecture', 'APT::Get::Host-Architecture', 'arg'), a('b', 'compile', 'APT::Get::Compile'), a('b', 'build', 'APT::Get::Compile'), a('P', 'build-profiles', 'APT::Build-Profiles', 'arg'));
+    args.push(
+      a('a', 'host-architecture', 'APT::Get::Host-Architecture', 'arg'),
+      a('b', 'compile', 'APT::Get::Compile'),
+      a('b', 'build', 'APT::Get::Compile'),
+      a('P', 'build-profiles', 'APT::Build-Profiles', 'arg'),
+    );
   } else if (is(cmd, 'build-dep', 'satisfy')) {
-    args.push(a('a', 'host-architecture', 'APT::Get::Host-Architecture', 'arg'), a('P', 'build-profiles', 'APT::Build-Profiles', 'arg'), a(null, 'purge', 'APT::Get::Purge'), a(null, 'solver', 'APT::Solver', 'arg'), a('f', 'fix-broken', 'APT::Get::Fix-Broken'));
+    args.push(
+      a('a', 'host-architecture', 'APT::Get::Host-Architecture', 'arg'),
+      a('P', 'build-profiles', 'APT::Build-Profiles', 'arg'),
+      a(null, 'purge', 'APT::Get::Purge'),
+      a(null, 'solver', 'APT::Solver', 'arg'),
+      a('f', 'fix-broken', 'APT::Get::Fix-Broken'),
+    );
   } else if (is(cmd, 'indextargets')) {
     args.push(a(null, 'format', 'APT::Get::IndexTargets::Format', 'arg'));
   }
-  if (is(cmd, 'install', 'reinstall', 'remove', 'purge', 'upgrade', 'dist-upgrade', 'dselect-upgrade', 'autoremove', 'auto-remove', 'autopurge', 'check', 'clean', 'autoclean', 'auto-clean', 'distclean', 'dist-clean', 'build-dep', 'satisfy', 'full-upgrade', 'source')) {
+  if (
+    is(
+      cmd,
+      'install',
+      'reinstall',
+      'remove',
+      'purge',
+      'upgrade',
+      'dist-upgrade',
+      'dselect-upgrade',
+      'autoremove',
+      'auto-remove',
+      'autopurge',
+      'check',
+      'clean',
+      'autoclean',
+      'auto-clean',
+      'distclean',
+      'dist-clean',
+      'build-dep',
+      'satisfy',
+      'full-upgrade',
+      'source',
+    )
+  ) {
     args.push(...SIMULATE);
   }
   const found = args.length > 0;
   args.push(
-    a('d', 'download-only', 'APT::Get::Download-Only'), a('y', 'yes', 'APT::Get::Assume-Yes'), a('y', 'assume-yes', 'APT::Get::Assume-Yes'),
-    a(null, 'assume-no', 'APT::Get::Assume-No'), a('u', 'show-upgraded', 'APT::Get::Show-Upgraded'), a('m', 'ignore-missing', 'APT::Get::Fix-Missing'),
-    a('t', 'target-release', 'APT::Default-Release', 'arg'), a('t', 'default-release', 'APT::Default-Release', 'arg'), a('S', 'snapshot', 'APT::Snapshot', 'arg'),
-    a(null, 'print-uris', 'APT::Get::Print-URIs'), a(null, 'with-source', 'APT::Sources::With::', 'arg'),
+    a('d', 'download-only', 'APT::Get::Download-Only'),
+    a('y', 'yes', 'APT::Get::Assume-Yes'),
+    a('y', 'assume-yes', 'APT::Get::Assume-Yes'),
+    a(null, 'assume-no', 'APT::Get::Assume-No'),
+    a('u', 'show-upgraded', 'APT::Get::Show-Upgraded'),
+    a('m', 'ignore-missing', 'APT::Get::Fix-Missing'),
+    a('t', 'target-release', 'APT::Default-Release', 'arg'),
+    a('t', 'default-release', 'APT::Default-Release', 'arg'),
+    a('S', 'snapshot', 'APT::Snapshot', 'arg'),
+    a(null, 'print-uris', 'APT::Get::Print-URIs'),
+    a(null, 'with-source', 'APT::Sources::With::', 'arg'),
   );
   return found;
 }
@@ -61,10 +131,31 @@ function aptGetArgs(args: Arg[], cmd: string | null): boolean {
 /** addArgumentsAPTCache, the parts with arguments or short letters that matter for parsing. */
 function aptCacheArgs(args: Arg[], cmd: string | null): boolean {
   if (is(cmd, 'depends', 'rdepends', 'unmet')) args.push(a('i', 'important', 'APT::Cache::Important'));
-  else if (is(cmd, 'search')) args.push(a('n', 'names-only', 'APT::Cache::NamesOnly'), a('f', 'full', 'APT::Cache::ShowFull'));
+  else if (is(cmd, 'search'))
+    args.push(a('n', 'names-only', 'APT::Cache::NamesOnly'), a('f', 'full', 'APT::Cache::ShowFull'));
   else if (is(cmd, 'show', 'info')) args.push(a('a', 'all-versions', 'APT::Cache::AllVersions'));
-  else if (!is(cmd, 'pkgnames', 'showsrc', 'gencaches', 'showpkg', 'stats', 'dump', 'dumpavail', 'showauto', 'policy', 'madison')) return false;
-  args.push(a('t', 'target-release', 'APT::Default-Release', 'arg'), a('S', 'snapshot', 'APT::Snapshot', 'arg'), a('p', 'pkg-cache', 'Dir::Cache::pkgcache', 'arg'), a('s', 'src-cache', 'Dir::Cache::srcpkgcache', 'arg'));
+  else if (
+    !is(
+      cmd,
+      'pkgnames',
+      'showsrc',
+      'gencaches',
+      'showpkg',
+      'stats',
+      'dump',
+      'dumpavail',
+      'showauto',
+      'policy',
+      'madison',
+    )
+  )
+    return false;
+  args.push(
+    a('t', 'target-release', 'APT::Default-Release', 'arg'),
+    a('S', 'snapshot', 'APT::Snapshot', 'arg'),
+    a('p', 'pkg-cache', 'Dir::Cache::pkgcache', 'arg'),
+    a('s', 'src-cache', 'Dir::Cache::srcpkgcache', 'arg'),
+  );
   return true;
 }
 
@@ -73,13 +164,27 @@ export function optionTable(binary: 'apt' | 'apt-get', cmd: string | null): Arg[
   const args: Arg[] = [];
   if (cmd !== 'help') {
     if (binary === 'apt-get') aptGetArgs(args, cmd);
-    else if (is(cmd, 'list')) args.push(a('i', 'installed', 'APT::Cmd::Installed'), a('u', 'upgradable', 'APT::Cmd::Upgradable'), a('v', 'verbose', 'APT::Cmd::List-Include-Summary'), a('a', 'all-versions', 'APT::Cmd::All-Versions'), a('t', 'target-release', 'APT::Default-Release', 'arg'));
-    else if (is(cmd, 'show', 'info')) args.push(a('a', 'all-versions', 'APT::Cache::AllVersions'), a('f', 'full', 'APT::Cache::ShowFull'));
+    else if (is(cmd, 'list'))
+      args.push(
+        a('i', 'installed', 'APT::Cmd::Installed'),
+        a('u', 'upgradable', 'APT::Cmd::Upgradable'),
+        a('v', 'verbose', 'APT::Cmd::List-Include-Summary'),
+        a('a', 'all-versions', 'APT::Cmd::All-Versions'),
+        a('t', 'target-release', 'APT::Default-Release', 'arg'),
+      );
+    else if (is(cmd, 'show', 'info'))
+      args.push(a('a', 'all-versions', 'APT::Cache::AllVersions'), a('f', 'full', 'APT::Cache::ShowFull'));
     else if (!aptGetArgs(args, cmd)) aptCacheArgs(args, cmd);
   }
   args.push(
-    a('h', 'help', 'help'), a('v', 'version', 'version'), a(null, 'color', 'APT::Color'), a('q', 'quiet', 'quiet', 'level'), a('q', 'silent', 'quiet', 'level'),
-    a('c', 'config-file', '', 'file'), a('o', 'option', '', 'item'), a(null, 'cli-version', 'APT::Version', 'arg'),
+    a('h', 'help', 'help'),
+    a('v', 'version', 'version'),
+    a(null, 'color', 'APT::Color'),
+    a('q', 'quiet', 'quiet', 'level'),
+    a('q', 'silent', 'quiet', 'level'),
+    a('c', 'config-file', '', 'file'),
+    a('o', 'option', '', 'item'),
+    a(null, 'cli-version', 'APT::Version', 'arg'),
   );
   return args;
 }
@@ -102,7 +207,9 @@ export function aptBool(text: string, dflt = -1): number {
   if (text === '') return 0;
   const num = /^\s*([+-]?)(?:0[xX]([0-9a-fA-F]+)|(0[0-7]*)|([1-9]\d*))$/.exec(text);
   if (num) {
-    const n = (num[1] === '-' ? -1 : 1) * Number.parseInt(num[2] ?? num[3] ?? num[4]!, num[2] !== undefined ? 16 : num[3] !== undefined ? 8 : 10);
+    const n =
+      (num[1] === '-' ? -1 : 1) *
+      Number.parseInt(num[2] ?? num[3] ?? num[4]!, num[2] !== undefined ? 16 : num[3] !== undefined ? 8 : 10);
     if (n === 0 || n === 1) return n === 1 ? 1 : 0;
   }
   const t = text.toLowerCase();
@@ -174,7 +281,7 @@ export function parseAptCommandLine(binary: 'apt' | 'apt-get', argv: string[]): 
       if (dash < 0) return fail(`option ${word} not understood`);
       const rest = name.slice(dash + 1);
       opt = table.find((o) => o.long === rest) ?? (rest.length === 1 ? table.find((o) => o.short === rest) : undefined);
-      if (!opt || opt.kind !== 'bool') return fail(`option ${word} not understood`);
+      if (opt?.kind !== 'bool') return fail(`option ${word} not understood`);
       sense = name.slice(0, dash);
     }
     const r = handle(opt, inline, argv[i + 1], sense, set, sources);
@@ -189,7 +296,14 @@ export function parseAptCommandLine(binary: 'apt' | 'apt-get', argv: string[]): 
  * "=x" for an explicit value); `next` the following word, which an option may
  * take when its own word ends and the next does not start with a dash.
  */
-function handle(opt: Arg, rest: string, next: string | undefined, sense: string | null, set: (k: string, v: string) => void, sources: ConfigSource[]) {
+function handle(
+  opt: Arg,
+  rest: string,
+  next: string | undefined,
+  sense: string | null,
+  set: (k: string, v: string) => void,
+  sources: ConfigSource[],
+) {
   let arg: string | null = null;
   let certain = false;
   let fromNext = false;
@@ -204,7 +318,11 @@ function handle(opt: Arg, rest: string, next: string | undefined, sense: string 
   } else {
     arg = rest;
   }
-  const used = (value: boolean) => ({ nextUsed: value && fromNext, restUsed: value && !fromNext, error: null as string | null });
+  const used = (value: boolean) => ({
+    nextUsed: value && fromNext,
+    restUsed: value && !fromNext,
+    error: null as string | null,
+  });
 
   if (opt.kind === 'arg' || opt.kind === 'file' || opt.kind === 'item') {
     if (arg === null) return { ...used(false), error: `option ${opt.long ?? opt.short} requires an argument` };

@@ -31,7 +31,11 @@ export function parseConfigDump(text: string): { options: Map<string, string>; l
  * read (then the command line alone decides). Run by absolute path, in the
  * front end's folder (a -c file is relative to it), with its APT_CONFIG.
  */
-export function aptConfigOf(sources: ConfigSource[], pid: number | null, env: NodeJS.ProcessEnv): ReturnType<typeof parseConfigDump> | null {
+export function aptConfigOf(
+  sources: ConfigSource[],
+  pid: number | null,
+  env: NodeJS.ProcessEnv,
+): ReturnType<typeof parseConfigDump> | null {
   let cwd = '/';
   try {
     if (pid !== null) cwd = readlinkSync(`/proc/${pid}/cwd`);
@@ -39,6 +43,12 @@ export function aptConfigOf(sources: ConfigSource[], pid: number | null, env: No
     // relative -c files then read as from /
   }
   const args = sources.flatMap((s) => [s.kind === 'file' ? '-c' : '-o', s.value]);
-  const r = spawnSync(APT_CONFIG, [...args, 'dump'], { cwd, encoding: 'utf8', env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', ...(env.APT_CONFIG ? { APT_CONFIG: env.APT_CONFIG } : {}) }, timeout: 10_000, stdio: ['ignore', 'pipe', 'ignore'] });
+  const r = spawnSync(APT_CONFIG, [...args, 'dump'], {
+    cwd,
+    encoding: 'utf8',
+    env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', ...(env.APT_CONFIG ? { APT_CONFIG: env.APT_CONFIG } : {}) },
+    timeout: 10_000,
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
   return r.status === 0 ? parseConfigDump(r.stdout) : null;
 }

@@ -38,7 +38,9 @@ export function parseHookInfo(text: string): HookInfo {
   const lines = text.split('\n');
   const head = /^VERSION (\d+)$/.exec(lines[0] ?? '');
   if (!head) {
-    throw new HookInfoError(`apt hook input does not start with "VERSION 2" or "VERSION 3" (got ${JSON.stringify((lines[0] ?? '').slice(0, 60))}); set DPkg::Tools::Options::<hook>::Version "3"`);
+    throw new HookInfoError(
+      `apt hook input does not start with "VERSION 2" or "VERSION 3" (got ${JSON.stringify((lines[0] ?? '').slice(0, 60))}); set DPkg::Tools::Options::<hook>::Version "3"`,
+    );
   }
   const version = Number(head[1]);
   const config = new Map<string, string[]>();
@@ -46,7 +48,10 @@ export function parseHookInfo(text: string): HookInfo {
   for (; i < lines.length && lines[i] !== ''; i++) {
     const line = lines[i]!;
     const eq = line.indexOf('=');
-    if (eq < 0) throw new HookInfoError(`apt hook input line ${i + 1}: expected key=value, got ${JSON.stringify(line.slice(0, 60))}`);
+    if (eq < 0)
+      throw new HookInfoError(
+        `apt hook input line ${i + 1}: expected key=value, got ${JSON.stringify(line.slice(0, 60))}`,
+      );
     // Lists come as "key::=value"; keys are case-insensitive in apt.
     const key = percentDecode(line.slice(0, eq)).replace(/::$/, '').toLowerCase();
     config.set(key, [...(config.get(key) ?? []), percentDecode(line.slice(eq + 1))]);
@@ -58,7 +63,9 @@ export function parseHookInfo(text: string): HookInfo {
     // v2: name old < new action (5 fields); v3 adds arch and multi-arch after each version (9).
     const expected = version >= 3 ? 9 : 5;
     if (fields.length !== expected) {
-      throw new HookInfoError(`apt hook input line ${i + 1}: expected ${expected} fields for version ${version}, got ${fields.length}`);
+      throw new HookInfoError(
+        `apt hook input line ${i + 1}: expected ${expected} fields for version ${version}, got ${fields.length}`,
+      );
     }
     actions.push({ name: fields[0]!, action: actionOf(fields[expected - 1]!) });
   }

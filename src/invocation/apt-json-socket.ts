@@ -4,7 +4,14 @@
 // to a hook and reads only its exit status then (private-json-hooks.cc).
 
 import { readSync, writeSync } from 'node:fs';
-import { helloAnswer, JsonHookError, parseHello, parseNotification, type JsonHello, type JsonNotification } from './apt-json.js';
+import {
+  helloAnswer,
+  JsonHookError,
+  parseHello,
+  parseNotification,
+  type JsonHello,
+  type JsonNotification,
+} from './apt-json.js';
 
 const END = Buffer.from('\n\n');
 
@@ -27,7 +34,9 @@ class MessageReader {
       try {
         n = readSync(this.fd, chunk, 0, chunk.length, null);
       } catch (e) {
-        throw new JsonHookError(`apt JSON hook: cannot read the ${what} from descriptor ${this.fd} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+        throw new JsonHookError(
+          `apt JSON hook: cannot read the ${what} from descriptor ${this.fd} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+        );
       }
       if (n === 0) throw new JsonHookError(`apt JSON hook: apt closed the socket before the ${what}`);
       this.buf = Buffer.concat([this.buf, chunk.subarray(0, n)]);
@@ -38,7 +47,10 @@ class MessageReader {
 /** The socket's descriptor from APT_HOOK_SOCKET, said plainly when it is not one. */
 export function hookSocket(env: NodeJS.ProcessEnv): number {
   const fd = env.APT_HOOK_SOCKET ?? '';
-  if (!/^\d{1,4}$/.test(fd)) throw new JsonHookError(`apt JSON hook: APT_HOOK_SOCKET=${JSON.stringify(fd).slice(0, 40)} is not a file descriptor`);
+  if (!/^\d{1,4}$/.test(fd))
+    throw new JsonHookError(
+      `apt JSON hook: APT_HOOK_SOCKET=${JSON.stringify(fd).slice(0, 40)} is not a file descriptor`,
+    );
   return Number(fd);
 }
 
@@ -49,7 +61,9 @@ export function exchange(fd: number): { hello: JsonHello; notification: JsonNoti
   try {
     for (let off = 0; off < answer.length; ) off += writeSync(fd, answer, off);
   } catch (e) {
-    throw new JsonHookError(`apt JSON hook: cannot answer apt's hello (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw new JsonHookError(
+      `apt JSON hook: cannot answer apt's hello (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+    );
   }
   return { hello, notification: parseNotification(reader.next('notification')) };
 }

@@ -50,16 +50,21 @@ function parseMessage(text: string, what: string): Record<string, unknown> {
   } catch {
     throw new JsonHookError(`apt JSON hook: the ${what} is not JSON (${JSON.stringify(text.slice(0, 60))})`);
   }
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new JsonHookError(`apt JSON hook: the ${what} is not a JSON object`);
+  if (typeof v !== 'object' || v === null || Array.isArray(v))
+    throw new JsonHookError(`apt JSON hook: the ${what} is not a JSON object`);
   return v as Record<string, unknown>;
 }
 
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string') : []);
-const record = (v: unknown): Record<string, unknown> => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+const record = (v: unknown): Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 
 export function parseHello(text: string): JsonHello {
   const msg = parseMessage(text, 'hello');
-  if (msg.method !== 'org.debian.apt.hooks.hello') throw new JsonHookError(`apt JSON hook: expected the hello, got ${JSON.stringify(String(msg.method ?? '')).slice(0, 60)}`);
+  if (msg.method !== 'org.debian.apt.hooks.hello')
+    throw new JsonHookError(
+      `apt JSON hook: expected the hello, got ${JSON.stringify(String(msg.method ?? '')).slice(0, 60)}`,
+    );
   const params = record(msg.params);
   const lists = new Map<string, string[]>();
   let options: Map<string, string> | null = null;
@@ -100,7 +105,12 @@ export function parseNotification(text: string): JsonNotification {
     if (typeof name !== 'string' || typeof mode !== 'string' || !MODES.has(mode)) continue;
     packages.push({ name, mode: mode as JsonMode, automatic: automatic === true || automatic === 1 });
   }
-  return { method: msg.method, command: typeof params.command === 'string' ? params.command : null, searchTerms: strings(params['search-terms']), packages };
+  return {
+    method: msg.method,
+    command: typeof params.command === 'string' ? params.command : null,
+    searchTerms: strings(params['search-terms']),
+    packages,
+  };
 }
 
 const REMOVALS = new Set<JsonMode>(['deinstall', 'purge']);

@@ -16,7 +16,14 @@ import type { Invocation } from '../types.js';
 import { findFrontend, type Frontend } from './ancestry.js';
 import { aptOperation, debPackageName, parseAptArgv } from './apt-argv.js';
 import { aptBool } from './apt-cmdline.js';
-import { dpkgOptionsRoot, HookInfoError, hookAssumeYes, hookRoot, parseHookInfo, type HookInfo } from './apt-hook-info.js';
+import {
+  dpkgOptionsRoot,
+  HookInfoError,
+  hookAssumeYes,
+  hookRoot,
+  parseHookInfo,
+  type HookInfo,
+} from './apt-hook-info.js';
 import { PRE_PROMPT, transactionOf, type JsonHello } from './apt-json.js';
 import { exchange, hookSocket } from './apt-json-socket.js';
 import { notAskedBecause } from './askable.js';
@@ -31,7 +38,9 @@ function readHookInput(fd: number): string {
   try {
     return readFileSync(fd, 'utf8');
   } catch (e) {
-    throw new HookInfoError(`apt hook input: cannot read descriptor ${fd} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); set DPkg::Tools::Options::<hook>::InfoFD`);
+    throw new HookInfoError(
+      `apt hook input: cannot read descriptor ${fd} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); set DPkg::Tools::Options::<hook>::InfoFD`,
+    );
   }
 }
 
@@ -50,12 +59,20 @@ function baseInvocation(opts: CheckOptions, env: NodeJS.ProcessEnv, fe: Frontend
     role: 'backstop',
     packages: words.map(debPackageName),
     // unattended-upgrades upgrades; aptitude's commands are apt-get's; python-apt's are unknown.
-    operation: /^unattended-upgr/.test(frontend) ? 'upgrade' : fe?.name === 'aptitude' ? aptOperation(command, words) : 'other',
+    operation: /^unattended-upgr/.test(frontend)
+      ? 'upgrade'
+      : fe?.name === 'aptitude'
+        ? aptOperation(command, words)
+        : 'other',
     commandLine: fe ? [fe.name, ...argv].join(' ') : undefined,
     runKey: null,
     said: null,
   };
-  return withAskable(inv, argv.some((a) => /^(-[a-zA-Z]*y[a-zA-Z]*|--yes|--assume-yes)$/.test(a)), env);
+  return withAskable(
+    inv,
+    argv.some((a) => /^(-[a-zA-Z]*y[a-zA-Z]*|--yes|--assume-yes)$/.test(a)),
+    env,
+  );
 }
 
 /** Set who may be asked (see askable.ts). */
@@ -104,8 +121,11 @@ async function fromJsonHook(inv: Invocation, env: NodeJS.ProcessEnv, fe: Fronten
   }
   inv.role = 'decide';
   const { cmd, options, lists } = await jsonConfig(hello, fe, env);
-  const flag = (key: string, fallback: boolean) => (options ? aptBool(options.get(key.toLowerCase()) ?? '', 0) === 1 : fallback);
-  const readOnly = ['APT::Get::Simulate', 'APT::Get::Download-Only', 'APT::Get::Print-URIs'].some((k) => flag(k, false)) || (!options && cmd.readOnly);
+  const flag = (key: string, fallback: boolean) =>
+    options ? aptBool(options.get(key.toLowerCase()) ?? '', 0) === 1 : fallback;
+  const readOnly =
+    ['APT::Get::Simulate', 'APT::Get::Download-Only', 'APT::Get::Print-URIs'].some((k) => flag(k, false)) ||
+    (!options && cmd.readOnly);
   const tx = transactionOf(notification);
   // A reinstall keeps its package's mode ("keep"): apt's hook lists nothing (private-json-hooks.cc NotifyHook).
   if (tx.changed.length === 0 && (notification.command === 'reinstall' || flag('APT::Get::ReInstall', cmd.reinstall))) {
@@ -122,7 +142,10 @@ async function fromJsonHook(inv: Invocation, env: NodeJS.ProcessEnv, fe: Fronten
   if (inv.operation === 'install' && tx.added.length === 0 && tx.removed.length > 0) inv.operation = 'remove';
   const files = args.filter((t) => t.endsWith('.deb') && t.includes('/'));
   // Loaded only for archives: reading them starts dpkg-deb through child_process.
-  const local = files.length > 0 ? (await import('./package-files.js')).localPackages(files, fe?.pid ?? null) : { files, names: [] as string[] };
+  const local =
+    files.length > 0
+      ? (await import('./package-files.js')).localPackages(files, fe?.pid ?? null)
+      : { files, names: [] as string[] };
   inv.localFiles = local.files;
   inv.packages = (inv.operation === 'remove' ? tx.removed : tx.added).filter((n) => !local.names.includes(n));
 }
@@ -142,7 +165,10 @@ export async function aptInvocation(opts: CheckOptions, env: NodeJS.ProcessEnv, 
     inv.operation = cmd.operation;
   } else if (opts.caller === 'apt-pkgs') {
     const fd = env.APT_HOOK_INFO_FD ?? '0';
-    if (!/^\d{1,4}$/.test(fd)) throw new HookInfoError(`apt hook input: APT_HOOK_INFO_FD=${JSON.stringify(fd).slice(0, 40)} is not a file descriptor`);
+    if (!/^\d{1,4}$/.test(fd))
+      throw new HookInfoError(
+        `apt hook input: APT_HOOK_INFO_FD=${JSON.stringify(fd).slice(0, 40)} is not a file descriptor`,
+      );
     fromHookInfo(inv, parseHookInfo(readHookInput(Number(fd))), fe?.argv ?? []);
     inv.role = underAptCli ? 'backstop' : 'decide';
   } else {

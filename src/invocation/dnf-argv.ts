@@ -24,19 +24,70 @@ export interface DnfCommand {
 const nevra = (base: string) => [base, `${base}-n`, `${base}-na`, `${base}-nevra`];
 /** Commands that change packages, by every name and alias dnf 4, dnf5 and their plugins know. */
 const CHANGING = new Set([
-  ...nevra('install'), 'in', 'localinstall', 'reinstall', 'rei', ...nevra('remove'), 'rm', ...nevra('erase'), ...nevra('autoremove'),
-  'upgrade', 'update', 'up', 'upgrade-to', 'update-to', 'localupdate', 'upgrade-minimal', 'update-minimal', 'up-min',
-  'downgrade', 'dg', 'swap', 'distro-sync', 'distrosync', 'dsync', 'distribution-synchronization', 'builddep', 'build-dep',
-  'debuginfo-install', 'groupinstall', 'groupremove', 'groupupdate', 'groupupgrade', 'shell', 'sh',
-  'replay', 'do', 'automatic',
+  ...nevra('install'),
+  'in',
+  'localinstall',
+  'reinstall',
+  'rei',
+  ...nevra('remove'),
+  'rm',
+  ...nevra('erase'),
+  ...nevra('autoremove'),
+  'upgrade',
+  'update',
+  'up',
+  'upgrade-to',
+  'update-to',
+  'localupdate',
+  'upgrade-minimal',
+  'update-minimal',
+  'up-min',
+  'downgrade',
+  'dg',
+  'swap',
+  'distro-sync',
+  'distrosync',
+  'dsync',
+  'distribution-synchronization',
+  'builddep',
+  'build-dep',
+  'debuginfo-install',
+  'groupinstall',
+  'groupremove',
+  'groupupdate',
+  'groupupgrade',
+  'shell',
+  'sh',
+  'replay',
+  'do',
+  'automatic',
 ]);
 const REMOVING = new Set([...nevra('remove'), 'rm', ...nevra('erase'), ...nevra('autoremove'), 'groupremove']);
-const UPGRADING = new Set(['upgrade', 'update', 'up', 'upgrade-to', 'update-to', 'localupdate', 'upgrade-minimal', 'update-minimal', 'up-min',
-  'distro-sync', 'distrosync', 'dsync', 'distribution-synchronization', 'groupupdate', 'groupupgrade', 'system-upgrade', 'offline-upgrade',
-  'offline-distrosync', 'offline', 'automatic']);
+const UPGRADING = new Set([
+  'upgrade',
+  'update',
+  'up',
+  'upgrade-to',
+  'update-to',
+  'localupdate',
+  'upgrade-minimal',
+  'update-minimal',
+  'up-min',
+  'distro-sync',
+  'distrosync',
+  'dsync',
+  'distribution-synchronization',
+  'groupupdate',
+  'groupupgrade',
+  'system-upgrade',
+  'offline-upgrade',
+  'offline-distrosync',
+  'offline',
+  'automatic',
+]);
 /** What a command (and its subcommand) does to packages. */
 function dnfOperation(command: string, sub: string | undefined): Operation {
-  const word = CHANGING_SUB.has(command) ? sub ?? '' : command;
+  const word = CHANGING_SUB.has(command) ? (sub ?? '') : command;
   if (REMOVING.has(word) || word === 'erase') return 'remove';
   if (UPGRADING.has(command) || ['upgrade', 'update'].includes(word)) return 'upgrade';
   if (word === 'install' || (CHANGING.has(word) && !['shell', 'sh', 'replay', 'do'].includes(word))) return 'install';
@@ -44,11 +95,55 @@ function dnfOperation(command: string, sub: string | undefined): Operation {
 }
 /** Commands known to change nothing installed. A command in neither set counts as a change. */
 const READ_ONLY = new Set([
-  'search', 'se', 'info', 'if', 'list', 'ls', 'provides', 'whatprovides', 'prov', 'wp', 'check-update', 'check-upgrade',
-  'repolist', 'repoinfo', ...nevra('repoquery'), 'rq', 'makecache', 'mc', 'clean', 'check', 'deplist', 'help', 'alias',
-  'updateinfo', 'upif', 'list-updateinfo', 'list-security', 'list-sec', 'info-updateinfo', 'info-security', 'info-sec',
-  'summary-updateinfo', 'advisory', 'leaves', 'download', 'changelog', 'config-manager', 'copr', 'needs-restarting',
-  'repoclosure', 'repograph', 'repodiff', 'repomanage', 'reposync', 'versionlock', 'repo', 'mark', 'debug-dump', 'version',
+  'search',
+  'se',
+  'info',
+  'if',
+  'list',
+  'ls',
+  'provides',
+  'whatprovides',
+  'prov',
+  'wp',
+  'check-update',
+  'check-upgrade',
+  'repolist',
+  'repoinfo',
+  ...nevra('repoquery'),
+  'rq',
+  'makecache',
+  'mc',
+  'clean',
+  'check',
+  'deplist',
+  'help',
+  'alias',
+  'updateinfo',
+  'upif',
+  'list-updateinfo',
+  'list-security',
+  'list-sec',
+  'info-updateinfo',
+  'info-security',
+  'info-sec',
+  'summary-updateinfo',
+  'advisory',
+  'leaves',
+  'download',
+  'changelog',
+  'config-manager',
+  'copr',
+  'needs-restarting',
+  'repoclosure',
+  'repograph',
+  'repodiff',
+  'repomanage',
+  'reposync',
+  'versionlock',
+  'repo',
+  'mark',
+  'debug-dump',
+  'version',
 ]);
 /** Commands whose subcommand decides: `dnf group install` changes, `dnf group list` does not. */
 // A Map, not an object: a command named "toString" is a word, not a property.
@@ -61,15 +156,40 @@ const CHANGING_SUB = new Map<string, Set<string>>([
   ['environment', new Set(['install', 'remove', 'upgrade'])],
   ['manifest', new Set(['install'])],
 ]);
-for (const [alias, of] of [['groups', 'group'], ['grp', 'group'], ['hist', 'history'], ['offline-upgrade', 'system-upgrade'], ['offline-distrosync', 'system-upgrade']] as const) {
+for (const [alias, of] of [
+  ['groups', 'group'],
+  ['grp', 'group'],
+  ['hist', 'history'],
+  ['offline-upgrade', 'system-upgrade'],
+  ['offline-distrosync', 'system-upgrade'],
+] as const) {
   CHANGING_SUB.set(alias, CHANGING_SUB.get(of)!);
 }
 /** dnf 4's `repository-packages REPO SUB`: the subcommand is the third word. */
 const REPO_PKGS = new Set(['repository-packages', 'repo-pkgs', 'repo-packages', 'repository-pkgs']);
-const REPO_PKGS_CHANGING = new Set(['install', 'move-to', 'reinstall-old', 'reinstall', 'remove-or-distro-sync', 'remove-or-reinstall', 'remove', 'upgrade', 'upgrade-to']);
+const REPO_PKGS_CHANGING = new Set([
+  'install',
+  'move-to',
+  'reinstall-old',
+  'reinstall',
+  'remove-or-distro-sync',
+  'remove-or-reinstall',
+  'remove',
+  'upgrade',
+  'upgrade-to',
+]);
 
 const YES = new Set(['-y', '--assumeyes']);
-const NO_CHANGE = new Set(['--assumeno', '--downloadonly', '--store', '--test', '-h', '--help', '--help-cmd', '--version']);
+const NO_CHANGE = new Set([
+  '--assumeno',
+  '--downloadonly',
+  '--store',
+  '--test',
+  '-h',
+  '--help',
+  '--help-cmd',
+  '--version',
+]);
 const SHORT_VALUE = new Set([...VALUE_OPTIONS].filter((o) => /^-[^-]$/.test(o)).map((o) => o[1]!));
 const SHORT_FLAG = new Set([...FLAG_OPTIONS].filter((o) => /^-[^-]$/.test(o)).map((o) => o[1]!));
 const DNF_TRUE = /^(1|yes|true|on)$/i;
@@ -109,7 +229,16 @@ function split(argv: string[]): { options: [string, string | null][]; words: str
 }
 
 export function parseDnfArgv(argv: string[]): DnfCommand {
-  const out: DnfCommand = { command: null, changes: false, noChange: false, root: '/', assumeYes: false, transient: false, operation: 'other', packages: [] };
+  const out: DnfCommand = {
+    command: null,
+    changes: false,
+    noChange: false,
+    root: '/',
+    assumeYes: false,
+    transient: false,
+    operation: 'other',
+    packages: [],
+  };
   const { options, words } = split(argv);
   for (const [name, value] of options) {
     if (YES.has(name)) out.assumeYes = true;

@@ -44,7 +44,12 @@ export async function dnfInvocation(opts: CheckOptions, args: string[], env: Nod
     root: root ?? cmd.root,
     // dnf5 runs its actions with pipes for stdin and stdout: nobody to ask there.
     interactive: !cmd.assumeYes && opts.caller !== 'dnf5',
-    notAsked: opts.caller === 'dnf5' ? 'dnf5 runs its actions without a terminal' : cmd.assumeYes ? 'it runs with -y (assume yes)' : undefined,
+    notAsked:
+      opts.caller === 'dnf5'
+        ? 'dnf5 runs its actions without a terminal'
+        : cmd.assumeYes
+          ? 'it runs with -y (assume yes)'
+          : undefined,
     // The shim decided (and warned) before it started dnf; the plugin and the action then only back it up.
     role: env.USR_GUARD_DECIDED === '1' ? 'backstop' : 'decide',
     packages: cmd.packages,
@@ -64,7 +69,9 @@ export async function dnfInvocation(opts: CheckOptions, args: string[], env: Nod
     inv.localFiles = cmd.packages.filter((p) => p.endsWith('.rpm'));
     const typed = new Set(cmd.packages);
     const named = (names: string[]) => (names.some((n) => typed.has(n)) ? names.filter((n) => typed.has(n)) : names);
-    inv.packages = named(inv.operation === 'remove' ? tx.erased : tx.incoming).filter((n) => inv.localFiles!.length === 0 || typed.has(n));
+    inv.packages = named(inv.operation === 'remove' ? tx.erased : tx.incoming).filter(
+      (n) => inv.localFiles!.length === 0 || typed.has(n),
+    );
   }
   return inv;
 }

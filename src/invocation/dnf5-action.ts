@@ -34,7 +34,9 @@ function reply(what: string): Record<string, unknown> {
     try {
       n = readSync(0, chunk, 0, chunk.length, null);
     } catch (e) {
-      throw new Dnf5ActionError(`dnf5 action: cannot read the reply about ${what} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+      throw new Dnf5ActionError(
+        `dnf5 action: cannot read the reply about ${what} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+      );
     }
     if (n === 0) throw new Dnf5ActionError(`dnf5 action: dnf5 closed the pipe before the reply about ${what}`);
     buf = Buffer.concat([buf, chunk.subarray(0, n)]);
@@ -44,7 +46,8 @@ function reply(what: string): Record<string, unknown> {
 function get(domain: string, args: object): Record<string, unknown> {
   send({ op: 'get', domain, args });
   const r = reply(domain);
-  if (r.status !== 'OK') throw new Dnf5ActionError(`dnf5 action: ${domain}: ${String(r.message ?? 'not OK')}`.slice(0, 200));
+  if (r.status !== 'OK')
+    throw new Dnf5ActionError(`dnf5 action: ${domain}: ${String(r.message ?? 'not OK')}`.slice(0, 200));
   return typeof r.return === 'object' && r.return !== null ? (r.return as Record<string, unknown>) : {};
 }
 
@@ -57,8 +60,14 @@ export interface Dnf5Transaction {
 /** Parse the reply. Pure. */
 export function dnf5Transaction(trans: Record<string, unknown>): Dnf5Transaction {
   const items = Array.isArray(trans.trans_packages) ? trans.trans_packages : [];
-  const names = (actions: string) =>
-    [...new Set(items.filter((p): p is Record<string, unknown> => typeof p === 'object' && p !== null).filter((p) => typeof p.name === 'string' && actions.includes(String(p.action))).map((p) => p.name as string))];
+  const names = (actions: string) => [
+    ...new Set(
+      items
+        .filter((p): p is Record<string, unknown> => typeof p === 'object' && p !== null)
+        .filter((p) => typeof p.name === 'string' && actions.includes(String(p.action)))
+        .map((p) => p.name as string),
+    ),
+  ];
   // "O" (replaced) and "?" (a changed reason) go with an incoming package or change nothing on disk.
   return { incoming: names('IUDR'), erased: names('E') };
 }

@@ -8,19 +8,44 @@ import { findFrontend } from './ancestry.js';
 import { notAskedBecause } from './askable.js';
 
 /** dpkg's options that take their value as the next word: the value is no package. */
-const DPKG_VALUE_OPTIONS = new Set(['--status-fd', '--status-logger', '--log', '--admindir', '--instdir', '--root', '--abort-after', '--pre-invoke', '--post-invoke', '--path-include', '--path-exclude', '--ignore-depends', '--verify-format', '-D', '--debug']);
+const DPKG_VALUE_OPTIONS = new Set([
+  '--status-fd',
+  '--status-logger',
+  '--log',
+  '--admindir',
+  '--instdir',
+  '--root',
+  '--abort-after',
+  '--pre-invoke',
+  '--post-invoke',
+  '--path-include',
+  '--path-exclude',
+  '--ignore-depends',
+  '--verify-format',
+  '-D',
+  '--debug',
+]);
 const DRY_RUN = new Set(['--no-act', '--dry-run', '--simulate']);
 
-export async function dpkgInvocation(opts: CheckOptions, env: NodeJS.ProcessEnv, ppid: number): Promise<Invocation> {
+export async function dpkgInvocation(_opts: CheckOptions, env: NodeJS.ProcessEnv, ppid: number): Promise<Invocation> {
   const action = env.DPKG_HOOK_ACTION ?? '';
   const fe = findFrontend(ppid);
   const argv = fe?.argv ?? [];
   const words = argv.filter((a, i) => !a.startsWith('-') && !DPKG_VALUE_OPTIONS.has(argv[i - 1] ?? ''));
-  const operation = /^(install|unpack)$/.test(action) ? 'install' : /^(remove|purge)$/.test(action) ? 'remove' : /^(configure|triggers-only)$/.test(action) ? 'fix' : 'other';
+  const operation = /^(install|unpack)$/.test(action)
+    ? 'install'
+    : /^(remove|purge)$/.test(action)
+      ? 'remove'
+      : /^(configure|triggers-only)$/.test(action)
+        ? 'fix'
+        : 'other';
   // Archives are files: their packages are read from them; the file is what a Containerfile copies.
   const files = operation === 'install' ? words.filter((w) => w.endsWith('.deb')) : [];
   // Loaded only for archives: reading them starts dpkg-deb through child_process.
-  const local = files.length > 0 ? (await import('./package-files.js')).localPackages(files, fe?.pid ?? null) : { files, names: [] };
+  const local =
+    files.length > 0
+      ? (await import('./package-files.js')).localPackages(files, fe?.pid ?? null)
+      : { files, names: [] };
   return {
     caller: 'dpkg',
     manager: 'apt',
@@ -33,7 +58,10 @@ export async function dpkgInvocation(opts: CheckOptions, env: NodeJS.ProcessEnv,
     notAsked: notAskedBecause(false, env),
     // Under a libapt front end the front end's hooks have decided: apt says so
     // (DPKG_FRONTEND_LOCKED), and every one of them (aptitude, python-apt) runs dpkg with --status-fd.
-    role: env.DPKG_FRONTEND_LOCKED === 'true' || argv.some((a) => a === '--status-fd' || a.startsWith('--status-fd=')) ? 'backstop' : 'decide',
+    role:
+      env.DPKG_FRONTEND_LOCKED === 'true' || argv.some((a) => a === '--status-fd' || a.startsWith('--status-fd='))
+        ? 'backstop'
+        : 'decide',
     packages: files.length > 0 ? [] : words,
     localFiles: local.files,
     changed: files.length > 0 ? local.names : words,

@@ -80,11 +80,19 @@ function runOf(inv: Invocation, ppid: number): string | null {
 }
 
 /** The invocation, with `interactive` only true when a terminal is really there. */
-export async function buildInvocation(opts: CheckOptions, args: string[], env: NodeJS.ProcessEnv, ppid: number, hasTerminal: () => boolean): Promise<Invocation> {
+export async function buildInvocation(
+  opts: CheckOptions,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  ppid: number,
+  hasTerminal: () => boolean,
+): Promise<Invocation> {
   let inv: Invocation;
-  if (opts.caller === 'apt' || opts.caller === 'apt-json' || opts.caller === 'apt-dpkg' || opts.caller === 'apt-pkgs') inv = await aptInvocation(opts, env, ppid);
+  if (opts.caller === 'apt' || opts.caller === 'apt-json' || opts.caller === 'apt-dpkg' || opts.caller === 'apt-pkgs')
+    inv = await aptInvocation(opts, env, ppid);
   else if (opts.caller === 'dpkg') inv = await dpkgInvocation(opts, env, ppid);
-  else if (opts.caller === 'dnf' || opts.caller === 'dnf5' || opts.caller === 'dnf-shim') inv = await dnfInvocation(opts, args, env);
+  else if (opts.caller === 'dnf' || opts.caller === 'dnf5' || opts.caller === 'dnf-shim')
+    inv = await dnfInvocation(opts, args, env);
   else if (opts.caller === 'pacman') inv = pacmanInvocation(ppid, readTargets());
   else inv = genericInvocation(opts);
   // Opening /dev/tty is only worth it when the answer could matter.

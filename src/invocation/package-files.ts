@@ -16,7 +16,12 @@ const READERS: Record<'deb' | 'rpm', (path: string) => [string, string[]]> = {
 /** The package a file holds, or null when it cannot be read (then it is still named as a file). */
 export function packageInFile(path: string): string | null {
   const [cmd, args] = READERS[path.endsWith('.rpm') ? 'rpm' : 'deb'](path);
-  const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: 10_000, stdio: ['ignore', 'pipe', 'ignore'], env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C' } });
+  const r = spawnSync(cmd, args, {
+    encoding: 'utf8',
+    timeout: 10_000,
+    stdio: ['ignore', 'pipe', 'ignore'],
+    env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C' },
+  });
   const name = r.status === 0 ? r.stdout.trim().split('\n')[0] : '';
   return name && /^[A-Za-z0-9][A-Za-z0-9+._-]*$/.test(name) ? name : null;
 }
@@ -33,6 +38,8 @@ function cwdOf(pid: number | null): string {
 export function localPackages(files: string[], pid: number | null): { files: string[]; names: string[] } {
   if (files.length === 0) return { files, names: [] };
   const cwd = cwdOf(pid);
-  const names = files.map((f) => packageInFile(isAbsolute(f) ? f : join(cwd, f))).filter((n): n is string => n !== null);
+  const names = files
+    .map((f) => packageInFile(isAbsolute(f) ? f : join(cwd, f)))
+    .filter((n): n is string => n !== null);
   return { files, names };
 }

@@ -8,17 +8,88 @@
 import type { Operation } from '../types.js';
 
 /** Long options that take a value (required_argument). `--debug` takes one only as `--debug=N`. */
-const LONG_WITH_VALUE = new Set(['dbpath', 'root', 'sysroot', 'config', 'ignore', 'assume-installed', 'overwrite', 'ask', 'cachedir', 'hookdir', 'logfile', 'ignoregroup', 'arch', 'print-format', 'gpgdir', 'color']);
+const LONG_WITH_VALUE = new Set([
+  'dbpath',
+  'root',
+  'sysroot',
+  'config',
+  'ignore',
+  'assume-installed',
+  'overwrite',
+  'ask',
+  'cachedir',
+  'hookdir',
+  'logfile',
+  'ignoregroup',
+  'arch',
+  'print-format',
+  'gpgdir',
+  'color',
+]);
 const LONG_FLAGS = [
-  'database', 'files', 'query', 'remove', 'sync', 'deptest', 'upgrade', 'version', 'help', 'cascade', 'changelog', 'clean', 'nodeps', 'deps',
-  'explicit', 'groups', 'info', 'check', 'list', 'foreign', 'native', 'nosave', 'owns', 'file', 'print', 'quiet', 'recursive', 'search',
-  'regex', 'machinereadable', 'unrequired', 'upgrades', 'sysupgrade', 'unneeded', 'verbose', 'downloadonly', 'refresh', 'noconfirm',
-  'confirm', 'debug', 'force', 'noprogressbar', 'noscriptlet', 'asdeps', 'needed', 'asexplicit', 'dbonly', 'disable-download-timeout',
-  'disable-sandbox', 'nokeep',
+  'database',
+  'files',
+  'query',
+  'remove',
+  'sync',
+  'deptest',
+  'upgrade',
+  'version',
+  'help',
+  'cascade',
+  'changelog',
+  'clean',
+  'nodeps',
+  'deps',
+  'explicit',
+  'groups',
+  'info',
+  'check',
+  'list',
+  'foreign',
+  'native',
+  'nosave',
+  'owns',
+  'file',
+  'print',
+  'quiet',
+  'recursive',
+  'search',
+  'regex',
+  'machinereadable',
+  'unrequired',
+  'upgrades',
+  'sysupgrade',
+  'unneeded',
+  'verbose',
+  'downloadonly',
+  'refresh',
+  'noconfirm',
+  'confirm',
+  'debug',
+  'force',
+  'noprogressbar',
+  'noscriptlet',
+  'asdeps',
+  'needed',
+  'asexplicit',
+  'dbonly',
+  'disable-download-timeout',
+  'disable-sandbox',
+  'nokeep',
 ];
 const LONG_NAMES = [...LONG_WITH_VALUE, ...LONG_FLAGS];
 /** The operations, by letter and by long name. */
-const OPS: Record<string, string> = { database: 'D', files: 'F', query: 'Q', remove: 'R', sync: 'S', deptest: 'T', upgrade: 'U', version: 'V' };
+const OPS: Record<string, string> = {
+  database: 'D',
+  files: 'F',
+  query: 'Q',
+  remove: 'R',
+  sync: 'S',
+  deptest: 'T',
+  upgrade: 'U',
+  version: 'V',
+};
 const OP_LETTERS = new Set(Object.values(OPS));
 const SHORT_WITH_VALUE = new Set(['b', 'r']);
 /** -S's short options that make it no transaction: search, info, list, groups, clean. */
@@ -52,7 +123,19 @@ export function longOption(name: string): string | null {
 }
 
 export function parsePacmanArgv(argv: string[]): PacmanCommand {
-  const c: PacmanCommand = { op: null, root: null, sysroot: null, dbpath: null, config: null, sysupgrade: false, downloadOnly: false, print: false, dbonly: false, syncQuery: false, targets: [] };
+  const c: PacmanCommand = {
+    op: null,
+    root: null,
+    sysroot: null,
+    dbpath: null,
+    config: null,
+    sysupgrade: false,
+    downloadOnly: false,
+    print: false,
+    dbonly: false,
+    syncQuery: false,
+    targets: [],
+  };
   const shorts: string[] = [];
   const longs: string[] = [];
   const value = (name: string, v: string) => {
@@ -87,7 +170,10 @@ export function parsePacmanArgv(argv: string[]): PacmanCommand {
       c.targets.push(word);
     }
   }
-  const ops = [...shorts.filter((s) => OP_LETTERS.has(s)), ...longs.filter((l) => Object.hasOwn(OPS, l)).map((l) => OPS[l]!)];
+  const ops = [
+    ...shorts.filter((s) => OP_LETTERS.has(s)),
+    ...longs.filter((l) => Object.hasOwn(OPS, l)).map((l) => OPS[l]!),
+  ];
   c.op = ops[0] ?? null;
   const has = (letter: string, long: string) => shorts.includes(letter) || longs.includes(long);
   if (c.op === 'S') {

@@ -16,7 +16,14 @@ const PACKAGE_NAME = /^[A-Za-z0-9@_+][A-Za-z0-9@._+-]*$/;
 
 /** The hook's targets: package names, one a line, each once; anything else is dropped. Pure. */
 export function parseTargets(text: string): string[] {
-  return [...new Set(text.split('\n').map((l) => l.trim()).filter((l) => PACKAGE_NAME.test(l)))];
+  return [
+    ...new Set(
+      text
+        .split('\n')
+        .map((l) => l.trim())
+        .filter((l) => PACKAGE_NAME.test(l)),
+    ),
+  ];
 }
 
 /** What libalpm wrote to the hook's stdin; nothing when stdin is a terminal or /dev/null (usr-guard run by hand). */

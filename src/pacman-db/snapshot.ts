@@ -9,14 +9,24 @@
 // and only when root owns it all the way down: it becomes root's database.
 // See docs/pacman.md for why this, and not moving the database into the image.
 
-import { chmodSync, cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { bootId } from '../dpkg-db/snapshot.js';
 import { makeDirs, syncDir, writeError } from '../fs/atomic-write.js';
 import { COPY, moveAside, syncTree, tempName } from '../fs/trees.js';
 import { notRootsAbove, notRootsWithin } from '../trust.js';
 import { PACMAN_SNAPSHOT } from './paths.js';
-
 
 /** "size path" per file, sorted: what the snapshot must hold to be whole. */
 export function manifestOf(dir: string, under = ''): string[] {
@@ -42,10 +52,10 @@ export function takePacmanSnapshot(dbPath: string): 'taken' | 'kept' {
     // Before pacman's first transaction there is no local database: the snapshot is an empty one.
     if (existsSync(`${dbPath}/local`)) cpSync(`${dbPath}/local`, `${fresh}/local`, COPY);
     else mkdirSync(`${fresh}/local`, 0o755);
-    writeFileSync(`${fresh}/dbpath`, dbPath + '\n', { mode: 0o644 });
-    writeFileSync(`${fresh}/boot_id`, bootId() + '\n', { mode: 0o644 });
+    writeFileSync(`${fresh}/dbpath`, `${dbPath}\n`, { mode: 0o644 });
+    writeFileSync(`${fresh}/boot_id`, `${bootId()}\n`, { mode: 0o644 });
     // Written last: a snapshot without it (a stop half-way) is never put back.
-    writeFileSync(`${fresh}/manifest`, manifestOf(`${fresh}/local`).join('\n') + '\n', { mode: 0o644 });
+    writeFileSync(`${fresh}/manifest`, `${manifestOf(`${fresh}/local`).join('\n')}\n`, { mode: 0o644 });
     syncTree(fresh);
     chmodSync(fresh, 0o755);
     renameSync(fresh, PACMAN_SNAPSHOT);
@@ -62,7 +72,8 @@ export type RestoreResult = { done: boolean; message: string; failed?: boolean }
 
 /** Why the snapshot must not be put back into `dbPath`, or null. */
 function untrusted(dbPath: string): string | null {
-  if (!lstatSync(PACMAN_SNAPSHOT).isDirectory()) return `${PACMAN_SNAPSHOT} is not a folder (a link?): not putting it back`;
+  if (!lstatSync(PACMAN_SNAPSHOT).isDirectory())
+    return `${PACMAN_SNAPSHOT} is not a folder (a link?): not putting it back`;
   const bad = notRootsAbove(dirname(PACMAN_SNAPSHOT)) ?? notRootsWithin(PACMAN_SNAPSHOT);
   if (bad !== null) return `${bad} is not root's alone: a snapshot others could have changed is never put back`;
   const read = (name: string) => {
@@ -73,24 +84,41 @@ function untrusted(dbPath: string): string | null {
     }
   };
   const manifest = read('manifest');
-  if (manifest === null || read('boot_id') === null || !lstatSync(`${PACMAN_SNAPSHOT}/local`, { throwIfNoEntry: false })?.isDirectory()) {
+  if (
+    manifest === null ||
+    read('boot_id') === null ||
+    !lstatSync(`${PACMAN_SNAPSHOT}/local`, { throwIfNoEntry: false })?.isDirectory()
+  ) {
     return `the snapshot in ${PACMAN_SNAPSHOT} is incomplete (no manifest, boot_id or local): not putting it back`;
   }
-  if (manifestOf(`${PACMAN_SNAPSHOT}/local`).join('\n') + '\n' !== manifest) return `the snapshot in ${PACMAN_SNAPSHOT} does not match its manifest: not putting it back`;
-  if (read('dbpath')?.trim() !== dbPath) return `the snapshot is of another DBPath than pacman.conf's ${dbPath} now: not putting it back`;
+  if (`${manifestOf(`${PACMAN_SNAPSHOT}/local`).join('\n')}\n` !== manifest)
+    return `the snapshot in ${PACMAN_SNAPSHOT} does not match its manifest: not putting it back`;
+  if (read('dbpath')?.trim() !== dbPath)
+    return `the snapshot is of another DBPath than pacman.conf's ${dbPath} now: not putting it back`;
   return null;
 }
 
 /** Put the snapshot back into `dbPath`/local when the boot it was taken in is over and /usr no longer has its overlay. */
 export function restorePacmanSnapshot(dbPath: string, overlayGone: boolean): RestoreResult {
-  if (!existsSync(PACMAN_SNAPSHOT)) return { done: false, message: "no snapshot of pacman's database: nothing to restore" };
+  if (!existsSync(PACMAN_SNAPSHOT))
+    return { done: false, message: "no snapshot of pacman's database: nothing to restore" };
   const distrust = untrusted(dbPath);
   if (distrust !== null) return { done: false, failed: true, message: distrust };
   const taken = readFileSync(`${PACMAN_SNAPSHOT}/boot_id`, 'utf8').trim();
-  if (taken === bootId()) return { done: false, message: 'the snapshot is from this boot: the overlay is still there, nothing to restore' };
-  if (!overlayGone) return { done: false, message: "/usr still has an overlay (a hotfix?): keeping pacman's database and the snapshot" };
+  if (taken === bootId())
+    return { done: false, message: 'the snapshot is from this boot: the overlay is still there, nothing to restore' };
+  if (!overlayGone)
+    return {
+      done: false,
+      message: "/usr still has an overlay (a hotfix?): keeping pacman's database and the snapshot",
+    };
   // pacman makes db.lck while it runs (and leaves it after a crash, as pacman itself then says).
-  if (existsSync(`${dbPath}/db.lck`)) return { done: false, failed: true, message: `pacman holds its database locked (${dbPath}/db.lck): not restoring now` };
+  if (existsSync(`${dbPath}/db.lck`))
+    return {
+      done: false,
+      failed: true,
+      message: `pacman holds its database locked (${dbPath}/db.lck): not restoring now`,
+    };
   const local = `${dbPath}/local`;
   const fresh = `${local}.usr-guard-new`;
   const old = `${local}.usr-guard-old`;
@@ -101,7 +129,11 @@ export function restorePacmanSnapshot(dbPath: string, overlayGone: boolean): Res
   } catch (e) {
     // A full disk: pacman's database stays as it is, and so does the snapshot, for the next boot.
     rmSync(fresh, { recursive: true, force: true });
-    return { done: false, failed: true, message: `${writeError('copy the snapshot to', fresh, e).message}; pacman's database is as it was` };
+    return {
+      done: false,
+      failed: true,
+      message: `${writeError('copy the snapshot to', fresh, e).message}; pacman's database is as it was`,
+    };
   }
   moveAside(local, old);
   renameSync(fresh, local);
@@ -109,5 +141,8 @@ export function restorePacmanSnapshot(dbPath: string, overlayGone: boolean): Res
   rmSync(old, { recursive: true, force: true });
   rmSync(PACMAN_SNAPSHOT, { recursive: true, force: true });
   syncDir(dirname(PACMAN_SNAPSHOT));
-  return { done: true, message: `restored pacman's database from the snapshot taken before the transient overlay (boot ${taken})` };
+  return {
+    done: true,
+    message: `restored pacman's database from the snapshot taken before the transient overlay (boot ${taken})`,
+  };
 }

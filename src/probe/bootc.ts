@@ -35,9 +35,19 @@ export type DeepResult = { ok: true; status: BootcStatus } | { ok: false; error:
 
 export async function runBootcStatus(bootc: string, timeoutMs = 10_000): Promise<DeepResult> {
   const { execa } = await loadExeca();
-  const r = await execa(bootc, ['status', '--format=json'], { reject: false, timeout: timeoutMs, stdin: 'ignore', env: childEnv(), extendEnv: false });
+  const r = await execa(bootc, ['status', '--format=json'], {
+    reject: false,
+    timeout: timeoutMs,
+    stdin: 'ignore',
+    env: childEnv(),
+    extendEnv: false,
+  });
   if (r.failed) {
-    const why = r.timedOut ? `timed out after ${timeoutMs / 1000} s` : r.code === 'ENOENT' ? 'not installed' : (r.stderr.trim().split('\n').pop() ?? r.shortMessage);
+    const why = r.timedOut
+      ? `timed out after ${timeoutMs / 1000} s`
+      : r.code === 'ENOENT'
+        ? 'not installed'
+        : (r.stderr.trim().split('\n').pop() ?? r.shortMessage);
     return { ok: false, error: `${bootc} status: ${why}` };
   }
   try {

@@ -10,7 +10,7 @@
 // the deployment folder that is / (the same device and inode). Never against
 // this process's own folder or descriptors.
 
-import { readdirSync, statSync } from 'node:fs';
+import { type BigIntStats, readdirSync, statSync } from 'node:fs';
 import { posix } from 'node:path';
 
 export interface Deployment {
@@ -46,7 +46,7 @@ const list = (dir: string) => {
 
 /** The booted deployment: the folder under /sysroot/ostree/deploy/<os>/deploy/ that is /. */
 export function bootedDeployment(): Deployment | null {
-  let root;
+  let root: BigIntStats;
   try {
     root = statSync('/', { bigint: true });
   } catch {

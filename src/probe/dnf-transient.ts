@@ -44,5 +44,7 @@ export function dnfHasTransient(caller: string, env: NodeJS.ProcessEnv, dnf5Pid?
   } catch {
     return false;
   }
-  return data.subarray(0, 2).toString('latin1') === '#!' ? atLeast(dnf4Version(), '4.23.0') : data.includes(DNF5_OPTION);
+  return data.subarray(0, 2).toString('latin1') === '#!'
+    ? atLeast(dnf4Version(), '4.23.0')
+    : data.includes(DNF5_OPTION);
 }

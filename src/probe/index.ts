@@ -118,7 +118,11 @@ function database(candidates: string[]): DatabaseFacts | null {
 function pacmanFacts(): Pick<SystemState, 'pacmanDatabase' | 'pacmanProtection' | 'pacmanSnapshotTaken'> {
   const dbPath = pacmanDbPath();
   const db = dbPath === null ? null : database([dbPath]);
-  return { pacmanDatabase: db, pacmanProtection: db?.onUsr ? 'relocated' : existsSync(PACMAN_RESTORE_UNIT) ? 'snapshot' : 'none', pacmanSnapshotTaken: existsSync(PACMAN_SNAPSHOT) };
+  return {
+    pacmanDatabase: db,
+    pacmanProtection: db?.onUsr ? 'relocated' : existsSync(PACMAN_RESTORE_UNIT) ? 'snapshot' : 'none',
+    pacmanSnapshotTaken: existsSync(PACMAN_SNAPSHOT),
+  };
 }
 
 export function probeSystem(opts: ProbeOptions): SystemState {

@@ -48,7 +48,7 @@ export function parseMountinfo(text: string): MountEntry[] {
 }
 
 function covers(mountPoint: string, path: string): boolean {
-  return mountPoint === '/' || path === mountPoint || path.startsWith(mountPoint + '/');
+  return mountPoint === '/' || path === mountPoint || path.startsWith(`${mountPoint}/`);
 }
 
 /** The mount a path resolves to: the longest covering mount point, and of those the last stacked. */
@@ -61,7 +61,7 @@ export function coveringMount(entries: MountEntry[], path: string): MountEntry |
   return best;
 }
 
-const hasOption = (opts: string[], name: string) => opts.some((o) => o === name || o.startsWith(name + '='));
+const hasOption = (opts: string[], name: string) => opts.some((o) => o === name || o.startsWith(`${name}=`));
 
 /**
  * Read-only counts per mount or in the superblock: an overlay of lower layers only
@@ -75,7 +75,14 @@ export function usrFactsFrom(entry: MountEntry): UsrFacts {
     // across ostree versions, so only its presence counts.
     overlay = hasOption(entry.superOptions, 'upperdir') ? 'unlock' : 'image';
   }
-  return { mountPoint: entry.mountPoint, fsType: entry.fsType, source: entry.source, readOnly, overlay, upperdir: overlay === 'unlock' ? upperdirOf(entry) : null };
+  return {
+    mountPoint: entry.mountPoint,
+    fsType: entry.fsType,
+    source: entry.source,
+    readOnly,
+    overlay,
+    upperdir: overlay === 'unlock' ? upperdirOf(entry) : null,
+  };
 }
 
 /** The upperdir option's path: the kernel escapes a comma in it as "\," and a space as "\040". */

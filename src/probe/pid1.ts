@@ -3,7 +3,7 @@
 // PID 1 a container's? Not the caller's environment: a `container=` or a
 // chroot of root's shell describes nothing but that shell.
 
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, type Stats, statSync } from 'node:fs';
 
 /**
  * Is / not PID 1's root (systemd's running_in_chroot(), `systemd-detect-virt
@@ -15,7 +15,7 @@ import { readFileSync, statSync } from 'node:fs';
  * SYSTEMD_IGNORE_CHROOT is not read: no variable of the caller's decides this.
  */
 export function inOtherRoot(): boolean | null {
-  let slash;
+  let slash: Stats;
   try {
     slash = statSync('/');
   } catch {

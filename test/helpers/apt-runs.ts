@@ -7,12 +7,16 @@ import { expect } from 'vitest';
 import { aptUseRepo } from './debs.js';
 import { REPO, runAndCompare, type SandboxSpec } from './sandbox.js';
 
-export const APT_HEADLINE = 'error: read-only /usr detected, refusing to operate. See `man apt-image-based` for more information.';
+export const APT_HEADLINE =
+  'error: read-only /usr detected, refusing to operate. See `man apt-image-based` for more information.';
 
 /** The command of usr-guard's apt.conf line for `key` (AptCli::Hooks::Install, DPkg::Pre-Install-Pkgs …), as apt echoes it. */
 export function aptHookLine(key: string): string {
   const conf = readFileSync(join(REPO, 'apt-conf.d/50usr-guard'), 'utf8');
-  const m = conf.split('\n').map((l) => /^(\S+) \{ (".*"); \};$/.exec(l)).find((l) => l?.[1] === key);
+  const m = conf
+    .split('\n')
+    .map((l) => /^(\S+) \{ (".*"); \};$/.exec(l))
+    .find((l) => l?.[1] === key);
   if (!m) throw new Error(`no ${key} in apt-conf.d/50usr-guard`);
   return JSON.parse(m[2]!) as string;
 }

@@ -37,10 +37,17 @@ export function buildRepo(names: string[]): string {
     const [name, version] = spec!.split('=');
     buildDeb(dir, name!, version, depends);
   }
-  const packages = execFileSync('dpkg-scanpackages', ['--multiversion', '.', '/dev/null'], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  const packages = execFileSync('dpkg-scanpackages', ['--multiversion', '.', '/dev/null'], {
+    cwd: dir,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
   writeFileSync(join(dir, 'Packages'), packages);
   const sha = createHash('sha256').update(packages).digest('hex');
-  writeFileSync(join(dir, 'Release'), `Origin: ugtest\nLabel: ugtest\nSuite: ugtest\nCodename: ugtest\nDate: ${new Date().toUTCString()}\nSHA256:\n ${sha} ${Buffer.byteLength(packages)} Packages\n`);
+  writeFileSync(
+    join(dir, 'Release'),
+    `Origin: ugtest\nLabel: ugtest\nSuite: ugtest\nCodename: ugtest\nDate: ${new Date().toUTCString()}\nSHA256:\n ${sha} ${Buffer.byteLength(packages)} Packages\n`,
+  );
   return dir;
 }
 

@@ -19,7 +19,10 @@ export interface Build {
 export function buildInContainer(script: string, opts: { bootc?: boolean } = {}): Build {
   const dir = mkdtempSync(join(tmpdir(), 'ug-built-'));
   const t = `${dir}/.t`;
-  const layers = ['usr', 'etc', 'var'].map((d) => `mkdir -p ${dir}/${d} ${dir}/.wk/${d} && mount -t overlay ug-build-${d} -o lowerdir=/${d},upperdir=${dir}/${d},workdir=${dir}/.wk/${d} "$R/${d}"`);
+  const layers = ['usr', 'etc', 'var'].map(
+    (d) =>
+      `mkdir -p ${dir}/${d} ${dir}/.wk/${d} && mount -t overlay ug-build-${d} -o lowerdir=/${d},upperdir=${dir}/${d},workdir=${dir}/.wk/${d} "$R/${d}"`,
+  );
   const outer = `
 set -e
 mkdir -p ${t} && mount -t tmpfs ug-build ${t} && mkdir -p ${t}/up ${t}/wk ${t}/r
@@ -33,7 +36,10 @@ ${opts.bootc ? 'mkdir -p "$R/usr/lib/bootc" && echo stand-in >"$R/usr/lib/bootc/
 set +e
 chroot "$R" /usr/bin/env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive /bin/sh -c ${shq(script)}
 `;
-  const r = spawnSync('unshare', ['-m', '-p', '--fork', '--propagation', 'private', 'sh', '-c', outer], { encoding: 'utf8', timeout: 300_000 });
+  const r = spawnSync('unshare', ['-m', '-p', '--fork', '--propagation', 'private', 'sh', '-c', outer], {
+    encoding: 'utf8',
+    timeout: 300_000,
+  });
   rmSync(`${dir}/.wk`, { recursive: true, force: true });
   rmSync(t, { recursive: true, force: true });
   // Whiteouts of what the build removed in /etc (apt's sources): the sandbox copies etc/ as files, and cannot copy those.

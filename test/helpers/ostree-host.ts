@@ -44,7 +44,8 @@ export function ostreeMissing(): string | null {
   if (!has('ostree')) return 'no ostree binary here (apt-get install ostree; .ci/run does)';
   // The deployment is made of this machine's packages (ostree-base.sh).
   for (const p of ['ostree', 'nodejs', 'apt']) {
-    if (spawnSync('dpkg-query', ['-W', p], { stdio: 'ignore' }).status !== 0) return `the deployment is made of this machine's Debian packages, and ${p} is not one of them`;
+    if (spawnSync('dpkg-query', ['-W', p], { stdio: 'ignore' }).status !== 0)
+      return `the deployment is made of this machine's Debian packages, and ${p} is not one of them`;
   }
   return null;
 }
@@ -180,7 +181,12 @@ export async function bootOstree(spec: OstreeSpec): Promise<Result[]> {
   const work = mkdtempSync(join(tmpdir(), 'ug-boot-'));
   const t = `${work}/sysroot`;
   const from = `${spec.sysroot}/sysroot`;
-  const env = { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', HOME: '/root', LANG: 'C.UTF-8', ...spec.env };
+  const env = {
+    PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+    HOME: '/root',
+    LANG: 'C.UTF-8',
+    ...spec.env,
+  };
   const copy = spec.fullCopy
     ? `cp -a ${from}/. ${t}/`
     : `tar -C ${from} -cf - --exclude=./ostree/repo/objects --exclude='./ostree/deploy/*/deploy/*/usr' . | tar -C ${t} -xpf -
@@ -189,9 +195,14 @@ for u in ostree/repo/objects ostree/deploy/*/deploy/*/usr; do
   mkdir -p ${t}/$u && mount --bind ${from}/$u ${t}/$u && mount -o remount,bind,ro ${t}/$u
 done
 cd /`;
-  const envWords = Object.entries(env).map(([k, v]) => shq(`${k}=${v}`)).join(' ');
+  const envWords = Object.entries(env)
+    .map(([k, v]) => shq(`${k}=${v}`))
+    .join(' ');
   const boots = spec.boots
-    .map((script, i) => `unshare -m -p -f sh -c ${shq(BOOT)} boot ${t} ${work}/cmdline ${shq(script)} ${envWords} >${work}/${i}.out 2>${work}/${i}.err; echo $? >${work}/${i}.rc`)
+    .map(
+      (script, i) =>
+        `unshare -m -p -f sh -c ${shq(BOOT)} boot ${t} ${work}/cmdline ${shq(script)} ${envWords} >${work}/${i}.out 2>${work}/${i}.err; echo $? >${work}/${i}.rc`,
+    )
     .join('\n');
   const outer = `set -e
 mkdir ${t} && mount -t tmpfs -o mode=755 ug-sysroot ${t}
@@ -204,7 +215,8 @@ ${boots}
     const r = await run('unshare', ['-m', '--propagation', 'private', 'sh', '-c', outer]);
     if (r.code !== 0) throw new Error(`booting the ostree sysroot failed: ${r.stderr}`);
     return spec.boots.map((_, i) => {
-      const read = (ext: string) => (existsSync(`${work}/${i}.${ext}`) ? readFileSync(`${work}/${i}.${ext}`, 'utf8') : '');
+      const read = (ext: string) =>
+        existsSync(`${work}/${i}.${ext}`) ? readFileSync(`${work}/${i}.${ext}`, 'utf8') : '';
       return { code: Number(read('rc').trim() || -1), stdout: read('out'), stderr: read('err') };
     });
   } finally {

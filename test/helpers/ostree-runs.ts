@@ -15,7 +15,12 @@ try() { ug_before=$(snap); echo "@@$1"; eval "$2" 2>&1; ug_rc=$?; [ "$ug_before"
 `;
 
 /** Boot the sysroot once per script, with apt pointed at `repo`; what each printed (stdout, then stderr). */
-export async function bootWithRepo(sysroot: string, repo: string, scripts: string[], fullCopy = false): Promise<string[]> {
+export async function bootWithRepo(
+  sysroot: string,
+  repo: string,
+  scripts: string[],
+  fullCopy = false,
+): Promise<string[]> {
   const r = await bootOstree({ sysroot, boots: scripts.map((s) => prelude(repo) + s), binds: [repo], fullCopy });
   return r.map((b) => b.stdout + b.stderr);
 }

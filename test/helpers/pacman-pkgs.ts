@@ -23,13 +23,42 @@ export function buildPkg(outDir: string, name: string, version = '1-1'): string 
     const body = `#!/bin/sh\necho ${name} ${version}\n`;
     writeFileSync(join(root, 'usr/bin', name), body);
     chmodSync(join(root, 'usr/bin', name), 0o755);
-    const info = [`pkgname = ${name}`, `pkgbase = ${name}`, `pkgver = ${version}`, 'pkgdesc = a test package', 'url = https://example.invalid', 'builddate = 1700000000', 'packager = tests <tests@example.invalid>', `size = ${body.length}`, 'arch = any', 'license = MIT'];
-    writeFileSync(join(root, '.PKGINFO'), info.join('\n') + '\n');
+    const info = [
+      `pkgname = ${name}`,
+      `pkgbase = ${name}`,
+      `pkgver = ${version}`,
+      'pkgdesc = a test package',
+      'url = https://example.invalid',
+      'builddate = 1700000000',
+      'packager = tests <tests@example.invalid>',
+      `size = ${body.length}`,
+      'arch = any',
+      'license = MIT',
+    ];
+    writeFileSync(join(root, '.PKGINFO'), `${info.join('\n')}\n`);
     // makepkg's own mtree options (makepkg's create_package), with times and owners fixed.
     const opts = { cwd: root, env: { ...process.env, LANG: 'C' }, maxBuffer: 64 * 1024 * 1024 };
-    execFileSync('bsdtar', ['-czf', '.MTREE', '--format=mtree', '--uid', '0', '--gid', '0', '--options=!all,use-set,type,uid,gid,mode,time,size,md5,sha256,link', '.PKGINFO', 'usr'], { ...opts, stdio: 'pipe' });
+    execFileSync(
+      'bsdtar',
+      [
+        '-czf',
+        '.MTREE',
+        '--format=mtree',
+        '--uid',
+        '0',
+        '--gid',
+        '0',
+        '--options=!all,use-set,type,uid,gid,mode,time,size,md5,sha256,link',
+        '.PKGINFO',
+        'usr',
+      ],
+      { ...opts, stdio: 'pipe' },
+    );
     const pkg = join(outDir, `${name}-${version}-any.pkg.tar.zst`);
-    const tar = execFileSync('bsdtar', ['-cf', '-', '--uid', '0', '--gid', '0', '.MTREE', '.PKGINFO', 'usr'], { ...opts, stdio: ['ignore', 'pipe', 'pipe'] });
+    const tar = execFileSync('bsdtar', ['-cf', '-', '--uid', '0', '--gid', '0', '.MTREE', '.PKGINFO', 'usr'], {
+      ...opts,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     writeFileSync(pkg, execFileSync('zstd', ['-q', '-c'], { input: tar, maxBuffer: 64 * 1024 * 1024 }));
     return pkg;
   } finally {
@@ -71,7 +100,21 @@ export function pacmanInstallInto(image: string, pkgs: string[]): void {
     mkdirSync(join(work, 'hooks'));
     execFileSync('ln', ['-s', '/dev/null', join(work, 'hooks/00-usr-guard.hook')]);
     mkdirSync(join(image, 'var/lib/pacman'), { recursive: true });
-    const args = ['-r', image, '--dbpath', join(image, 'var/lib/pacman'), '--cachedir', join(work, 'cache'), '--logfile', join(work, 'log'), '--hookdir', join(work, 'hooks'), '--noconfirm', '-U', ...pkgs];
+    const args = [
+      '-r',
+      image,
+      '--dbpath',
+      join(image, 'var/lib/pacman'),
+      '--cachedir',
+      join(work, 'cache'),
+      '--logfile',
+      join(work, 'log'),
+      '--hookdir',
+      join(work, 'hooks'),
+      '--noconfirm',
+      '-U',
+      ...pkgs,
+    ];
     execFileSync('pacman', args, { stdio: ['ignore', 'ignore', 'pipe'] });
   } finally {
     rmSync(work, { recursive: true, force: true });
@@ -104,5 +147,7 @@ for i in range(count):
         entry(tar, 'usr/share/' + name, body)
     print('%s/%s-1-1-any.pkg.tar' % (out, name))
 `;
-  return execFileSync('python3', ['-c', script, outDir, String(count), prefix], { encoding: 'utf8' }).trim().split('\n');
+  return execFileSync('python3', ['-c', script, outDir, String(count), prefix], { encoding: 'utf8' })
+    .trim()
+    .split('\n');
 }

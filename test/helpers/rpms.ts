@@ -16,7 +16,9 @@ function buildRpm(outDir: string, name: string, version: string): void {
   const top = mkdtempSync(join(tmpdir(), 'ug-rpmbuild-'));
   const spec = join(top, `${name}.spec`);
   // No automatic requirements: Debian's rpm database is empty, so even /bin/sh is "missing".
-  writeFileSync(spec, `Name: ${name}
+  writeFileSync(
+    spec,
+    `Name: ${name}
 Version: ${version}
 Release: 1
 Summary: usr-guard test package
@@ -31,7 +33,8 @@ printf '#!/bin/sh\\necho ${name} ${version}\\n' > %{buildroot}/usr/bin/${name}
 chmod 755 %{buildroot}/usr/bin/${name}
 %files
 /usr/bin/${name}
-`);
+`,
+  );
   try {
     execFileSync('rpmbuild', ['--quiet', '--define', `_topdir ${top}`, '--nodeps', '-bb', spec], { stdio: 'ignore' });
     const rpmDir = join(top, 'RPMS/noarch');

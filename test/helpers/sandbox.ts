@@ -90,7 +90,14 @@ function usrMounts(spec: Omit<SandboxSpec, 'script'>, t: string): string {
  * machine: what this machine holds (usr-guard installed, a snapshot, an old
  * code cache) never reaches a sandbox.
  */
-const HOST_STATE = ['etc/usr-guard', 'etc/apt/apt.conf.d/50usr-guard', 'etc/apt/apt.conf.d/50usr-guard.disabled', 'etc/dpkg/dpkg.cfg.d/usr-guard', 'var/lib/usr-guard', 'var/cache/usr-guard'];
+const HOST_STATE = [
+  'etc/usr-guard',
+  'etc/apt/apt.conf.d/50usr-guard',
+  'etc/apt/apt.conf.d/50usr-guard.disabled',
+  'etc/dpkg/dpkg.cfg.d/usr-guard',
+  'var/lib/usr-guard',
+  'var/cache/usr-guard',
+];
 function hideHostState(upper: string, under = ''): string {
   return HOST_STATE.filter((p) => p.startsWith(under))
     .map((p) => `${upper}/${p.slice(under.length)}`)
@@ -104,7 +111,9 @@ function hideHostState(upper: string, under = ''): string {
  * tests run from and make their temporary folders in, which scripts name.
  */
 function hideTmp(upper: string, dir: '/tmp' | '/var/tmp', lower: string): string {
-  const keep = [process.cwd(), tmpdir()].filter((p) => p.startsWith(`${dir}/`)).map((p) => p.slice(dir.length + 1).split('/')[0] ?? '');
+  const keep = [process.cwd(), tmpdir()]
+    .filter((p) => p.startsWith(`${dir}/`))
+    .map((p) => p.slice(dir.length + 1).split('/')[0] ?? '');
   const cases = keep.length > 0 ? `case "$n" in ${keep.map(shq).join('|')}) continue;; esac; ` : '';
   return `mkdir -p ${upper} && for e in ${lower}/* ${lower}/.[!.]*; do { [ -e "$e" ] || [ -L "$e" ]; } || continue; n=\${e##*/}; ${cases}mknod ${upper}/"$n" c 0 0; done`;
 }
@@ -124,7 +133,9 @@ function markerScript(spec: SandboxSpec): string {
   const lines: string[] = [];
   if (spec.ostreeBooted) lines.push('touch "$R/run/ostree-booted"');
   if (spec.unlocked) {
-    lines.push(`mkdir -p "$R/run/ostree/deployment-state/0a1b2c.0" && touch "$R/run/ostree/deployment-state/0a1b2c.0/unlocked-${spec.unlocked}"`);
+    lines.push(
+      `mkdir -p "$R/run/ostree/deployment-state/0a1b2c.0" && touch "$R/run/ostree/deployment-state/0a1b2c.0/unlocked-${spec.unlocked}"`,
+    );
   }
   return lines.join('\n');
 }
@@ -149,8 +160,15 @@ ln -s /proc/self/fd ${root}/dev/fd && ln -s /proc/self/fd/0 ${root}/dev/stdin &&
 export function runInSandbox(spec: SandboxSpec): Result {
   const work = mkdtempSync(join(tmpdir(), 'ug-sandbox-'));
   const t = `${work}/mnt`;
-  const env = { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', HOME: '/root', LANG: 'C.UTF-8', ...spec.env };
-  const envArgs = Object.entries(env).map(([k, v]) => shq(`${k}=${v}`)).join(' ');
+  const env = {
+    PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+    HOME: '/root',
+    LANG: 'C.UTF-8',
+    ...spec.env,
+  };
+  const envArgs = Object.entries(env)
+    .map(([k, v]) => shq(`${k}=${v}`))
+    .join(' ');
   const outer = `
 set -e
 mkdir -p ${t} && mount -t tmpfs ug-layers ${t}
@@ -176,7 +194,11 @@ exec chroot "$R" /usr/bin/env -i ${envArgs} /bin/sh -c ${shq(spec.script)}
 `;
   try {
     // A PID namespace too: whatever a script leaves running (a daemon, a sleep) ends with it.
-    const r = spawnSync('unshare', ['-m', '-p', '--fork', '--propagation', 'private', 'sh', '-c', outer], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 300_000 });
+    const r = spawnSync('unshare', ['-m', '-p', '--fork', '--propagation', 'private', 'sh', '-c', outer], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 300_000,
+    });
     return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
   } finally {
     rmSync(work, { recursive: true, force: true });
@@ -213,7 +235,10 @@ export function buildImage(extraArgs: string[] = [], debs: string[] = [], base =
   const dir = mkdtempSync(join(tmpdir(), 'ug-image-'));
   const args = extraArgs.map(shq).join(' ');
   // Packages of the image, installed as a builder without chroot would (their /var goes with the image's var/).
-  const packages = debs.length > 0 ? `dpkg --root=${dir}/.root --force-script-chrootless -i ${debs.map(shq).join(' ')} >/dev/null` : '';
+  const packages =
+    debs.length > 0
+      ? `dpkg --root=${dir}/.root --force-script-chrootless -i ${debs.map(shq).join(' ')} >/dev/null`
+      : '';
   const script = `
 set -e
 for d in usr etc var; do

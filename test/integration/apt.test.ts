@@ -12,7 +12,8 @@ let repo: string;
 beforeAll(() => ({ image, repo } = aptFixture(['ughello', 'ugother'])));
 afterAll(() => removeAll(image, repo));
 
-const apt = (spec: Omit<SandboxSpec, 'script' | 'image'>, cmd: string, imageDir = image) => aptRun({ ...spec, image: imageDir }, cmd, repo);
+const apt = (spec: Omit<SandboxSpec, 'script' | 'image'>, cmd: string, imageDir = image) =>
+  aptRun({ ...spec, image: imageDir }, cmd, repo);
 const expectRefused = (r: ReturnType<typeof apt>) => expectAptRefused(r);
 
 describe('a locked image host refuses every change', () => {
@@ -21,7 +22,10 @@ describe('a locked image host refuses every change', () => {
     ['apt install', 'apt install -y ughello'],
     ['apt-get install without -y', 'apt-get install ughello'],
     ['apt-get remove', 'apt-get remove -y dpkg-dev'],
-    ['apt-get install with DEBIAN_FRONTEND=noninteractive', 'DEBIAN_FRONTEND=noninteractive apt-get install -y ughello'],
+    [
+      'apt-get install with DEBIAN_FRONTEND=noninteractive',
+      'DEBIAN_FRONTEND=noninteractive apt-get install -y ughello',
+    ],
   ])('%s', (_what, cmd) => {
     const r = apt(LOCKED, cmd);
     expectRefused(r);
@@ -76,7 +80,10 @@ describe('read-only commands on a locked host succeed in silence', () => {
   it('an install into another root (dpkg --root) proceeds', () => {
     const target = '/tmp/target';
     const prep = `mkdir -p ${target}/var/lib/dpkg/info ${target}/var/lib/dpkg/updates && touch ${target}/var/lib/dpkg/status`;
-    const r = apt(LOCKED, `${prep} && dpkg --root=${target} --force-script-chrootless -i ${repo}/ughello_1.0_all.deb && test -x ${target}/usr/bin/ughello`);
+    const r = apt(
+      LOCKED,
+      `${prep} && dpkg --root=${target} --force-script-chrootless -i ${repo}/ughello_1.0_all.deb && test -x ${target}/usr/bin/ughello`,
+    );
     expect(r.rc).toBe(0);
     expect(r.stderr).not.toContain('usr-guard');
   });
@@ -84,14 +91,19 @@ describe('read-only commands on a locked host succeed in silence', () => {
 
 describe('a transient overlay: installs go on, with one warning', () => {
   it('apt-get install', () => {
-    const r = apt({ usr: 'image+overlay', ostreeBooted: true, unlocked: 'development' }, 'apt-get install -y ughello && ughello');
+    const r = apt(
+      { usr: 'image+overlay', ostreeBooted: true, unlocked: 'development' },
+      'apt-get install -y ughello && ughello',
+    );
     expect(r.rc).toBe(0);
     expect(r.stdout).toMatch(/^Get:\S* copy:/m);
     expect(r.stdout).toContain('ughello 1.0');
     expect(r.stderr.match(/usr-guard: warning/g)).toHaveLength(1);
     expect(r.stderr).toMatch(/\/usr is a transient overlay: changes there \(ughello\) are discarded at reboot/);
     // The image has usr-guard's boot unit, so the database is saved now and put back at the next boot.
-    expect(r.stderr).toMatch(/\/etc and \/var persist; dpkg's database \(\/var\/lib\/dpkg\) is saved now and put back at the next boot/);
+    expect(r.stderr).toMatch(
+      /\/etc and \/var persist; dpkg's database \(\/var\/lib\/dpkg\) is saved now and put back at the next boot/,
+    );
   });
 
   it('a hotfix overlay says the next deployment', () => {
@@ -101,7 +113,9 @@ describe('a transient overlay: installs go on, with one warning', () => {
   });
 
   it('a read-only overlay is refused', () => {
-    expectRefused(apt({ usr: 'image+overlay-ro', ostreeBooted: true, unlocked: 'transient' }, 'apt-get install -y ughello'));
+    expectRefused(
+      apt({ usr: 'image+overlay-ro', ostreeBooted: true, unlocked: 'transient' }, 'apt-get install -y ughello'),
+    );
   });
 });
 
@@ -110,7 +124,10 @@ describe('mutable hosts and container builds: usr-guard says nothing', () => {
     ['mutable host', { usr: 'writable' }],
     ['container=oci', { usr: 'writable', env: { container: 'oci' } }],
   ] as const)('%s', (_what, spec) => {
-    const r = apt(spec, 'apt-get install -y ughello && dpkg -i $R/ugother_1.0_all.deb && apt-get remove -y ughello'.replace('$R', repo));
+    const r = apt(
+      spec,
+      'apt-get install -y ughello && dpkg -i $R/ugother_1.0_all.deb && apt-get remove -y ughello'.replace('$R', repo),
+    );
     expect(r.rc).toBe(0);
     expect(r.stderr).not.toContain('usr-guard');
   });
@@ -121,7 +138,10 @@ describe('usr-guard removed, its apt snippet left behind', () => {
     ['the program deleted', 'rm /usr/bin/usr-guard'],
     ['the program and hooks deleted', 'rm -r /usr/bin/usr-guard /usr/libexec/usr-guard'],
   ])('%s: apt still works', (_what, rm) => {
-    const r = apt({ usr: 'writable' }, `${rm} && test -e /etc/apt/apt.conf.d/50usr-guard && apt-get install -y ughello && dpkg -r ughello`);
+    const r = apt(
+      { usr: 'writable' },
+      `${rm} && test -e /etc/apt/apt.conf.d/50usr-guard && apt-get install -y ughello && dpkg -r ughello`,
+    );
     expect(r.rc).toBe(0);
     // The lines left behind (a changed /etc keeps them) say nothing.
     expect(r.stderr).not.toMatch(/cannot open|not found|No such file/);

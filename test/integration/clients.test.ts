@@ -31,14 +31,21 @@ beforeAll(() => {
   repo = buildRepo(['ughello=2.0', 'ugother']);
   dirs.push(image, repo);
 });
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
 
 /** Run `cmd` on a host in `state` whose /var is the image's; report whether dpkg's status and /usr changed. */
 function onHost(state: Omit<SandboxSpec, 'script' | 'image' | 'varDir'>, cmd: string, setup = '') {
   const varDir = mkdtempSync(join(tmpdir(), 'ug-var-'));
   dirs.push(varDir);
   const snap = 'sha256sum </var/lib/dpkg/status; ls -la --time-style=full-iso /usr/bin | sha256sum';
-  const r = runInSandbox({ ...state, image, varDir, script: `${aptUseRepo(repo)}\n${setup}\nbefore=$(${snap})\n${cmd}\necho "@@rc=$?"\n[ "$before" = "$(${snap})" ] && echo @@unchanged` });
+  const r = runInSandbox({
+    ...state,
+    image,
+    varDir,
+    script: `${aptUseRepo(repo)}\n${setup}\nbefore=$(${snap})\n${cmd}\necho "@@rc=$?"\n[ "$before" = "$(${snap})" ] && echo @@unchanged`,
+  });
   return { ...r, rc: Number(/@@rc=(\d+)/.exec(r.stdout)?.[1] ?? -1), unchanged: r.stdout.includes('@@unchanged') };
 }
 
@@ -68,13 +75,19 @@ describe.each(STATES)('apt clients on a %s host', (state, spec) => {
 
   it.skipIf(!has('unattended-upgrade'))('unattended-upgrade (ughello 1.0 → 2.0)', () => {
     const conf = `printf 'Unattended-Upgrade::Origins-Pattern { "origin=ugtest"; };\\n' > /etc/apt/apt.conf.d/51ug`;
-    const r = onHost(spec, 'unattended-upgrade; dpkg-query -W ughello; cat /var/log/unattended-upgrades/unattended-upgrades-dpkg.log 2>/dev/null', conf);
+    const r = onHost(
+      spec,
+      'unattended-upgrade; dpkg-query -W ughello; cat /var/log/unattended-upgrades/unattended-upgrades-dpkg.log 2>/dev/null',
+      conf,
+    );
     expect(r.rc).toBe(0); // unattended-upgrade says what failed in its log, and exits 0 or 1
     expect(r.stdout).toContain(locked ? 'ughello\t1.0' : 'ughello\t2.0');
     if (locked) {
       expect(r.unchanged).toBe(true);
       expect(r.stdout + r.stderr).toContain(APT_ECHO);
-      expect(r.stdout + r.stderr).toContain("unattended-upgrades cannot change it. Turn it off\n  ('systemctl disable --now apt-daily-upgrade.timer')");
+      expect(r.stdout + r.stderr).toContain(
+        "unattended-upgrades cannot change it. Turn it off\n  ('systemctl disable --now apt-daily-upgrade.timer')",
+      );
     }
   });
 
@@ -124,7 +137,11 @@ except dnf.exceptions.Error as e:
     ['overlay', { usr: 'image+overlay', composefs: true }],
     ['mutable', { usr: 'writable' }],
   ] as const)('on a %s host', (state, spec) => {
-    const r = runInSandbox({ ...spec, image, script: `${dnfUseRepo(rpms)}\nbefore=$(rpm -qa | sort)\npython3 -c '${client}'\n[ "$before" = "$(rpm -qa | sort)" ] && echo @@unchanged` });
+    const r = runInSandbox({
+      ...spec,
+      image,
+      script: `${dnfUseRepo(rpms)}\nbefore=$(rpm -qa | sort)\npython3 -c '${client}'\n[ "$before" = "$(rpm -qa | sort)" ] && echo @@unchanged`,
+    });
     if (state === 'locked') {
       // What Ansible's dnf module shows: the exception's text, why and the next step.
       expect(r.stdout).toContain(

@@ -25,7 +25,10 @@ const PROGRAM: [string, string][] = [
  */
 const SHIM: [string, string][] = [
   ['with a syntax error half-way', "sed -i '60a if then fi (' usr/libexec/usr-guard/hook"],
-  ['cut short', 'head -c 1500 usr/libexec/usr-guard/hook > hook.cut && cat hook.cut > usr/libexec/usr-guard/hook && rm hook.cut'],
+  [
+    'cut short',
+    'head -c 1500 usr/libexec/usr-guard/hook > hook.cut && cat hook.cut > usr/libexec/usr-guard/hook && rm hook.cut',
+  ],
 ];
 const EMPTIED: [string, string] = ['emptied', ': > usr/libexec/usr-guard/hook'];
 
@@ -83,7 +86,10 @@ describe.each(SHIM)('the hook shim %s', (name) => {
 
   // The shim's own names are the shell's variables, which the caller's environment can hold.
   it('a locked host is refused whatever the environment says of the shim (usr_guard_done=1)', () => {
-    const r = apt({ ...LOCKED, image: images.get(name)!, env: { usr_guard_done: '1', runner_read: '1' } }, 'apt-get install -y ughello');
+    const r = apt(
+      { ...LOCKED, image: images.get(name)!, env: { usr_guard_done: '1', runner_read: '1' } },
+      'apt-get install -y ughello',
+    );
     expect(r.rc).not.toBe(0);
     expect(r.unchanged).toBe(true);
     expect(r.stdout + r.stderr).not.toMatch(/dpkg: error processing|Read-only file system|unable to clean up/);
@@ -94,7 +100,10 @@ describe.each(SHIM)('the hook shim %s', (name) => {
 describe.each([...SHIM, EMPTIED])('the hook shim %s', (name) => {
   it('a mutable host and an overlay go on: apt, dpkg', () => {
     for (const spec of [{ usr: 'writable' }, OVERLAY] as const) {
-      const r = apt({ ...spec, image: images.get(name)! }, `apt-get install -y ughello && dpkg -r ughello && dpkg -i ${repo}/ughello_1.0_all.deb && echo @@done`);
+      const r = apt(
+        { ...spec, image: images.get(name)! },
+        `apt-get install -y ughello && dpkg -r ughello && dpkg -i ${repo}/ughello_1.0_all.deb && echo @@done`,
+      );
       expect(r.stdout).toContain('@@done');
     }
   });
@@ -109,11 +118,18 @@ describe.skipIf(missingRpm !== null)('dnf with a broken shim on a mutable host',
   afterAll(() => rmSync(rpmRepo, { recursive: true, force: true }));
 
   it.each([...SHIM, EMPTIED])('%s: dnf (shim and plugin) installs', (name) => {
-    const r = runAndCompare({ usr: 'writable', image: images.get(name)! }, dnfUseRepo(rpmRepo), 'rpm -qa | sort', 'dnf -y install ugrpm && rpm -q ugrpm');
+    const r = runAndCompare(
+      { usr: 'writable', image: images.get(name)! },
+      dnfUseRepo(rpmRepo),
+      'rpm -qa | sort',
+      'dnf -y install ugrpm && rpm -q ugrpm',
+    );
     expect(r.rc).toBe(0);
   });
 });
 
 it('the damaged images really are damaged', () => {
-  expect(readFileSync(`${images.get('cut just before its end')}/usr/bin/usr-guard`, 'latin1').endsWith('end of program\n')).toBe(false);
+  expect(
+    readFileSync(`${images.get('cut just before its end')}/usr/bin/usr-guard`, 'latin1').endsWith('end of program\n'),
+  ).toBe(false);
 });

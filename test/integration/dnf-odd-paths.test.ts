@@ -24,26 +24,32 @@ function dnf(spec: Omit<SandboxSpec, 'script' | 'image'>, cmd: string) {
   return runAndCompare({ ...spec, image }, dnfUseRepo(repo), snap, cmd);
 }
 
-describe.skipIf(missing !== null)('dnf --noplugins on a locked host: the shim reads the command line as dnf does', () => {
-  it.each([
-    ['--disableexcludes all', 'dnf --noplugins --disableexcludes all install -y ugrpm'],
-    ['-R 0', 'dnf --noplugins -R 0 install -y ugrpm'],
-    ['-x other', 'dnf --noplugins -x other install -y ugrpm'],
-    ['--setopt with a value', 'dnf --noplugins --setopt keepcache=0 install -y ugrpm'],
-    ['an abbreviated option with a value', 'dnf --noplugins --disableexcludep all install -y ugrpm'],
-    ['--installroot=/. (/ by another name)', 'dnf --noplugins --installroot=/. install -y ugrpm'],
-    ['USR_GUARD_DECIDED set by hand', 'USR_GUARD_DECIDED=1 dnf --noplugins install -y ugrpm'],
-  ])('%s is refused before the download', (_what, cmd) => {
-    const r = dnf(LOCKED, cmd);
-    expect(r.stderr).toContain(HEADLINE);
-    expect(r.rc).toBe(1);
-    expect(r.unchanged).toBe(true);
-    expect(r.stdout).not.toMatch(/Downloading Packages/);
-  });
+describe.skipIf(missing !== null)(
+  'dnf --noplugins on a locked host: the shim reads the command line as dnf does',
+  () => {
+    it.each([
+      ['--disableexcludes all', 'dnf --noplugins --disableexcludes all install -y ugrpm'],
+      ['-R 0', 'dnf --noplugins -R 0 install -y ugrpm'],
+      ['-x other', 'dnf --noplugins -x other install -y ugrpm'],
+      ['--setopt with a value', 'dnf --noplugins --setopt keepcache=0 install -y ugrpm'],
+      ['an abbreviated option with a value', 'dnf --noplugins --disableexcludep all install -y ugrpm'],
+      ['--installroot=/. (/ by another name)', 'dnf --noplugins --installroot=/. install -y ugrpm'],
+      ['USR_GUARD_DECIDED set by hand', 'USR_GUARD_DECIDED=1 dnf --noplugins install -y ugrpm'],
+    ])('%s is refused before the download', (_what, cmd) => {
+      const r = dnf(LOCKED, cmd);
+      expect(r.stderr).toContain(HEADLINE);
+      expect(r.rc).toBe(1);
+      expect(r.unchanged).toBe(true);
+      expect(r.stdout).not.toMatch(/Downloading Packages/);
+    });
 
-  it('a mutable host installs with the same options', () => {
-    const r = dnf({ usr: 'writable' }, 'dnf --noplugins --disableexcludes all -x other --setopt keepcache=0 install -y ugrpm && rpm -q ugrpm');
-    expect(r.rc).toBe(0);
-    expect(r.stderr).not.toContain('usr-guard');
-  });
-});
+    it('a mutable host installs with the same options', () => {
+      const r = dnf(
+        { usr: 'writable' },
+        'dnf --noplugins --disableexcludes all -x other --setopt keepcache=0 install -y ugrpm && rpm -q ugrpm',
+      );
+      expect(r.rc).toBe(0);
+      expect(r.stderr).not.toContain('usr-guard');
+    });
+  },
+);

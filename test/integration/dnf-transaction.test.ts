@@ -32,7 +32,12 @@ describe.skipIf(missing !== null)('dnf 4', () => {
   afterAll(() => rmSync(image, { recursive: true, force: true }));
 
   const dnf = (spec: Omit<SandboxSpec, 'script' | 'image'>, cmd: string, setup = INSTALLED()) =>
-    runAndCompare({ ...spec, image }, `${dnfUseRepo(repo)}\n${setup}`, 'rpm -qa | sort | sha256sum; ls -la --time-style=full-iso /usr/bin | sha256sum', cmd);
+    runAndCompare(
+      { ...spec, image },
+      `${dnfUseRepo(repo)}\n${setup}`,
+      'rpm -qa | sort | sha256sum; ls -la --time-style=full-iso /usr/bin | sha256sum',
+      cmd,
+    );
 
   it('a locked host, an install of what is installed: "Nothing to do", in silence (the plugin decides)', () => {
     const r = dnf(LOCKED, 'dnf -y install ugrpm');
@@ -51,7 +56,11 @@ describe.skipIf(missing !== null)('dnf 4', () => {
 
   it('a locked host, -c FILE naming another installroot: dnf installs there', () => {
     const conf = `mkdir -p /tmp/ir && { cat /etc/dnf/dnf.conf; echo installroot=/tmp/ir; } > /tmp/ir.conf`;
-    const r = dnf(LOCKED, 'dnf -c /tmp/ir.conf -y --releasever=1 install ugother && test -x /tmp/ir/usr/bin/ugother && echo @@there', conf);
+    const r = dnf(
+      LOCKED,
+      'dnf -c /tmp/ir.conf -y --releasever=1 install ugother && test -x /tmp/ir/usr/bin/ugother && echo @@there',
+      conf,
+    );
     expect(r.stdout).toContain('@@there');
     expect(r.stderr).not.toContain('usr-guard');
   });
@@ -64,18 +73,26 @@ describe.skipIf(missing !== null)('dnf 4', () => {
   });
 
   it('a locked host, a local .rpm: copied into the build, installed from there', () => {
-    const r = dnf(LOCKED, `cp ${repo}/ugother-1.0-1.noarch.rpm /tmp/ && cd /tmp && dnf -y install ./ugother-1.0-1.noarch.rpm`);
+    const r = dnf(
+      LOCKED,
+      `cp ${repo}/ugother-1.0-1.noarch.rpm /tmp/ && cd /tmp && dnf -y install ./ugother-1.0-1.noarch.rpm`,
+    );
     expect(r.stderr).toContain(HEADLINE);
     expect(r.unchanged).toBe(true);
-    expect(r.stderr).toContain("add 'COPY ugother-1.0-1.noarch.rpm /tmp/' and 'RUN dnf install -y /tmp/ugother-1.0-1.noarch.rpm' to the image's Containerfile");
+    expect(r.stderr).toContain(
+      "add 'COPY ugother-1.0-1.noarch.rpm /tmp/' and 'RUN dnf install -y /tmp/ugother-1.0-1.noarch.rpm' to the image's Containerfile",
+    );
   });
 
   it.each([
     ['--noplugins', 'dnf --noplugins -y install ugother'],
     ['--disableplugin=usr_guard', 'dnf --disableplugin=usr_guard -y install ugother'],
     ['--disableplugin=* (a glob)', "dnf '--disableplugin=*' -y install ugother"],
-    ['the plugin off in its configuration', "sed -i 's/^enabled=1/enabled=0/' /etc/dnf/plugins/usr_guard.conf && dnf -y install ugother"],
-    ['plugins=0 in dnf.conf', "echo plugins=0 >> /etc/dnf/dnf.conf && dnf -y install ugother"],
+    [
+      'the plugin off in its configuration',
+      "sed -i 's/^enabled=1/enabled=0/' /etc/dnf/plugins/usr_guard.conf && dnf -y install ugother",
+    ],
+    ['plugins=0 in dnf.conf', 'echo plugins=0 >> /etc/dnf/dnf.conf && dnf -y install ugother'],
   ])('a locked host, the plugin walked around (%s): the shim refuses before the download', (_what, cmd) => {
     const r = dnf(LOCKED, cmd);
     expect(r.stderr).toContain(HEADLINE);
@@ -100,7 +117,12 @@ describe.skipIf(noDnf5 !== null)('dnf5 5.4 (a Debian sid root)', () => {
 
   const dnf5 = (spec: Omit<SandboxSpec, 'script' | 'image'>, cmd: string, setup = '') => {
     const repoSetup = `${dnfUseRepo(repo)}\nprintf '[main]\\nname = local\\nenabled = 0\\n' > /etc/dnf/libdnf5-plugins/local.conf`;
-    return runAndCompare({ ...spec, image, base: DNF5, binds: [repo] }, `${repoSetup}\n${setup}`, 'rpm -qa | sort | sha256sum', cmd);
+    return runAndCompare(
+      { ...spec, image, base: DNF5, binds: [repo] },
+      `${repoSetup}\n${setup}`,
+      'rpm -qa | sort | sha256sum',
+      cmd,
+    );
   };
 
   it('an overlay, an install of what is installed: "Nothing to do", no warning (the action sees the empty transaction)', () => {

@@ -77,7 +77,10 @@ describe.skipIf(missing !== null)('dnf on a locked image host', () => {
     ['dnf makecache', 'dnf makecache'],
     ['dnf install --downloadonly', 'dnf -y install --downloadonly ugrpm'],
     ['dnf install --assumeno', 'dnf --assumeno install ugrpm || [ $? -eq 1 ]'],
-    ['dnf --installroot elsewhere', 'mkdir -p /tmp/ir && dnf -y --installroot=/tmp/ir --releasever=1 install ugrpm && test -x /tmp/ir/usr/bin/ugrpm'],
+    [
+      'dnf --installroot elsewhere',
+      'mkdir -p /tmp/ir && dnf -y --installroot=/tmp/ir --releasever=1 install ugrpm && test -x /tmp/ir/usr/bin/ugrpm',
+    ],
   ])('%s proceeds in silence', (_what, cmd) => {
     const r = dnf(LOCKED, cmd);
     expect(r.rc).toBe(0);
@@ -92,7 +95,7 @@ describe.skipIf(missing !== null)('dnf elsewhere', () => {
   it('a transient overlay: the install goes on, with one warning', () => {
     const r = dnf({ usr: 'image+overlay', composefs: true }, 'dnf -y install ugrpm && ugrpm');
     expect(r.rc).toBe(0);
-    expect(r.stdout).toContain("ugrpm 2.0");
+    expect(r.stdout).toContain('ugrpm 2.0');
     expect(r.stderr.match(/usr-guard: warning/g)).toHaveLength(1);
     expect(r.stderr).toMatch(/discarded at reboot/);
   });
@@ -111,7 +114,9 @@ describe.skipIf(missing !== null)('the dnf5 action', () => {
   // Run the action's command line as libdnf5-plugin-actions would: substitute
   // ${pid} (a process whose argv is a dnf5 command line) and ${conf.installroot},
   // and answer its request for the transaction (json mode) with `packages`.
-  const line = readFileSync(`${REPO}/dnf-plugin/usr-guard.actions`, 'utf8').split('\n').find((l) => l.startsWith('goal_resolved:'))!;
+  const line = readFileSync(`${REPO}/dnf-plugin/usr-guard.actions`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('goal_resolved:'))!;
   const [callback, filter, direction, options, command] = line.split(':');
 
   it('is a host-only goal_resolved action in json mode; only its stop request stops dnf5', () => {
@@ -120,20 +125,40 @@ describe.skipIf(missing !== null)('the dnf5 action', () => {
   });
 
   /** `name` is what runs the transaction: dnf5 itself, or a library client such as dnf5daemon-server. */
-  function action(spec: Omit<SandboxSpec, 'script' | 'image'>, dnf5Args: string, name = 'dnf5', packages = [{ name: 'ugrpm', action: 'I' }]) {
+  function action(
+    spec: Omit<SandboxSpec, 'script' | 'image'>,
+    dnf5Args: string,
+    name = 'dnf5',
+    packages = [{ name: 'ugrpm', action: 'I' }],
+  ) {
     // Its output goes elsewhere, so that its sleep does not hold the sandbox's pipes once killed.
     const fake = `mkdir -p /tmp/fake && printf '#!/bin/sh\\nsleep 30\\n' > /tmp/fake/${name} && chmod +x /tmp/fake/${name} && /tmp/fake/${name} ${dnf5Args} >/dev/null 2>&1 & pid=$!; sleep 0.2`;
-    const reply = JSON.stringify({ op: 'reply', requested_op: 'get', domain: 'trans_packages', return: { trans_packages: packages }, status: 'OK' });
+    const reply = JSON.stringify({
+      op: 'reply',
+      requested_op: 'get',
+      domain: 'trans_packages',
+      return: { trans_packages: packages },
+      status: 'OK',
+    });
     const argv = command!.replace('${pid}', '$pid').replace('${conf.installroot}', '/');
-    const r = runInSandbox({ ...spec, image, script: `${fake}\necho '${reply}' > /tmp/in\n${argv} </tmp/in >/tmp/out 2>/tmp/err; rc=$?; kill $pid; cat /tmp/out; cat /tmp/err >&2; echo "@@rc=$rc"` });
-    const requests = r.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { op: string; domain: string; args: { message?: string } });
+    const r = runInSandbox({
+      ...spec,
+      image,
+      script: `${fake}\necho '${reply}' > /tmp/in\n${argv} </tmp/in >/tmp/out 2>/tmp/err; rc=$?; kill $pid; cat /tmp/out; cat /tmp/err >&2; echo "@@rc=$rc"`,
+    });
+    const requests = r.stdout
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as { op: string; domain: string; args: { message?: string } });
     return { ...r, requests, stop: requests.find((q) => q.op === 'stop')?.args.message };
   }
 
   it('asks for the transaction, and on a locked host sends a stop request with the reason, its text on stderr', () => {
     const r = action(LOCKED, 'install -y ugrpm');
     expect(r.requests[0]).toMatchObject({ op: 'get', domain: 'trans_packages' });
-    expect(r.stop).toMatch(/^usr-guard refused: \/usr is read-only on this image-based host; nothing was changed\. To try it/);
+    expect(r.stop).toMatch(
+      /^usr-guard refused: \/usr is read-only on this image-based host; nothing was changed\. To try it/,
+    );
     expect(r.stdout).toContain('@@rc=10');
     expect(r.stderr).toContain(HEADLINE);
   });
@@ -147,7 +172,9 @@ describe.skipIf(missing !== null)('the dnf5 action', () => {
     ['a flag that looked like it took a value', '--use-host-config install ugrpm', 'dnf5'],
   ])('stops %s on a locked host', (_what, args, name) => {
     const r = action(LOCKED, args, name);
-    expect(r.stop).toMatch(/^usr-guard refused: \/usr is read-only on this image-based host; nothing was changed\. .* See man dnf-image-based\.$/);
+    expect(r.stop).toMatch(
+      /^usr-guard refused: \/usr is read-only on this image-based host; nothing was changed\. .* See man dnf-image-based\.$/,
+    );
     expect(r.stdout).toContain('@@rc=10');
   });
 

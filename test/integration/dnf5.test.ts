@@ -42,7 +42,10 @@ const count = (text: string, what: string) => text.split(what).length - 1;
 
 describe.skipIf(why !== null)('dnf5 5.4 for real (a Debian sid root)', () => {
   it('the image build put the shim and the action in', () => {
-    const r = dnf5({ usr: 'writable' }, 'test -x /usr/sbin/dnf5 && test -f /etc/dnf/libdnf5-plugins/actions.d/usr-guard.actions && /usr/bin/dnf5 --version | head -1');
+    const r = dnf5(
+      { usr: 'writable' },
+      'test -x /usr/sbin/dnf5 && test -f /etc/dnf/libdnf5-plugins/actions.d/usr-guard.actions && /usr/bin/dnf5 --version | head -1',
+    );
     expect(r.stdout).toMatch(/dnf5 version 5\.\d+/);
   });
 
@@ -74,7 +77,10 @@ describe.skipIf(why !== null)('dnf5 5.4 for real (a Debian sid root)', () => {
   it.each([
     ['repoquery', 'dnf5 repoquery ugrpm && ! rpm -q ugrpm'],
     ['--downloadonly', 'dnf5 install --downloadonly -y ugrpm && ! rpm -q ugrpm'],
-    ['--installroot', 'dnf5 --installroot=/tmp/ir --use-host-config install -y ugrpm && rpm --root /tmp/ir -q ugrpm && ! rpm -q ugrpm'],
+    [
+      '--installroot',
+      'dnf5 --installroot=/tmp/ir --use-host-config install -y ugrpm && rpm --root /tmp/ir -q ugrpm && ! rpm -q ugrpm',
+    ],
   ])('a locked host: %s goes on, in silence', (_what, cmd) => {
     const r = dnf5(LOCKED, `${cmd} && echo @@ok; true`);
     expect(r.stdout).toContain('@@ok');
@@ -101,7 +107,11 @@ describe.skipIf(why !== null)('dnf5 5.4 for real (a Debian sid root)', () => {
     afterAll(() => removeAll(micro));
 
     it('the image build put the shim in /usr/sbin/microdnf', () => {
-      const r = dnf5({ usr: 'writable' }, "grep -q \"usr-guard's dnf shim\" /usr/sbin/microdnf && echo @@shim; true", micro);
+      const r = dnf5(
+        { usr: 'writable' },
+        'grep -q "usr-guard\'s dnf shim" /usr/sbin/microdnf && echo @@shim; true',
+        micro,
+      );
       expect(r.stdout).toContain('@@shim');
     });
 

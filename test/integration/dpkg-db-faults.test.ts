@@ -13,7 +13,10 @@ import { buildImage, DIST, runInSandbox } from '../helpers/sandbox.js';
 /** Lets vitest's worker answer its RPC between long spawnSync runs (it times out after a minute). */
 const tick = () => new Promise((r) => setImmediate(r));
 const dirs: string[] = [];
-const keep = (d: string) => (dirs.push(d), d);
+const keep = (d: string) => {
+  dirs.push(d);
+  return d;
+};
 let repo: string;
 let debs: string;
 let image: string;
@@ -28,8 +31,10 @@ afterAll(() => {
 });
 
 const newVar = () => keep(mkdtempSync(join(tmpdir(), 'ug-var-')));
-const transient = (varDir: string, bootId: string) => ({ usr: 'image+overlay', ostreeBooted: true, unlocked: 'development', image, varDir, bootId }) as const;
-const locked = (varDir: string, bootId: string) => ({ usr: 'image', ostreeBooted: true, image, varDir, bootId }) as const;
+const transient = (varDir: string, bootId: string) =>
+  ({ usr: 'image+overlay', ostreeBooted: true, unlocked: 'development', image, varDir, bootId }) as const;
+const locked = (varDir: string, bootId: string) =>
+  ({ usr: 'image', ostreeBooted: true, image, varDir, bootId }) as const;
 /** Every entry of dpkg's database with its type and link target, and the content of every file (a folder's size is its file system's). */
 const DIGEST = `digest() { (cd /var/lib/dpkg && find . -printf '%y %p %l\\n' | LC_ALL=C sort && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum) | sha256sum; }`;
 
@@ -47,7 +52,10 @@ ls /var/lib/usr-guard`,
       await tick();
       expect(boot1.stdout).toContain('dpkg-snapshot\n');
       expect(boot1.stderr).not.toMatch(/could not save|EEXIST|ENOTEMPTY/);
-      const boot2 = runInSandbox({ ...locked(varDir, 'boot-2'), script: `${DIGEST}\nusr-guard restore-dpkg-db 2>&1\n[ "$(digest)" = "$(cat /var/tmp/before)" ] && echo "@@exact"` });
+      const boot2 = runInSandbox({
+        ...locked(varDir, 'boot-2'),
+        script: `${DIGEST}\nusr-guard restore-dpkg-db 2>&1\n[ "$(digest)" = "$(cat /var/tmp/before)" ] && echo "@@exact"`,
+      });
       await tick();
       expect(boot2.stdout, `round ${round}: ${boot2.stdout}`).toContain('@@exact');
     }
@@ -55,7 +63,9 @@ ls /var/lib/usr-guard`,
 });
 
 describe('a kill at each step', async () => {
-  it('of the snapshot: no half snapshot, dpkg goes on, and the next run takes a whole one', { timeout: 600_000 }, async () => {
+  it('of the snapshot: no half snapshot, dpkg goes on, and the next run takes a whole one', {
+    timeout: 600_000,
+  }, async () => {
     for (const stop of ['snapshot-copied', 'snapshot-synced']) {
       const r = runInSandbox({
         ...transient(newVar(), 'boot-1'),
@@ -65,13 +75,18 @@ dpkg --audit && echo "@@audit-clean"
 dpkg -i ${debs}/ugb_1.0_all.deb >/dev/null 2>&1; echo "@@after:" $(ls /var/lib/usr-guard)`,
       });
       await tick();
-      expect(r.stdout, stop).toBe('@@rc=0\ndpkg-snapshot.new-N\n@@audit-clean\n@@after: dpkg-snapshot dpkg-snapshot.lock\n');
+      expect(r.stdout, stop).toBe(
+        '@@rc=0\ndpkg-snapshot.new-N\n@@audit-clean\n@@after: dpkg-snapshot dpkg-snapshot.lock\n',
+      );
     }
   });
 
   it('of the restore: every step leaves the snapshot whole or the database put back, and the next run gives exactly the database of before', async () => {
     const base = newVar();
-    runInSandbox({ ...transient(base, 'boot-1'), script: `${DIGEST}\ndigest > /var/tmp/before\n${aptUseRepo(repo)}\napt-get install -y ughello >/dev/null 2>&1` });
+    runInSandbox({
+      ...transient(base, 'boot-1'),
+      script: `${DIGEST}\ndigest > /var/tmp/before\n${aptUseRepo(repo)}\napt-get install -y ughello >/dev/null 2>&1`,
+    });
     for (const stop of ['restore-copied', 'restore-synced', 'restore-moved-aside', 'restore-renamed', 'restore-done']) {
       const varDir = newVar();
       execFileSync('cp', ['-a', `${base}/.`, varDir]); // with the overlay's whiteouts
@@ -90,14 +105,18 @@ ls -d /var/lib/dpkg.* /var/lib/usr-guard/dpkg-snapshot* 2>/dev/null`,
       expect(r.stdout, stop).toContain('@@rc=137'); // killed
       // The one step between the two renames leaves no /var/lib/dpkg, with the snapshot whole for the next run.
       expect(r.stdout, stop).toContain(stop === 'restore-moved-aside' ? '@@no-database' : '@@accepted');
-      expect(r.stdout.includes('@@snapshot-kept') || r.stdout.includes('@@restored'), `${stop}: ${r.stdout}`).toBe(true);
+      expect(r.stdout.includes('@@snapshot-kept') || r.stdout.includes('@@restored'), `${stop}: ${r.stdout}`).toBe(
+        true,
+      );
       expect(r.stdout, stop).not.toContain('@@said-not-whole');
       expect(r.stdout, stop).toContain('@@exact');
       expect(r.stdout, stop).toMatch(/@@exact\n\/var\/lib\/usr-guard\/dpkg-snapshot.lock\n$/); // no leftovers
     }
   }, 900_000);
 
-  it('of --dpkg-db=image (same file system, and across): the database is whole in one place, and the next run finishes', { timeout: 600_000 }, async () => {
+  it('of --dpkg-db=image (same file system, and across): the database is whole in one place, and the next run finishes', {
+    timeout: 600_000,
+  }, async () => {
     const ug = `node ${DIST} install --without program --dpkg-db=image --root`;
     const db = (r: string) =>
       `mkdir -p ${r}/var/lib/dpkg/info ${r}/var/lib/dpkg/updates ${r}/usr/lib && printf 'Package: a\\nStatus: install ok installed\\nVersion: 1.0\\nArchitecture: all\\nMaintainer: t <t@t>\\nDescription: t\\n' > ${r}/var/lib/dpkg/status`;
@@ -119,7 +138,7 @@ ls -d ${r}/usr/lib/sysimage/dpkg.* ${r}/var/lib/dpkg.* 2>/dev/null
       for (const across of [false, true]) {
         const tag = `@@${stop}-${across}`;
         expect(out).toContain(`${tag}: rc=137`);
-    await tick();
+        await tick();
         expect(out).toContain(`${tag}: whole`);
         expect(out).toContain(`${tag}: finished\n`);
       }
@@ -133,25 +152,54 @@ const STRACE = 'strace -f -qq -e trace=fsync,fdatasync,syncfs,rename,renameat,re
 const order = (log: string, ...patterns: RegExp[]) => patterns.map((p) => log.split('\n').findIndex((l) => p.test(l)));
 
 describe('the syncs (strace)', async () => {
-  it('the snapshot, the restore and the move into the image reach the disk before they are renamed into place', { timeout: 600_000 }, async () => {
+  it('the snapshot, the restore and the move into the image reach the disk before they are renamed into place', {
+    timeout: 600_000,
+  }, async () => {
     const varDir = newVar();
-    const boot1 = runInSandbox({ ...transient(varDir, 'boot-1'), script: `${STRACE} dpkg -i ${debs}/uga_1.0_all.deb >/dev/null 2>&1; cat /tmp/st` });
+    const boot1 = runInSandbox({
+      ...transient(varDir, 'boot-1'),
+      script: `${STRACE} dpkg -i ${debs}/uga_1.0_all.deb >/dev/null 2>&1; cat /tmp/st`,
+    });
     await tick();
-    const boot2 = runInSandbox({ ...locked(varDir, 'boot-2'), script: `${STRACE} usr-guard restore-dpkg-db >/dev/null 2>&1; cat /tmp/st` });
+    const boot2 = runInSandbox({
+      ...locked(varDir, 'boot-2'),
+      script: `${STRACE} usr-guard restore-dpkg-db >/dev/null 2>&1; cat /tmp/st`,
+    });
     const move = runInSandbox({
       usr: 'writable',
       script: `mkdir -p /tmp/r/var /tmp/r/usr/lib && mount -t tmpfs ug-var /tmp/r/var && mkdir -p /tmp/r/var/lib && cp -a /var/lib/dpkg /tmp/r/var/lib/
 ${STRACE} node ${DIST} install --without program --dpkg-db=image --root /tmp/r >/dev/null; cat /tmp/st`,
     });
     await tick();
-    const snap = order(boot1.stdout, /syncfs\(/, /rename\(".*dpkg-snapshot\.new-[^"]*", "\/var\/lib\/usr-guard\/dpkg-snapshot"\)/);
-    const restore = order(boot2.stdout, /syncfs\(/, /rename\(".*dpkg\.usr-guard-new-[^"]*", "\/var\/lib\/dpkg"\)/, /fsync\(/, /rename\("\/var\/lib\/usr-guard\/dpkg-snapshot", ".*dpkg-snapshot\.old-/);
-    const reloc = order(move.stdout, /syncfs\(/, /rename\(".*sysimage\/dpkg\.partial-[^"]*", "\/tmp\/r\/usr\/lib\/sysimage\/dpkg"\)/);
+    const snap = order(
+      boot1.stdout,
+      /syncfs\(/,
+      /rename\(".*dpkg-snapshot\.new-[^"]*", "\/var\/lib\/usr-guard\/dpkg-snapshot"\)/,
+    );
+    const restore = order(
+      boot2.stdout,
+      /syncfs\(/,
+      /rename\(".*dpkg\.usr-guard-new-[^"]*", "\/var\/lib\/dpkg"\)/,
+      /fsync\(/,
+      /rename\("\/var\/lib\/usr-guard\/dpkg-snapshot", ".*dpkg-snapshot\.old-/,
+    );
+    const reloc = order(
+      move.stdout,
+      /syncfs\(/,
+      /rename\(".*sysimage\/dpkg\.partial-[^"]*", "\/tmp\/r\/usr\/lib\/sysimage\/dpkg"\)/,
+    );
     for (const [name, idx] of Object.entries({ snap, restore, reloc })) {
-      expect(idx.every((i) => i >= 0), `${name}: ${idx}`).toBe(true);
-      expect([...idx].sort((a, b) => a - b), name).toEqual(idx);
+      expect(
+        idx.every((i) => i >= 0),
+        `${name}: ${idx}`,
+      ).toBe(true);
+      expect(
+        [...idx].sort((a, b) => a - b),
+        name,
+      ).toEqual(idx);
     }
-    const count = (log: string, call: string) => log.split('\n').filter((l) => new RegExp(`\\b${call}\\(`).test(l)).length;
+    const count = (log: string, call: string) =>
+      log.split('\n').filter((l) => new RegExp(`\\b${call}\\(`).test(l)).length;
     console.log(
       `syncs: snapshot ${count(boot1.stdout, 'syncfs')} syncfs + ${count(boot1.stdout, 'fsync')} fsync; restore ${count(boot2.stdout, 'syncfs')} syncfs + ${count(boot2.stdout, 'fsync')} fsync; move ${count(move.stdout, 'syncfs')} syncfs + ${count(move.stdout, 'fsync')} fsync`,
     );
@@ -159,12 +207,19 @@ ${STRACE} node ${DIST} install --without program --dpkg-db=image --root /tmp/r >
 });
 
 describe('a snapshot that is not whole', async () => {
-  it('is never put back, and status and the restore say so; a whole one waiting is said before the boot unit runs', { timeout: 600_000 }, async () => {
+  it('is never put back, and status and the restore say so; a whole one waiting is said before the boot unit runs', {
+    timeout: 600_000,
+  }, async () => {
     const varDir = newVar();
-    runInSandbox({ ...transient(varDir, 'boot-1'), script: `${aptUseRepo(repo)}\napt-get install -y ughello >/dev/null 2>&1` });
+    runInSandbox({
+      ...transient(varDir, 'boot-1'),
+      script: `${aptUseRepo(repo)}\napt-get install -y ughello >/dev/null 2>&1`,
+    });
     const waiting = runInSandbox({ ...locked(varDir, 'boot-2'), script: 'usr-guard status' });
     await tick();
-    expect(waiting.stdout).toMatch(/dpkg snapshot\s+from an earlier boot, waiting to be put back \(usr-guard-restore-dpkg-db.service, or 'usr-guard restore-dpkg-db'\): until then dpkg lists packages whose files are gone/);
+    expect(waiting.stdout).toMatch(
+      /dpkg snapshot\s+from an earlier boot, waiting to be put back \(usr-guard-restore-dpkg-db.service, or 'usr-guard restore-dpkg-db'\): until then dpkg lists packages whose files are gone/,
+    );
     const r = runInSandbox({
       ...locked(varDir, 'boot-2'),
       script: `: > /var/lib/usr-guard/dpkg-snapshot/db/status
@@ -176,16 +231,24 @@ ${journal.show}
 [ "$before" = "$(sha256sum </var/lib/dpkg/status)" ] && echo "@@db-unchanged"`,
     });
     await tick();
-    expect(r.stdout).toMatch(/dpkg snapshot\s+not whole \(status is not as its manifest says \(\d+ bytes, found 0 bytes\)\): never put back/);
-    expect(r.stderr).toMatch(/the snapshot in \/var\/lib\/usr-guard\/dpkg-snapshot is not whole: .*It is never put back/);
+    expect(r.stdout).toMatch(
+      /dpkg snapshot\s+not whole \(status is not as its manifest says \(\d+ bytes, found 0 bytes\)\): never put back/,
+    );
+    expect(r.stderr).toMatch(
+      /the snapshot in \/var\/lib\/usr-guard\/dpkg-snapshot is not whole: .*It is never put back/,
+    );
     expect(r.stdout).toContain('@@rc=1');
-    expect(r.stdout).toMatch(/@@journal: .*usr-guard: the snapshot in \/var\/lib\/usr-guard\/dpkg-snapshot is not whole: .*never put back/);
+    expect(r.stdout).toMatch(
+      /@@journal: .*usr-guard: the snapshot in \/var\/lib\/usr-guard\/dpkg-snapshot is not whole: .*never put back/,
+    );
     expect(r.stdout).toContain('@@db-unchanged');
   });
 });
 
 describe('install and uninstall around the move', async () => {
-  it("--dpkg-db takes var or image; uninstall says dpkg's database stays in /usr/lib/sysimage/dpkg, and keeps an earlier image's", { timeout: 600_000 }, async () => {
+  it("--dpkg-db takes var or image; uninstall says dpkg's database stays in /usr/lib/sysimage/dpkg, and keeps an earlier image's", {
+    timeout: 600_000,
+  }, async () => {
     const ug = `node ${DIST}`;
     const r = runInSandbox({
       usr: 'writable',
@@ -199,7 +262,11 @@ ${ug} install --without program --relocate-dpkg-db --root /tmp/r >/dev/null && $
     expect(r.stderr).toContain("--dpkg-db must be var or image, not 'usr'");
     expect(r.stderr).toContain('do not go together');
     expect(r.stdout.match(/@@rc=2/g)).toHaveLength(2);
-    expect(r.stdout).toContain("kept /tmp/r/usr/lib/sysimage/dpkg: dpkg's database stays there (/tmp/r/var/lib/dpkg links to it)");
-    expect(r.stdout).toContain('kept /tmp/r/var/lib/usr-guard/: it holds the dpkg database of an earlier image (dpkg-of-earlier-image-*)');
+    expect(r.stdout).toContain(
+      "kept /tmp/r/usr/lib/sysimage/dpkg: dpkg's database stays there (/tmp/r/var/lib/dpkg links to it)",
+    );
+    expect(r.stdout).toContain(
+      'kept /tmp/r/var/lib/usr-guard/: it holds the dpkg database of an earlier image (dpkg-of-earlier-image-*)',
+    );
   });
 });

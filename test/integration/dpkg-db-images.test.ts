@@ -14,14 +14,21 @@ const { version } = JSON.parse(readFileSync(`${REPO}/package.json`, 'utf8'));
 /** Lets vitest's worker answer its RPC between long spawnSync runs (it times out after a minute). */
 const tick = () => new Promise((r) => setImmediate(r));
 const dirs: string[] = [];
-const keep = (d: string) => (dirs.push(d), d);
+const keep = (d: string) => {
+  dirs.push(d);
+  return d;
+};
 let repo: string;
 let deb: string;
 beforeAll(() => {
   // guardtest 1.0 needs guardlib (apt marks it automatically installed); 1.1 does not.
   repo = keep(buildRepo(['guardlib', 'guardtest=1.0>guardlib', 'guardtest=1.1', 'ughello']));
   const out = keep(mkdtempSync(join(tmpdir(), 'ug-deb-')));
-  execFileSync('node', ['scripts/package-deb.mjs'], { cwd: REPO, stdio: 'ignore', env: { ...process.env, USR_GUARD_DEB_DIR: out } });
+  execFileSync('node', ['scripts/package-deb.mjs'], {
+    cwd: REPO,
+    stdio: 'ignore',
+    env: { ...process.env, USR_GUARD_DEB_DIR: out },
+  });
   deb = `${out}/usr-guard_${version}_all.deb`;
 });
 afterAll(() => {
@@ -37,10 +44,16 @@ afterAll(() => {
  */
 function debImage(v: string, how: 'later' | 'move' | 'var') {
   // What dpkg's scripts and hooks say reaches apt's stdout with apt's own lines: keep usr-guard's.
-  const apt = (what: string) => `{ apt-get install -y ${what} 2>&1 || echo "@@install-failed"; } | grep -e '^usr-guard' -e '^@@'`;
+  const apt = (what: string) =>
+    `{ apt-get install -y ${what} 2>&1 || echo "@@install-failed"; } | grep -e '^usr-guard' -e '^@@'`;
   const guardtest = apt(v === '1.0' ? 'guardtest=1.0' : 'guardtest=1.1 guardlib');
   const usrGuard = apt(deb);
-  const steps = how === 'later' ? [usrGuard, guardtest] : how === 'move' ? [guardtest, usrGuard, 'usr-guard dpkg-db move'] : [usrGuard, 'usr-guard dpkg-db record', guardtest];
+  const steps =
+    how === 'later'
+      ? [usrGuard, guardtest]
+      : how === 'move'
+        ? [guardtest, usrGuard, 'usr-guard dpkg-db move']
+        : [usrGuard, 'usr-guard dpkg-db record', guardtest];
   const b = buildInContainer(
     `${aptUseRepo(repo)}
 ${steps.join('\n')}
@@ -53,16 +66,21 @@ dpkg --audit && echo "@@audit-clean"`,
   return b;
 }
 
-const locked = (image: string, varDir: string, bootId: string) => ({ usr: 'image', ostreeBooted: true, image, varDir, bootId }) as const;
+const locked = (image: string, varDir: string, bootId: string) =>
+  ({ usr: 'image', ostreeBooted: true, image, varDir, bootId }) as const;
 const newVar = () => keep(mkdtempSync(join(tmpdir(), 'ug-var-')));
 const query = "dpkg-query -W -f='@@q ${Package} ${Version}\\n' guardtest";
 
 describe('an image built with the .deb (RUN apt-get install -y ./usr-guard_*.deb)', async () => {
-  it("moves dpkg's database into the image once dpkg closes it; after an upgrade 1.0 -> 1.1 dpkg-query says 1.1", { timeout: 900_000 }, async () => {
+  it("moves dpkg's database into the image once dpkg closes it; after an upgrade 1.0 -> 1.1 dpkg-query says 1.1", {
+    timeout: 900_000,
+  }, async () => {
     const a = debImage('1.0', 'later');
     await tick();
     const b = debImage('1.1', 'move');
-    expect(a.stdout).toContain("usr-guard: an image build for a bootc or ostree host: dpkg's database moves into the image after the next dpkg run");
+    expect(a.stdout).toContain(
+      "usr-guard: an image build for a bootc or ostree host: dpkg's database moves into the image after the next dpkg run",
+    );
     for (const build of [a, b]) {
       expect(build.stdout).toContain('@@link=../../usr/lib/sysimage/dpkg');
       // The move after dpkg closed its database lost nothing: usr-guard itself is installed.
@@ -74,7 +92,10 @@ describe('an image built with the .deb (RUN apt-get install -y ./usr-guard_*.deb
     const varDir = newVar();
     const boot1 = runInSandbox({ ...locked(a.dir, varDir, 'boot-1'), script: query });
     await tick();
-    const boot2 = runInSandbox({ ...locked(b.dir, varDir, 'boot-2'), script: `usr-guard restore-dpkg-db; ${query}\napt-get -s autoremove | grep '^Remv' || echo "@@autoremove-nothing"` });
+    const boot2 = runInSandbox({
+      ...locked(b.dir, varDir, 'boot-2'),
+      script: `usr-guard restore-dpkg-db; ${query}\napt-get -s autoremove | grep '^Remv' || echo "@@autoremove-nothing"`,
+    });
     expect(boot1.stdout).toContain('@@q guardtest 1.0');
     expect(boot2.stdout).toContain('@@q guardtest 1.1');
     expect(boot2.stdout).toContain('@@autoremove-nothing');
@@ -82,7 +103,9 @@ describe('an image built with the .deb (RUN apt-get install -y ./usr-guard_*.deb
 });
 
 describe('an image built with usr-guard install --root', async () => {
-  it("on a bootc root moves dpkg's database by default; after an upgrade 1.0 -> 1.1 dpkg-query says 1.1", { timeout: 900_000 }, async () => {
+  it("on a bootc root moves dpkg's database by default; after an upgrade 1.0 -> 1.1 dpkg-query says 1.1", {
+    timeout: 900_000,
+  }, async () => {
     const out = keep(mkdtempSync(join(tmpdir(), 'ug-debs-')));
     // A stand-in for bootc (/usr/bin/bootc) in the image: the sign install --root looks for.
     const bootc = buildDeb(out, 'bootc');
@@ -97,8 +120,8 @@ describe('an image built with usr-guard install --root', async () => {
   });
 });
 
-describe("an upgrade from an image whose database is in /var to one that carries its own", async () => {
-  it('has the new image\'s database from the first boot on, keeps the old one aside and names it, and apt autoremove proposes nothing; a kill at each step of it loses nothing', async () => {
+describe('an upgrade from an image whose database is in /var to one that carries its own', async () => {
+  it("has the new image's database from the first boot on, keeps the old one aside and names it, and apt autoremove proposes nothing; a kill at each step of it loses nothing", async () => {
     const a = debImage('1.0', 'var');
     await tick();
     expect(a.stdout).toContain('@@link=\n');
@@ -122,8 +145,12 @@ usr-guard restore-dpkg-db 2>&1`,
     await tick();
     expect(boot1.stdout).toContain('@@q guardtest 1.0');
     expect(boot1.stdout).toContain('guardlib'); // automatically installed in the old image
-    expect(boot2.stdout).toMatch(/dpkg's database is the image's now: \/var\/lib\/dpkg links to \/usr\/lib\/sysimage\/dpkg; the database of the earlier image is kept in \/var\/lib\/usr-guard\/dpkg-of-earlier-image-[^/]+\/dpkg/);
-    expect(boot2.stdout).toMatch(/@@journal: .*usr-guard: dpkg's database is the image's now: .* is kept in \/var\/lib\/usr-guard\/dpkg-of-earlier-image-/);
+    expect(boot2.stdout).toMatch(
+      /dpkg's database is the image's now: \/var\/lib\/dpkg links to \/usr\/lib\/sysimage\/dpkg; the database of the earlier image is kept in \/var\/lib\/usr-guard\/dpkg-of-earlier-image-[^/]+\/dpkg/,
+    );
+    expect(boot2.stdout).toMatch(
+      /@@journal: .*usr-guard: dpkg's database is the image's now: .* is kept in \/var\/lib\/usr-guard\/dpkg-of-earlier-image-/,
+    );
     expect(boot2.stdout).toContain('@@rc=0');
     expect(boot2.stdout).toContain('../../usr/lib/sysimage/dpkg');
     expect(boot2.stdout).toContain('@@q guardtest 1.1');
@@ -151,13 +178,18 @@ readlink /var/lib/dpkg; ${query}`,
 });
 
 describe('images built with --dpkg-db=var', async () => {
-  it("after an upgrade 1.0 -> 1.1: the boot unit, status, status --json and the overlay warning say the database describes another image", { timeout: 900_000 }, async () => {
+  it('after an upgrade 1.0 -> 1.1: the boot unit, status, status --json and the overlay warning say the database describes another image', {
+    timeout: 900_000,
+  }, async () => {
     const a = debImage('1.0', 'var');
     await tick();
     const b = debImage('1.1', 'var');
     expect(b.stdout).toContain('@@link=\n');
     const varDir = newVar();
-    const boot1 = runInSandbox({ ...locked(a.dir, varDir, 'boot-1'), script: 'usr-guard restore-dpkg-db 2>&1; usr-guard status' });
+    const boot1 = runInSandbox({
+      ...locked(a.dir, varDir, 'boot-1'),
+      script: 'usr-guard restore-dpkg-db 2>&1; usr-guard status',
+    });
     await tick();
     const boot2 = runInSandbox({
       ...locked(b.dir, varDir, 'boot-2'),
@@ -170,7 +202,9 @@ apt-get install -y ughello 2>&1 >/dev/null | grep 'describes another image'`,
     expect(boot1.stdout).not.toContain('describes another image');
     const said = "dpkg's database describes another image: it lists guardtest 1.0 where this image has 1.1";
     expect(boot2.stdout).toContain(`usr-guard: ${said}`); // the boot unit
-    expect(boot2.stdout).toMatch(/dpkg db stale\s+dpkg's database describes another image: it lists guardtest 1.0 where this image has 1.1/); // status
+    expect(boot2.stdout).toMatch(
+      /dpkg db stale\s+dpkg's database describes another image: it lists guardtest 1.0 where this image has 1.1/,
+    ); // status
     expect(boot2.stdout).toContain(`"stale": "${said}`); // status --json
     expect(boot2.stdout).toContain(`  ${said}`); // the overlay warning
   });

@@ -20,7 +20,10 @@ const keep = (dir: string) => {
 };
 /** One image for the tests that do not change it. */
 const buildImageOnce = () => {
-  if (!shared) dirs.push((shared = buildImage()));
+  if (!shared) {
+    shared = buildImage();
+    dirs.push(shared);
+  }
   return shared;
 };
 beforeAll(() => {
@@ -32,15 +35,20 @@ afterAll(() => {
 
 const transient = (image: string, varDir: string, bootId: string) =>
   ({ usr: 'image+overlay', ostreeBooted: true, unlocked: 'development', image, varDir, bootId }) as const;
-const locked = (image: string, varDir: string, bootId: string) => ({ usr: 'image', ostreeBooted: true, image, varDir, bootId }) as const;
+const locked = (image: string, varDir: string, bootId: string) =>
+  ({ usr: 'image', ostreeBooted: true, image, varDir, bootId }) as const;
 
 /** Boot 1: install on a transient overlay. Boot 2: the overlay is gone; run the boot unit's command, look at dpkg, reinstall on a new overlay. */
 async function twoBoots(image: string) {
   const varDir = mkdtempSync(join(tmpdir(), 'ug-var-'));
   dirs.push(varDir);
-  const boot1 = runInSandbox({ ...transient(image, varDir, 'boot-1'), script: `${aptUseRepo(repo)}\napt-get install -y ughello >/dev/null && ughello` });
+  const boot1 = runInSandbox({
+    ...transient(image, varDir, 'boot-1'),
+    script: `${aptUseRepo(repo)}\napt-get install -y ughello >/dev/null && ughello`,
+  });
   await tick();
-  const newOverlay = 'mkdir -p /run/ov/u /run/ov/w && mount -t overlay overlay -o lowerdir=/usr,upperdir=/run/ov/u,workdir=/run/ov/w /usr && mkdir -p /run/ostree/deployment-state/x.0 && touch /run/ostree/deployment-state/x.0/unlocked-development';
+  const newOverlay =
+    'mkdir -p /run/ov/u /run/ov/w && mount -t overlay overlay -o lowerdir=/usr,upperdir=/run/ov/u,workdir=/run/ov/w /usr && mkdir -p /run/ostree/deployment-state/x.0 && touch /run/ostree/deployment-state/x.0/unlocked-development';
   const boot2 = runInSandbox({
     ...locked(image, varDir, 'boot-2'),
     // /etc persists on a real host; here the sandbox's does not, so point apt at the repository again.
@@ -103,14 +111,19 @@ mkdir -p /var/lib/usr-guard && mount -t tmpfs -o size=64k,mode=755 full /var/lib
 apt-get install -y ughello >/dev/null; echo "@@rc=$?"; ls -A /var/lib/usr-guard | grep -vx dpkg-snapshot.lock`,
     });
     expect(r.stdout).toBe('@@rc=0\n');
-    expect(r.stderr).toMatch(/usr-guard: warning: could not save dpkg's database: cannot write \/var\/lib\/usr-guard\/dpkg-snapshot: no space left on device/);
+    expect(r.stderr).toMatch(
+      /usr-guard: warning: could not save dpkg's database: cannot write \/var\/lib\/usr-guard\/dpkg-snapshot: no space left on device/,
+    );
   });
 
   it("at the restore: dpkg's database and the snapshot stay as they are, for the next boot", () => {
     const varDir = mkdtempSync(join(tmpdir(), 'ug-var-'));
     dirs.push(varDir);
     const image = buildImageOnce();
-    runInSandbox({ ...transient(image, varDir, 'boot-1'), script: `${aptUseRepo(repo)}\napt-get install -y ughello >/dev/null 2>&1` });
+    runInSandbox({
+      ...transient(image, varDir, 'boot-1'),
+      script: `${aptUseRepo(repo)}\napt-get install -y ughello >/dev/null 2>&1`,
+    });
     const r = runInSandbox({
       ...locked(image, varDir, 'boot-2'),
       script: `mkdir /tmp/stash && cp -a /var/lib/dpkg /var/lib/usr-guard /tmp/stash/
@@ -157,7 +170,10 @@ mkdir -p /tmp/r/var/lib /tmp/r/elsewhere && ln -s ../../elsewhere /tmp/r/var/lib
 mkdir -p /tmp/q/var/lib/dpkg && touch /tmp/q/var/lib/dpkg/lock
 python3 -c 'import fcntl,time; f=open("/tmp/q/var/lib/dpkg/lock","a"); fcntl.lockf(f, fcntl.LOCK_EX); time.sleep(3)' & sleep 0.5
 /tmp/ug/usr-guard install --root /tmp/q --relocate-dpkg-db --without program; echo "@@rc=$?"
-test -d /tmp/q/var/lib/dpkg && ! test -L /tmp/q/var/lib/dpkg && echo "@@untouched"`.replaceAll('/tmp/ug/usr-guard', `node ${process.cwd()}/dist/usr-guard`),
+test -d /tmp/q/var/lib/dpkg && ! test -L /tmp/q/var/lib/dpkg && echo "@@untouched"`.replaceAll(
+        '/tmp/ug/usr-guard',
+        `node ${process.cwd()}/dist/usr-guard`,
+      ),
     });
     expect(r.stderr).toContain('is already a link elsewhere (-> ../../elsewhere); not moving it');
     expect(r.stderr).toContain("dpkg's database is in use (a dpkg or apt run holds its lock)");
@@ -168,7 +184,8 @@ test -d /tmp/q/var/lib/dpkg && ! test -L /tmp/q/var/lib/dpkg && echo "@@untouche
   // A build killed or out of space half-way: the next run finishes the move, never leaving no database.
   it('across file systems, and resumed after a stop at each step', () => {
     const ug = `node ${process.cwd()}/dist/usr-guard install --without program --relocate-dpkg-db --root`;
-    const db = (r: string) => `mkdir -p ${r}/var/lib/dpkg/info ${r}/usr/lib/sysimage && echo 'Package: a' > ${r}/var/lib/dpkg/status`;
+    const db = (r: string) =>
+      `mkdir -p ${r}/var/lib/dpkg/info ${r}/usr/lib/sysimage && echo 'Package: a' > ${r}/var/lib/dpkg/status`;
     const done = (r: string, tag: string) =>
       `[ "$(readlink ${r}/var/lib/dpkg)" = ../../usr/lib/sysimage/dpkg ] && grep -q 'Package: a' ${r}/var/lib/dpkg/status && ! ls -d ${r}/usr/lib/sysimage/dpkg.* ${r}/var/lib/dpkg.* 2>/dev/null && echo @@${tag}`;
     const r = runInSandbox({

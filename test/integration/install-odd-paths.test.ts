@@ -1,14 +1,25 @@
 // install and uninstall off the plain path: links that lead out of the root,
 // a root that is not there, a program cut short, and a full disk.
 import { spawnSync } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DIST, runInSandbox } from '../helpers/sandbox.js';
 
 const dirs: string[] = [];
-afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
 const scratch = (name = 'ug-root-') => {
   const d = mkdtempSync(join(tmpdir(), name));
   dirs.push(d);
@@ -33,7 +44,7 @@ describe('links in the root', () => {
     expect(existsSync(join(root, outside, 'apt.conf.d/50usr-guard'))).toBe(false);
   });
 
-  it("a relative link that climbs out of the root is refused, and nothing is written outside", () => {
+  it('a relative link that climbs out of the root is refused, and nothing is written outside', () => {
     const root = scratch();
     const outside = scratch('ug-outside-');
     mkdirSync(join(root, 'etc'));
@@ -56,7 +67,7 @@ describe('links in the root', () => {
     expect(lstatSync(join(root, 'usr/bin/usr-guard'), { throwIfNoEntry: false })).toBeUndefined();
   });
 
-  it("--relocate-dpkg-db never moves a database outside the root", () => {
+  it('--relocate-dpkg-db never moves a database outside the root', () => {
     const root = scratch();
     symlinkSync('/var', join(root, 'var')); // in the image, its own /var: a loop, not this machine's
     const r = run('install', '--root', root, '--relocate-dpkg-db');
@@ -70,7 +81,9 @@ describe('what install will not do', () => {
   it.each([['install'], ['uninstall']])('%s into a root that does not exist: no new tree', (cmd) => {
     const r = run(cmd, '--root', '/nonexistent/ug-root');
     expect(r.status).toBe(2);
-    expect(r.stderr).toBe(`usr-guard: ${cmd}: --root /nonexistent/ug-root is not a folder that exists (see usr-guard ${cmd} --help)\n`);
+    expect(r.stderr).toBe(
+      `usr-guard: ${cmd}: --root /nonexistent/ug-root is not a folder that exists (see usr-guard ${cmd} --help)\n`,
+    );
     expect(existsSync('/nonexistent')).toBe(false);
   });
 
@@ -78,7 +91,10 @@ describe('what install will not do', () => {
     const dir = scratch('ug-prog-');
     const cut = join(dir, 'usr-guard');
     // Without its last line only: it still runs, and must not copy itself.
-    writeFileSync(cut, readFileSync(DIST, 'latin1').replace(/\/\/ usr-guard: end of program\n$/, ''), { encoding: 'latin1', mode: 0o755 });
+    writeFileSync(cut, readFileSync(DIST, 'latin1').replace(/\/\/ usr-guard: end of program\n$/, ''), {
+      encoding: 'latin1',
+      mode: 0o755,
+    });
     const r = spawnSync('node', [cut, 'install', '--root', scratch()], { encoding: 'utf8' });
     expect(r.status).toBe(1);
     expect(r.stderr).toBe(`usr-guard: ${cut} is cut short (no end-of-program line): build it again\n`);

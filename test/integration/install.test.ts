@@ -7,7 +7,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DIST, REPO } from '../helpers/sandbox.js';
 
 const dirs: string[] = [];
-afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
 const scratch = () => {
   const d = mkdtempSync(join(tmpdir(), 'ug-root-'));
   dirs.push(d);
@@ -36,13 +38,15 @@ describe('install --root', () => {
     expect(first.status).toBe(0);
     expect(first.stdout).toContain(`wrote ${root}/usr/bin/usr-guard`);
     const t1 = tree(root);
-    expect(t1).toEqual(expect.arrayContaining([
-      expect.stringMatching(/^usr\/bin\/usr-guard 100755 /),
-      expect.stringMatching(/^usr\/libexec\/usr-guard\/hook 100755 /),
-      expect.stringMatching(/^etc\/apt\/apt.conf.d\/50usr-guard 100644 /),
-      expect.stringMatching(/^etc\/dpkg\/dpkg.cfg.d\/usr-guard 100644 /),
-      expect.stringMatching(/^usr\/share\/man\/man7\/apt-image-based.7 /),
-    ]));
+    expect(t1).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^usr\/bin\/usr-guard 100755 /),
+        expect.stringMatching(/^usr\/libexec\/usr-guard\/hook 100755 /),
+        expect.stringMatching(/^etc\/apt\/apt.conf.d\/50usr-guard 100644 /),
+        expect.stringMatching(/^etc\/dpkg\/dpkg.cfg.d\/usr-guard 100644 /),
+        expect.stringMatching(/^usr\/share\/man\/man7\/apt-image-based.7 /),
+      ]),
+    );
     const second = run('install', '--root', root);
     expect(second.stdout).not.toContain('wrote');
     expect(tree(root)).toEqual(t1);
@@ -63,7 +67,9 @@ describe('install --root', () => {
 
   it('--dry-run writes nothing; --without leaves parts out', () => {
     const root = scratch();
-    expect(run('install', '--root', root, '--dry-run').stdout).toContain(`would write ${root}/etc/apt/apt.conf.d/50usr-guard`);
+    expect(run('install', '--root', root, '--dry-run').stdout).toContain(
+      `would write ${root}/etc/apt/apt.conf.d/50usr-guard`,
+    );
     expect(tree(root)).toEqual([]);
     run('install', '--root', root, '--without', 'apt,man');
     expect(tree(root).some((f) => f.startsWith('etc/apt'))).toBe(false);
@@ -73,7 +79,9 @@ describe('install --root', () => {
   it('rejects an unknown part with a clear error', () => {
     const r = run('install', '--root', scratch(), '--without', 'apt,bogus');
     expect(r.status).toBe(2);
-    expect(r.stderr).toBe("usr-guard: install: --without: unknown part 'bogus'; the parts are program, hooks, apt, dpkg, dpkg-db, config, login-reminder, man, dpkg-snapshot, dnf-plugin, dnf5-actions, dnf-shim, pacman, pacman-snapshot (see usr-guard install --help)\n");
+    expect(r.stderr).toBe(
+      "usr-guard: install: --without: unknown part 'bogus'; the parts are program, hooks, apt, dpkg, dpkg-db, config, login-reminder, man, dpkg-snapshot, dnf-plugin, dnf5-actions, dnf-shim, pacman, pacman-snapshot (see usr-guard install --help)\n",
+    );
   });
 
   it('uninstall leaves no file of usr-guard behind', () => {
@@ -88,7 +96,9 @@ describe('install --root', () => {
     expect(tree(root)).toEqual([]);
     // usr-guard's state: kept while a snapshot waits for the next boot, removed otherwise.
     mkdirSync(join(root, 'var/lib/usr-guard/dpkg-snapshot'), { recursive: true });
-    expect(run('uninstall', '--root', root).stdout).toContain(`kept ${root}/var/lib/usr-guard/: its snapshot of dpkg's database waits for the next boot to be put back`);
+    expect(run('uninstall', '--root', root).stdout).toContain(
+      `kept ${root}/var/lib/usr-guard/: its snapshot of dpkg's database waits for the next boot to be put back`,
+    );
     rmSync(join(root, 'var/lib/usr-guard/dpkg-snapshot'), { recursive: true });
     expect(run('uninstall', '--root', root).stdout).toContain(`removed ${root}/var/lib/usr-guard/`);
     expect(run('uninstall', '--root', root).stdout).toContain("nothing of usr-guard's");
@@ -96,12 +106,18 @@ describe('install --root', () => {
 });
 
 describe('man pages', () => {
-  it.each(['apt-image-based.7', 'dnf-image-based.7', 'pacman-image-based.7', 'usr-guard.8'])('%s passes mandoc -Tlint and renders with man -l', (page) => {
-    const file = join(REPO, 'man', page);
-    const lint = spawnSync('mandoc', ['-Tlint', file], { encoding: 'utf8' });
-    expect(lint.stdout + lint.stderr).toBe('');
-    expect(lint.status).toBe(0);
-    const text = execFileSync('man', ['-l', file], { encoding: 'utf8', env: { ...process.env, MANWIDTH: '80', MANPAGER: 'cat', PAGER: 'cat' } });
-    expect(text).toMatch(/NAME/);
-  });
+  it.each(['apt-image-based.7', 'dnf-image-based.7', 'pacman-image-based.7', 'usr-guard.8'])(
+    '%s passes mandoc -Tlint and renders with man -l',
+    (page) => {
+      const file = join(REPO, 'man', page);
+      const lint = spawnSync('mandoc', ['-Tlint', file], { encoding: 'utf8' });
+      expect(lint.stdout + lint.stderr).toBe('');
+      expect(lint.status).toBe(0);
+      const text = execFileSync('man', ['-l', file], {
+        encoding: 'utf8',
+        env: { ...process.env, MANWIDTH: '80', MANPAGER: 'cat', PAGER: 'cat' },
+      });
+      expect(text).toMatch(/NAME/);
+    },
+  );
 });

@@ -10,7 +10,15 @@ const hasShellcheck = spawnSync('sh', ['-c', 'command -v shellcheck']).status ==
 if (!hasShellcheck) console.log('SKIP shellcheck: shellcheck is not installed');
 
 describe.skipIf(!hasShellcheck)('shellcheck', () => {
-  it.each(['hooks/usr-guard-hook', 'hooks/dnf-shim', 'hooks/profile.sh', 'packaging/deb/postinst', 'packaging/deb/postrm', '.ci/run', 'test/helpers/ostree-base.sh'])('%s', (file) => {
+  it.each([
+    'hooks/usr-guard-hook',
+    'hooks/dnf-shim',
+    'hooks/profile.sh',
+    'packaging/deb/postinst',
+    'packaging/deb/postrm',
+    '.ci/run',
+    'test/helpers/ostree-base.sh',
+  ])('%s', (file) => {
     const r = spawnSync('shellcheck', [file], { cwd: REPO, encoding: 'utf8' });
     expect(r.stdout).toBe('');
     expect(r.status).toBe(0);
@@ -27,8 +35,12 @@ describe.skipIf(!hasShellcheck)('shellcheck', () => {
 });
 
 describe('hook lines', () => {
-  const apt = [...readFileSync(join(REPO, 'apt-conf.d/50usr-guard'), 'utf8').matchAll(/^[\w:]+(?:-[\w:]+)* \{ "(.*)"; \};$/gm)].map((m) => m[1]!);
-  const dpkg = [...readFileSync(join(REPO, 'hooks/dpkg.cfg'), 'utf8').matchAll(/^pre-invoke=(.*)$/gm)].map((m) => m[1]!);
+  const apt = [
+    ...readFileSync(join(REPO, 'apt-conf.d/50usr-guard'), 'utf8').matchAll(/^[\w:]+(?:-[\w:]+)* \{ "(.*)"; \};$/gm),
+  ].map((m) => m[1]!);
+  const dpkg = [...readFileSync(join(REPO, 'hooks/dpkg.cfg'), 'utf8').matchAll(/^pre-invoke=(.*)$/gm)].map(
+    (m) => m[1]!,
+  );
 
   it('apt has its four (two JSON hooks, APT::Install::Pre-Invoke, Pre-Install-Pkgs) and dpkg its one', () => {
     expect(apt).toHaveLength(4);
@@ -38,15 +50,24 @@ describe('hook lines', () => {
   // apt repeats a failing hook's command in its error: all that PackageKit and python-apt show.
   // A sourced shim ends the line's shell with its own exit code; only a shim that cannot be read
   // (gone) gets to the `||`, and goes on. A shim run as a program: only its 10 stops.
-  it.each([...apt, ...dpkg])('%s: at most 100 characters, silent when the shim is gone, only exit 10 stops, and it says why', (line) => {
-    expect(line.length).toBeLessThanOrEqual(100);
-    expect(line).toMatch(/(^c=[a-z-]+;command \. |^c=apt-pkgs command \. |^)\/usr\/libexec\/usr-guard\/hook( apt-pkgs)? 9>&2 2>&-\|\|(:|\[ \$\? != 10 \]) # read-only \/usr: apt-image-based\(7\)$/);
-    expect(line.startsWith('c=') ? line.includes('||: #') : line.includes('||[ $? != 10 ] #')).toBe(true);
-  });
+  it.each([...apt, ...dpkg])(
+    '%s: at most 100 characters, silent when the shim is gone, only exit 10 stops, and it says why',
+    (line) => {
+      expect(line.length).toBeLessThanOrEqual(100);
+      expect(line).toMatch(
+        /(^c=[a-z-]+;command \. |^c=apt-pkgs command \. |^)\/usr\/libexec\/usr-guard\/hook( apt-pkgs)? 9>&2 2>&-\|\|(:|\[ \$\? != 10 \]) # read-only \/usr: apt-image-based\(7\)$/,
+      );
+      expect(line.startsWith('c=') ? line.includes('||: #') : line.includes('||[ $? != 10 ] #')).toBe(true);
+    },
+  );
 
   it.each([...apt, ...dpkg])('%s: says nothing and passes when the shim is gone (dash and bash)', (line) => {
     for (const shell of ['dash', 'bash']) {
-      const r = spawnSync(shell, ['-c', line.replaceAll('/usr/libexec/usr-guard/hook', '/nonexistent/usr-guard/hook')], { encoding: 'utf8' });
+      const r = spawnSync(
+        shell,
+        ['-c', line.replaceAll('/usr/libexec/usr-guard/hook', '/nonexistent/usr-guard/hook')],
+        { encoding: 'utf8' },
+      );
       expect({ shell, status: r.status, stderr: r.stderr }).toEqual({ shell, status: 0, stderr: '' });
     }
   });
@@ -56,7 +77,9 @@ describe('the README and the manual pages', () => {
   const text = (file: string) => readFileSync(join(REPO, file), 'utf8');
 
   it('name one placeholder for a Debian bootc image', () => {
-    const images = ['README.md', 'man/apt-image-based.7', 'man/dnf-image-based.7', 'man/usr-guard.8'].flatMap((f) => [...text(f).matchAll(/^FROM (\S+)/gm)].map((m) => m[1]!));
+    const images = ['README.md', 'man/apt-image-based.7', 'man/dnf-image-based.7', 'man/usr-guard.8'].flatMap((f) =>
+      [...text(f).matchAll(/^FROM (\S+)/gm)].map((m) => m[1]!),
+    );
     expect(new Set(images.filter((i) => /debian/.test(i)))).toEqual(new Set(['quay.io/example/debian-bootc:13']));
   });
 
@@ -93,15 +116,18 @@ describe("pacman's hook", () => {
     for (const l of lines) expect(l).not.toContain('#');
   });
 
-  it.skipIf(!hasShellcheck)("its Exec is a shell line that shellcheck passes, and that is a no-op without the shim", () => {
-    const exec = value('Exec');
-    expect(exec).toHaveLength(1);
-    const script = /^\/bin\/sh -c '([^']*)'$/.exec(exec[0]!)?.[1];
-    expect(script).toBeDefined();
-    expect(script).toContain('[ ! -e /usr/libexec/usr-guard/hook ] ||');
-    // SC2034: c is read by the shim it sources.
-    const r = spawnSync('shellcheck', ['-s', 'sh', '-e', 'SC2034', '-'], { input: `${script}\n`, encoding: 'utf8' });
-    expect(r.stdout).toBe('');
-    expect(r.status).toBe(0);
-  });
+  it.skipIf(!hasShellcheck)(
+    'its Exec is a shell line that shellcheck passes, and that is a no-op without the shim',
+    () => {
+      const exec = value('Exec');
+      expect(exec).toHaveLength(1);
+      const script = /^\/bin\/sh -c '([^']*)'$/.exec(exec[0]!)?.[1];
+      expect(script).toBeDefined();
+      expect(script).toContain('[ ! -e /usr/libexec/usr-guard/hook ] ||');
+      // SC2034: c is read by the shim it sources.
+      const r = spawnSync('shellcheck', ['-s', 'sh', '-e', 'SC2034', '-'], { input: `${script}\n`, encoding: 'utf8' });
+      expect(r.stdout).toBe('');
+      expect(r.status).toBe(0);
+    },
+  );
 });

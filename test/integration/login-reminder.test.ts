@@ -14,18 +14,25 @@ let repo: string;
 beforeAll(() => ({ image, repo } = aptFixture(['ughello'])));
 afterAll(() => removeAll(image, repo));
 
-const REMINDER = "usr-guard: this boot's overlay on /usr holds changes; they go at reboot. To see them: usr-guard diff (to keep them: usr-guard diff --containerfile)";
+const REMINDER =
+  "usr-guard: this boot's overlay on /usr holds changes; they go at reboot. To see them: usr-guard diff (to keep them: usr-guard diff --containerfile)";
 const PROFILE = '/etc/profile.d/usr-guard.sh';
 
 // A change on the overlay leaves the summary; a kill (or a full /run) between its files leaves no upperdir.
-const SUMMARY_ONLY = 'apt-get install -y ughello >/dev/null 2>&1 && rm /run/usr-guard/upperdir && useradd -m -s /bin/bash ugu';
+const SUMMARY_ONLY =
+  'apt-get install -y ughello >/dev/null 2>&1 && rm /run/usr-guard/upperdir && useradd -m -s /bin/bash ugu';
 
 /** Each login's output (stdout and stderr), without a terminal or on one, after `setup`. */
 function logins(setup: string, shells: string[], terminal: boolean): string[] {
-  const run = (cmd: string) => (terminal ? `script -qec ${JSON.stringify(cmd)} /dev/null </dev/null` : `${cmd} </dev/null 2>&1`);
+  const run = (cmd: string) =>
+    terminal ? `script -qec ${JSON.stringify(cmd)} /dev/null </dev/null` : `${cmd} </dev/null 2>&1`;
   const script = `${aptUseRepo(repo)}\n${setup}\n${shells.map((s) => `echo "@@login:"; ${run(s)}`).join('\n')}`;
   const r = runInSandbox({ ...OVERLAY, image, script });
-  return r.stdout.replace(/\r/g, '').split('@@login:').slice(1).map((out) => out.trim());
+  return r.stdout
+    .replace(/\r/g, '')
+    .split('@@login:')
+    .slice(1)
+    .map((out) => out.trim());
 }
 
 const SHELLS = [
@@ -61,11 +68,15 @@ echo "@@controls=$(tr -d '\\n' </run/usr-guard/summary | LC_ALL=C tr -d '[:print
   expect(r.stdout).not.toMatch(/[\x07\x1b]/);
 });
 
-it('in a chroot with the host\'s /run bound in, root is not told of the host\'s changes', () => {
+it("in a chroot with the host's /run bound in, root is not told of the host's changes", () => {
   const chroot = `mkdir -p /mnt/c /var/tmp/c && mount -t tmpfs c /mnt/c && mkdir /mnt/c/u /mnt/c/w
 mount -t overlay c -o lowerdir=/,upperdir=/mnt/c/u,workdir=/mnt/c/w /var/tmp/c && mount --bind /usr /var/tmp/c/usr
 mount --rbind /dev /var/tmp/c/dev && mount --bind /run /var/tmp/c/run && mount -t proc proc /var/tmp/c/proc`;
-  const [host, inside] = logins(`${SUMMARY_ONLY}\n${chroot}`, ["dash -l -c 'echo @@alive'", "chroot /var/tmp/c dash -l -c 'echo @@alive'"], true);
+  const [host, inside] = logins(
+    `${SUMMARY_ONLY}\n${chroot}`,
+    ["dash -l -c 'echo @@alive'", "chroot /var/tmp/c dash -l -c 'echo @@alive'"],
+    true,
+  );
   expect(host).toBe(`${REMINDER}\n@@alive`);
   expect(inside).toBe('@@alive');
 });

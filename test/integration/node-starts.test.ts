@@ -19,12 +19,24 @@ describe('node starts once per run', () => {
     ['apt-get install', 'apt-get install -y ughello', ['node apt-json']],
     ['apt install', 'apt install -y ughello', ['node apt-json']],
     // The boot's second change: node decided the first, the shell says its verdict again (replay.test.ts).
-    ['apt-get remove, after an install', 'apt-get install -y ughello >/dev/null 2>&1 && : > /tmp/node-starts && apt-get remove -y ughello', []],
-    ['python-apt (a libapt front end: Pre-Install-Pkgs decides)', `python3 -c 'import apt; c = apt.Cache(); c["ughello"].mark_install(); c.commit()'`, ['node apt-pkgs']],
+    [
+      'apt-get remove, after an install',
+      'apt-get install -y ughello >/dev/null 2>&1 && : > /tmp/node-starts && apt-get remove -y ughello',
+      [],
+    ],
+    [
+      'python-apt (a libapt front end: Pre-Install-Pkgs decides)',
+      `python3 -c 'import apt; c = apt.Cache(); c["ughello"].mark_install(); c.commit()'`,
+      ['node apt-pkgs'],
+    ],
     ['bare dpkg -i', 'dpkg -i $REPO/ughello_1.0_all.deb', ['node dpkg']],
     ['aptitude (its dpkg runs get no DPKG_FRONTEND_LOCKED)', 'aptitude -y install ughello', ['node apt-pkgs']],
   ])('%s on an overlay', (_what, cmd, starts) => {
-    const r = aptRun({ ...OVERLAY, image }, `${COUNT_NODE_STARTS}\n${cmd.replace('$REPO', repo)} >/dev/null 2>&1; echo "@@rc=$?"; cat /tmp/node-starts`, repo);
+    const r = aptRun(
+      { ...OVERLAY, image },
+      `${COUNT_NODE_STARTS}\n${cmd.replace('$REPO', repo)} >/dev/null 2>&1; echo "@@rc=$?"; cat /tmp/node-starts`,
+      repo,
+    );
     expect(r.stdout).toContain('@@rc=0');
     expect(nodeStarts(r.stdout)).toEqual(starts);
   });
@@ -32,7 +44,12 @@ describe('node starts once per run', () => {
   it.skipIf(missingRpmTool() !== null)('dnf install on an overlay', () => {
     const rpms = buildRpmRepo(['ugrpm-1.0']);
     try {
-      const r = runInSandbox({ usr: 'image+overlay', composefs: true, image, script: `${dnfUseRepo(rpms)}\n${COUNT_NODE_STARTS}\ndnf -y install ugrpm >/dev/null 2>&1; echo "@@rc=$?"; cat /tmp/node-starts` });
+      const r = runInSandbox({
+        usr: 'image+overlay',
+        composefs: true,
+        image,
+        script: `${dnfUseRepo(rpms)}\n${COUNT_NODE_STARTS}\ndnf -y install ugrpm >/dev/null 2>&1; echo "@@rc=$?"; cat /tmp/node-starts`,
+      });
       expect(r.stdout).toContain('@@rc=0');
       // The shim leaves it to the plugin, which sees the transaction: the plugin's is the one start.
       expect(nodeStarts(r.stdout)).toEqual(['node dnf']);
@@ -42,7 +59,11 @@ describe('node starts once per run', () => {
   });
 
   it('a locked host: the first hook refuses, nothing else runs', () => {
-    const r = aptRun({ ...LOCKED, image }, `${COUNT_NODE_STARTS}\napt-get install -y ughello >/dev/null 2>&1; cat /tmp/node-starts`, repo);
+    const r = aptRun(
+      { ...LOCKED, image },
+      `${COUNT_NODE_STARTS}\napt-get install -y ughello >/dev/null 2>&1; cat /tmp/node-starts`,
+      repo,
+    );
     expect(nodeStarts(r.stdout)).toEqual(['node apt-json']);
   });
 });
@@ -56,7 +77,11 @@ describe('what the node start loads on an overlay', () => {
     const r = runInSandbox({ ...OVERLAY, image, script: `${list}\n${check} >/dev/null\nls /run/usr-guard\n${check}` });
     expect(r.stdout).toMatch(/^baseline\.apt$/m); // the first run took the baselines
     expect(r.stdout).toMatch(/^baseline\.dnf$/m);
-    const second = r.stdout.split('\n').filter((l) => l.startsWith('@@loaded ')).at(-1) ?? '';
+    const second =
+      r.stdout
+        .split('\n')
+        .filter((l) => l.startsWith('@@loaded '))
+        .at(-1) ?? '';
     expect(second).toContain('NativeModule fs');
     expect(second).not.toContain('child_process');
   });

@@ -51,7 +51,12 @@ function run(spec: Omit<SandboxSpec, 'script' | 'image'>, bootc: keyof typeof BO
   const plain = (t: string) => t.replace(/\x1b\[[0-9;]*m/g, '').replace(/\r/g, '');
   const r = { ...raw, stdout: plain(raw.stdout), stderr: plain(raw.stderr) };
   const log = logOf(r.stdout);
-  return { ...r, rc: Number(/@@rc=(\d+)/.exec(r.stdout)?.[1] ?? -1), dpkgUnchanged: r.stdout.includes('@@dpkg-unchanged'), log };
+  return {
+    ...r,
+    rc: Number(/@@rc=(\d+)/.exec(r.stdout)?.[1] ?? -1),
+    dpkgUnchanged: r.stdout.includes('@@dpkg-unchanged'),
+    log,
+  };
 }
 
 /** apt-get install on a terminal (script(1) gives it a pty), with these keystrokes. */
@@ -60,14 +65,18 @@ const onTerminal = (keys: string, cmd = 'apt-get install ughello') => `${keys} |
 describe('the offer on a terminal', () => {
   it('y: the overlay is made, and the install goes on with the warning', () => {
     const r = run(LOCKED, 'works', `${onTerminal("printf 'y\\nY\\n'")} && dpkg -s ughello >/dev/null && ughello`);
-    expect(r.stdout).toMatch(/\/usr is read-only on this bootc host\. Install into a transient overlay that is discarded at reboot \(runs 'bootc usr-overlay'\)\? \[y\/N\]/);
+    expect(r.stdout).toMatch(
+      /\/usr is read-only on this bootc host\. Install into a transient overlay that is discarded at reboot \(runs 'bootc usr-overlay'\)\? \[y\/N\]/,
+    );
     expect(r.stdout).toContain('Development mode enabled.');
     expect(r.stdout).toMatch(/usr-guard: warning: \/usr is a transient overlay/);
     expect(r.stdout).toContain('ughello 1.0');
     expect(r.rc).toBe(0);
     expect(r.log).toMatch(/usr-guard.*offered a transient overlay/);
     expect(r.log).toMatch(/usr-guard.*answer to the overlay offer: yes/);
-    expect(r.log).toMatch(/usr-guard.*made \/usr writable with '\/tmp\/ugbin\/bootc usr-overlay' \(image-overlay\).*apt-get install ughello/);
+    expect(r.log).toMatch(
+      /usr-guard.*made \/usr writable with '\/tmp\/ugbin\/bootc usr-overlay' \(image-overlay\).*apt-get install ughello/,
+    );
   });
 
   it.each([
@@ -81,7 +90,9 @@ describe('the offer on a terminal', () => {
     expect(r.dpkgUnchanged).toBe(true);
     expect(r.log).toContain(`answer to the overlay offer: ${answer}`);
     // Declined: the refusal does not offer it again.
-    expect(r.stdout.slice(r.stdout.indexOf(HEADLINE))).not.toMatch(/To try it until the next reboot|No overlay was offered/);
+    expect(r.stdout.slice(r.stdout.indexOf(HEADLINE))).not.toMatch(
+      /To try it until the next reboot|No overlay was offered/,
+    );
   });
 
   it('Ctrl-C: refused, nothing changed', () => {
@@ -118,13 +129,23 @@ describe('without a terminal', () => {
   });
 
   it('mode = overlay on a read-only overlay: remounted read-write', () => {
-    const r = run({ usr: 'image+overlay-ro', ostreeBooted: true, unlocked: 'transient' }, 'fails', 'apt-get install -y ughello && ughello', 'overlay');
+    const r = run(
+      { usr: 'image+overlay-ro', ostreeBooted: true, unlocked: 'transient' },
+      'fails',
+      'apt-get install -y ughello && ughello',
+      'overlay',
+    );
     expect(r.rc).toBe(0);
     expect(r.stdout).toContain('ughello 1.0');
   });
 
   it.each([
-    ['bootc fails', 'fails', 'This command must be executed as the root user', "'/tmp/ugbin/bootc usr-overlay' failed (exit code 1)"],
+    [
+      'bootc fails',
+      'fails',
+      'This command must be executed as the root user',
+      "'/tmp/ugbin/bootc usr-overlay' failed (exit code 1)",
+    ],
     ['bootc hangs', 'hangs', '', "'/tmp/ugbin/bootc usr-overlay' failed (timed out after 3 s)"],
   ] as const)('%s: its error is shown and apt is refused', (_what, bootc, toolSays, ours) => {
     const r = run(LOCKED, bootc, 'apt-get install -y ughello', 'overlay');
@@ -148,7 +169,11 @@ describe('without a terminal', () => {
 
 describe('usr-guard overlay', () => {
   it('makes the overlay and checks it; a second run finds it there', () => {
-    const r = run(LOCKED, 'works', 'usr-guard overlay && touch /usr/x && usr-guard overlay && usr-guard status --json | grep \'"state"\'');
+    const r = run(
+      LOCKED,
+      'works',
+      'usr-guard overlay && touch /usr/x && usr-guard overlay && usr-guard status --json | grep \'"state"\'',
+    );
     expect(r.rc).toBe(0);
     expect(r.stderr).toContain('/usr now has a writable transient overlay (image-overlay)');
     expect(r.stderr).toContain('/usr already has a writable transient overlay');
@@ -162,26 +187,36 @@ describe('usr-guard overlay', () => {
   });
 
   it('exit 0 only when /usr is as asked: --read-only on a writable overlay remounts it read-only, and back', () => {
-    const r = run(LOCKED, 'works', `usr-guard overlay && touch /usr/ug-before
+    const r = run(
+      LOCKED,
+      'works',
+      `usr-guard overlay && touch /usr/ug-before
 usr-guard overlay --read-only; echo "@@ro=$?"; touch /usr/ug-after 2>/dev/null && echo "@@written"; usr-guard status --json | grep '"state"'
 usr-guard overlay --read-only; echo "@@again=$?"
-usr-guard overlay; echo "@@rw=$?"; touch /usr/ug-after && [ -e /usr/ug-before ] && echo "@@both"`);
+usr-guard overlay; echo "@@rw=$?"; touch /usr/ug-after && [ -e /usr/ug-before ] && echo "@@both"`,
+    );
     expect(r.stdout).toContain('@@ro=0');
     expect(r.stdout).not.toContain('@@written');
     expect(r.stdout).toContain('"state": "image-overlay-readonly"');
     expect(r.stdout).toContain('@@again=0');
     expect(r.stdout).toContain('@@rw=0');
-    expect(r.stdout).toContain("@@both");
+    expect(r.stdout).toContain('@@both');
     expect(r.stderr).toContain('usr-guard: /usr now has a read-only transient overlay (image-overlay-readonly)');
     expect(r.stderr).toContain('usr-guard: /usr already has a read-only transient overlay (image-overlay-readonly).');
     expect(r.stderr).toContain('usr-guard: /usr now has a writable transient overlay (image-overlay)');
     // mount by its path, never one first on the caller's PATH (issue 21).
-    expect(r.log).toMatch(/usr-guard.*remounted the overlay on \/usr read-only with '\/usr\/s?bin\/mount -o remount,ro \/usr' \(image-overlay-readonly\)/);
+    expect(r.log).toMatch(
+      /usr-guard.*remounted the overlay on \/usr read-only with '\/usr\/s?bin\/mount -o remount,ro \/usr' \(image-overlay-readonly\)/,
+    );
   });
 
   it('--read-only that cannot remount (a file open for writing in /usr): exit 10, and /usr stays writable', () => {
-    const r = run(LOCKED, 'works', `usr-guard overlay && exec 3>/usr/ug-open
-usr-guard overlay --read-only; rc=$?; exec 3>&-; usr-guard status --json | grep '"state"'; (exit $rc)`);
+    const r = run(
+      LOCKED,
+      'works',
+      `usr-guard overlay && exec 3>/usr/ug-open
+usr-guard overlay --read-only; rc=$?; exec 3>&-; usr-guard status --json | grep '"state"'; (exit $rc)`,
+    );
     expect(r.rc).toBe(10);
     expect(r.stderr).toMatch(/usr-guard: overlay: '\/usr\/s?bin\/mount -o remount,ro \/usr' failed \(exit code 32\)\./);
     expect(r.stdout).toContain('"state": "image-overlay"');

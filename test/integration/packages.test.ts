@@ -30,8 +30,16 @@ describe('the .deb', () => {
   it('is named by its version, depends on nodejs (>= 18), and has its /etc files as conffiles', () => {
     const f = (field: string) => execFileSync('dpkg-deb', ['-f', DEB, field], { encoding: 'utf8' }).trim();
     expect(f('Depends')).toBe('nodejs (>= 18)');
-    const conffiles = execFileSync('sh', ['-c', `dpkg-deb --ctrl-tarfile ${DEB} | tar -xO ./conffiles`], { encoding: 'utf8' });
-    expect(conffiles.split('\n').filter(Boolean).sort()).toEqual(['/etc/apt/apt.conf.d/50usr-guard', '/etc/dpkg/dpkg.cfg.d/usr-guard', '/etc/dpkg/dpkg.cfg.d/usr-guard-dpkg-db', '/etc/profile.d/usr-guard.sh', '/etc/usr-guard/usr-guard.conf']);
+    const conffiles = execFileSync('sh', ['-c', `dpkg-deb --ctrl-tarfile ${DEB} | tar -xO ./conffiles`], {
+      encoding: 'utf8',
+    });
+    expect(conffiles.split('\n').filter(Boolean).sort()).toEqual([
+      '/etc/apt/apt.conf.d/50usr-guard',
+      '/etc/dpkg/dpkg.cfg.d/usr-guard',
+      '/etc/dpkg/dpkg.cfg.d/usr-guard-dpkg-db',
+      '/etc/profile.d/usr-guard.sh',
+      '/etc/usr-guard/usr-guard.conf',
+    ]);
   });
 
   it.skipIf(!hasLintian)('lintian reports no errors', () => {
@@ -68,25 +76,30 @@ echo "@@left:"; find /etc /usr /var/lib/dpkg/info -name '*usr-guard*' -o -name '
     expect(r.stdout.slice(r.stdout.indexOf('@@left:') + 7).trim()).toBe('');
   });
 
-  it.skipIf(missingPacmanTool() !== null)("carries pacman's hook and boot unit: with pacman on a locked host, pacman -U is refused", () => {
-    const pkgs = buildPacmanRepo(['ugfoo']);
-    try {
-      const r = runInSandbox({
-        usr: 'writable',
-        script: `dpkg -i ${DEB} >/dev/null && dpkg -L usr-guard | grep -e libalpm -e pacman
+  it.skipIf(missingPacmanTool() !== null)(
+    "carries pacman's hook and boot unit: with pacman on a locked host, pacman -U is refused",
+    () => {
+      const pkgs = buildPacmanRepo(['ugfoo']);
+      try {
+        const r = runInSandbox({
+          usr: 'writable',
+          script: `dpkg -i ${DEB} >/dev/null && dpkg -L usr-guard | grep -e libalpm -e pacman
 sed -i 's/^CheckSpace/#CheckSpace/' /etc/pacman.conf
 touch /run/ostree-booted && mkdir -p /tmp/e && mount -t overlay ug-lock -o lowerdir=/usr:/tmp/e /usr
 pacman -U --noconfirm ${pkgs}/ugfoo-1-1-any.pkg.tar.zst; echo "@@rc=$?"`,
-      });
-      expect(r.stdout).toMatch(/^\/usr\/share\/libalpm\/hooks\/00-usr-guard\.hook$/m);
-      expect(r.stdout).toMatch(/^\/usr\/lib\/systemd\/system\/sysinit\.target\.wants\/usr-guard-restore-pacman-db\.service$/m);
-      expect(r.stdout).toMatch(/^\/usr\/share\/man\/man7\/pacman-image-based\.7\.gz$/m);
-      expect(r.stdout).toContain(PACMAN_HEADLINE);
-      expect(r.stdout).toContain('@@rc=1');
-    } finally {
-      rmSync(pkgs, { recursive: true, force: true });
-    }
-  });
+        });
+        expect(r.stdout).toMatch(/^\/usr\/share\/libalpm\/hooks\/00-usr-guard\.hook$/m);
+        expect(r.stdout).toMatch(
+          /^\/usr\/lib\/systemd\/system\/sysinit\.target\.wants\/usr-guard-restore-pacman-db\.service$/m,
+        );
+        expect(r.stdout).toMatch(/^\/usr\/share\/man\/man7\/pacman-image-based\.7\.gz$/m);
+        expect(r.stdout).toContain(PACMAN_HEADLINE);
+        expect(r.stdout).toContain('@@rc=1');
+      } finally {
+        rmSync(pkgs, { recursive: true, force: true });
+      }
+    },
+  );
 
   it("purged, it keeps /var/lib/usr-guard while a snapshot of dpkg's database waits for the next boot, and says which", () => {
     const r = runInSandbox({
@@ -96,9 +109,13 @@ mkdir -p /var/lib/usr-guard/dpkg-snapshot/db && dpkg --purge usr-guard; test -d 
 rm -r /var/lib/usr-guard/dpkg-snapshot && mkdir /var/lib/usr-guard/dpkg-of-earlier-image-x && dpkg -i ${DEB} >/dev/null && dpkg --purge usr-guard
 rm -r /var/lib/usr-guard/dpkg-of-earlier-image-x && dpkg -i ${DEB} >/dev/null && dpkg --purge usr-guard; test -d /var/lib/usr-guard || echo "@@gone"`,
     });
-    expect(r.stdout).toContain("usr-guard: kept /var/lib/usr-guard: its snapshot of dpkg's database waits for the next boot to be put back");
+    expect(r.stdout).toContain(
+      "usr-guard: kept /var/lib/usr-guard: its snapshot of dpkg's database waits for the next boot to be put back",
+    );
     expect(r.stdout).toContain('@@kept');
-    expect(r.stdout).toContain('usr-guard: kept /var/lib/usr-guard: it holds the dpkg database of an earlier image (dpkg-of-earlier-image-*)');
+    expect(r.stdout).toContain(
+      'usr-guard: kept /var/lib/usr-guard: it holds the dpkg database of an earlier image (dpkg-of-earlier-image-*)',
+    );
     expect(r.stdout).toContain('usr-guard: removed /var/lib/usr-guard');
     expect(r.stdout).toContain('@@gone');
   });
@@ -129,7 +146,9 @@ describe.skipIf(rpmMissing !== null)('the .rpm', () => {
   });
 
   it('installed with rpm -i --nodeps into a scratch root, its files are where dnf looks for them', () => {
-    const pluginPath = execFileSync('/usr/bin/python3', ['-c', 'import dnf.const; print(dnf.const.PLUGINPATH)'], { encoding: 'utf8' }).trim();
+    const pluginPath = execFileSync('/usr/bin/python3', ['-c', 'import dnf.const; print(dnf.const.PLUGINPATH)'], {
+      encoding: 'utf8',
+    }).trim();
     const r = runInSandbox({
       usr: 'writable',
       script: `mkdir -p /tmp/scratch && rpm --root /tmp/scratch --initdb && rpm -i --nodeps --force-debian --root /tmp/scratch ${RPM} && echo "@@installed"
@@ -138,7 +157,14 @@ for f in ${pluginPath}/usr_guard.py /etc/dnf/plugins/usr_guard.conf /etc/dnf/lib
 done`,
     });
     expect(r.stdout).toContain('@@installed');
-    for (const f of [`${pluginPath}/usr_guard.py`, '/etc/dnf/plugins/usr_guard.conf', '/etc/dnf/libdnf5-plugins/actions.d/usr-guard.actions', '/usr/bin/usr-guard', '/usr/libexec/usr-guard/hook', '/usr/share/libalpm/hooks/00-usr-guard.hook']) {
+    for (const f of [
+      `${pluginPath}/usr_guard.py`,
+      '/etc/dnf/plugins/usr_guard.conf',
+      '/etc/dnf/libdnf5-plugins/actions.d/usr-guard.actions',
+      '/usr/bin/usr-guard',
+      '/usr/libexec/usr-guard/hook',
+      '/usr/share/libalpm/hooks/00-usr-guard.hook',
+    ]) {
       expect(r.stdout).toContain(`@@has ${f}`);
     }
   });

@@ -13,24 +13,36 @@ import { buildImage, runInSandbox } from '../helpers/sandbox.js';
 const missing = missingPacmanTool();
 let repo: string;
 const dirs: string[] = [];
-const keep = (dir: string) => (dirs.push(dir), dir);
+const keep = (dir: string) => {
+  dirs.push(dir);
+  return dir;
+};
 let shared: string | undefined;
-const sharedImage = () => shared ?? (shared = keep(buildImage()));
+const sharedImage = () => {
+  shared ??= keep(buildImage());
+  return shared;
+};
 beforeAll(() => {
   if (!missing) repo = keep(buildPacmanRepo(['ugfoo']));
 });
 afterAll(() => removeAll(...dirs));
 
-const overlay = (image: string, varDir: string, bootId: string) => ({ usr: 'image+overlay', ostreeBooted: true, unlocked: 'development', image, varDir, bootId }) as const;
-const locked = (image: string, varDir: string, bootId: string) => ({ usr: 'image', ostreeBooted: true, image, varDir, bootId }) as const;
+const overlay = (image: string, varDir: string, bootId: string) =>
+  ({ usr: 'image+overlay', ostreeBooted: true, unlocked: 'development', image, varDir, bootId }) as const;
+const locked = (image: string, varDir: string, bootId: string) =>
+  ({ usr: 'image', ostreeBooted: true, image, varDir, bootId }) as const;
 /** /etc does not persist in the sandbox as it does on a host: point pacman at the repository in each boot. */
 const setup = () => `${pacmanUseRepo(repo)}\n${NO_CHECKSPACE}`;
-const NEW_OVERLAY = 'mkdir -p /run/ov/u /run/ov/w && mount -t overlay overlay -o lowerdir=/usr,upperdir=/run/ov/u,workdir=/run/ov/w /usr && mkdir -p /run/ostree/deployment-state/x.0 && touch /run/ostree/deployment-state/x.0/unlocked-development';
+const NEW_OVERLAY =
+  'mkdir -p /run/ov/u /run/ov/w && mount -t overlay overlay -o lowerdir=/usr,upperdir=/run/ov/u,workdir=/run/ov/w /usr && mkdir -p /run/ostree/deployment-state/x.0 && touch /run/ostree/deployment-state/x.0/unlocked-development';
 
 /** Boot 1: install ugfoo on a transient overlay. */
 function firstBoot(image: string) {
   const varDir = keep(mkdtempSync(join(tmpdir(), 'ug-var-')));
-  const boot1 = runInSandbox({ ...overlay(image, varDir, 'boot-1'), script: `${setup()}\npacman -S --noconfirm ugfoo && ugfoo` });
+  const boot1 = runInSandbox({
+    ...overlay(image, varDir, 'boot-1'),
+    script: `${setup()}\npacman -S --noconfirm ugfoo && ugfoo`,
+  });
   return { varDir, boot1 };
 }
 
@@ -49,14 +61,16 @@ ugfoo && echo "@@reinstalled"`,
 }
 const RESTORE = 'usr-guard restore-pacman-db 2>&1; echo "@@restore=$?"';
 
-describe.skipIf(missing !== null)("pacman agrees with /usr after a reboot", () => {
+describe.skipIf(missing !== null)('pacman agrees with /usr after a reboot', () => {
   it('with the snapshot (the boot unit restores it)', () => {
     const image = sharedImage();
     const { varDir, boot1 } = firstBoot(image);
     expect(boot1.stdout).toContain("pacman's database (/var/lib/pacman) is saved now and put back at the next boot.");
     expect(boot1.stdout).toContain('ugfoo 1-1');
     const boot2 = secondBoot(image, varDir, RESTORE);
-    expect(boot2.stdout).toContain("usr-guard: restored pacman's database from the snapshot taken before the transient overlay (boot boot-1).\n@@restore=0");
+    expect(boot2.stdout).toContain(
+      "usr-guard: restored pacman's database from the snapshot taken before the transient overlay (boot boot-1).\n@@restore=0",
+    );
     expect(boot2.stdout).toContain('@@file-gone');
     expect(boot2.stdout).toContain('@@pacman-says-not-installed');
     expect(boot2.stdout).not.toContain('@@already');
@@ -68,13 +82,26 @@ describe.skipIf(missing !== null)("pacman agrees with /usr after a reboot", () =
     // pacman.conf as arch-bootc makes it: DBPath under /usr/lib/sysimage, where the build's packages are recorded.
     mkdirSync(`${image}/usr/lib/sysimage/lib/pacman/local`, { recursive: true });
     writeFileSync(`${image}/usr/lib/sysimage/lib/pacman/local/ALPM_DB_VERSION`, '9\n');
-    writeFileSync(`${image}/etc/pacman.conf`, readFileSync('/etc/pacman.conf', 'utf8').replace(/^\[options\]$/m, '[options]\nDBPath = /usr/lib/sysimage/lib/pacman/'));
+    writeFileSync(
+      `${image}/etc/pacman.conf`,
+      readFileSync('/etc/pacman.conf', 'utf8').replace(
+        /^\[options\]$/m,
+        '[options]\nDBPath = /usr/lib/sysimage/lib/pacman/',
+      ),
+    );
     const { varDir, boot1 } = firstBoot(image);
-    expect(boot1.stdout).toContain("pacman's database (/usr/lib/sysimage/lib/pacman) is in the image and goes with it.");
-    const boot2 = runInSandbox({ ...locked(image, varDir, 'boot-2'), script: `${RESTORE}\npacman -Q ugfoo; usr-guard status | grep -A1 '^pacman db'; ${NO_CHECKSPACE}; pacman -U --noconfirm ${repo}/ugfoo-1-1-any.pkg.tar.zst` });
+    expect(boot1.stdout).toContain(
+      "pacman's database (/usr/lib/sysimage/lib/pacman) is in the image and goes with it.",
+    );
+    const boot2 = runInSandbox({
+      ...locked(image, varDir, 'boot-2'),
+      script: `${RESTORE}\npacman -Q ugfoo; usr-guard status | grep -A1 '^pacman db'; ${NO_CHECKSPACE}; pacman -U --noconfirm ${repo}/ugfoo-1-1-any.pkg.tar.zst`,
+    });
     expect(boot2.stdout).toContain("usr-guard: pacman's database lives in the image: nothing to restore.\n@@restore=0");
     expect(boot2.stderr).toContain("error: package 'ugfoo' was not found");
-    expect(boot2.stdout).toMatch(/^pacman db +\/usr\/lib\/sysimage\/lib\/pacman \(in the image: it goes with \/usr\)\nafter a reboot +pacman's database goes with the image/m);
+    expect(boot2.stdout).toMatch(
+      /^pacman db +\/usr\/lib\/sysimage\/lib\/pacman \(in the image: it goes with \/usr\)\nafter a reboot +pacman's database goes with the image/m,
+    );
     // On a locked host pacman stops at its lock, before any hook: its own words, not usr-guard's.
     expect(boot2.stderr).toContain('error: could not lock database: Read-only file system');
   });
@@ -82,7 +109,9 @@ describe.skipIf(missing !== null)("pacman agrees with /usr after a reboot", () =
   it('with neither, pacman drifts (what the snapshot prevents)', () => {
     const image = keep(buildImage(['--without', 'pacman-snapshot']));
     const { varDir, boot1 } = firstBoot(image);
-    expect(boot1.stdout).toContain("so does pacman's database in /var/lib/pacman: afterwards pacman will list packages whose files are gone.");
+    expect(boot1.stdout).toContain(
+      "so does pacman's database in /var/lib/pacman: afterwards pacman will list packages whose files are gone.",
+    );
     const boot2 = secondBoot(image, varDir, ':');
     expect(boot2.stdout).toContain('@@file-gone');
     expect(boot2.stdout).toContain('@@pacman-says-installed');
@@ -92,11 +121,31 @@ describe.skipIf(missing !== null)("pacman agrees with /usr after a reboot", () =
 
 describe.skipIf(missing !== null)('a snapshot that must not be put back is not, and says why', () => {
   it.each([
-    ['a file of another user in it', 'chown nobody /var/lib/usr-guard/pacman-snapshot/local/ALPM_DB_VERSION', /is not root's alone: a snapshot others could have changed is never put back/],
-    ['a file changed since it was taken (not its manifest)', 'echo x >> /var/lib/usr-guard/pacman-snapshot/local/ALPM_DB_VERSION', /does not match its manifest: not putting it back/],
-    ['no manifest (as if stopped before its end)', 'rm /var/lib/usr-guard/pacman-snapshot/manifest', /is incomplete \(no manifest, boot_id or local\)/],
-    ['the folder swapped for a link', 'mv /var/lib/usr-guard/pacman-snapshot /var/lib/usr-guard/elsewhere && ln -s elsewhere /var/lib/usr-guard/pacman-snapshot', /is not a folder \(a link\?\)/],
-    ['pacman holding its lock', 'touch /var/lib/pacman/db.lck', /pacman holds its database locked \(\/var\/lib\/pacman\/db\.lck\): not restoring now/],
+    [
+      'a file of another user in it',
+      'chown nobody /var/lib/usr-guard/pacman-snapshot/local/ALPM_DB_VERSION',
+      /is not root's alone: a snapshot others could have changed is never put back/,
+    ],
+    [
+      'a file changed since it was taken (not its manifest)',
+      'echo x >> /var/lib/usr-guard/pacman-snapshot/local/ALPM_DB_VERSION',
+      /does not match its manifest: not putting it back/,
+    ],
+    [
+      'no manifest (as if stopped before its end)',
+      'rm /var/lib/usr-guard/pacman-snapshot/manifest',
+      /is incomplete \(no manifest, boot_id or local\)/,
+    ],
+    [
+      'the folder swapped for a link',
+      'mv /var/lib/usr-guard/pacman-snapshot /var/lib/usr-guard/elsewhere && ln -s elsewhere /var/lib/usr-guard/pacman-snapshot',
+      /is not a folder \(a link\?\)/,
+    ],
+    [
+      'pacman holding its lock',
+      'touch /var/lib/pacman/db.lck',
+      /pacman holds its database locked \(\/var\/lib\/pacman\/db\.lck\): not restoring now/,
+    ],
   ])('%s', (_what, fault, why) => {
     const image = sharedImage();
     const { varDir } = firstBoot(image);
@@ -119,7 +168,9 @@ describe.skipIf(missing !== null)('a full disk', () => {
       script: `${setup()}\nmkdir -p /var/lib/usr-guard && mount -t tmpfs -o size=4k,mode=755 full /var/lib/usr-guard
 pacman -S --noconfirm ugfoo >/tmp/out 2>&1; echo "@@rc=$?"; ls -A /var/lib/usr-guard; grep -c 'usr-guard: warning' /tmp/out; grep 'could not save' /tmp/out`,
     });
-    expect(r.stdout).toMatch(/^@@rc=0\n2\nusr-guard: warning: could not save pacman's database: cannot write \/var\/lib\/usr-guard\/pacman-snapshot\.new-\S+: no space left on device\n$/);
+    expect(r.stdout).toMatch(
+      /^@@rc=0\n2\nusr-guard: warning: could not save pacman's database: cannot write \/var\/lib\/usr-guard\/pacman-snapshot\.new-\S+: no space left on device\n$/,
+    );
   });
 
   it("at the restore: pacman's database and the snapshot stay as they are, for the next boot", () => {
@@ -137,6 +188,8 @@ ${RESTORE}
 test -f /var/lib/usr-guard/pacman-snapshot/manifest && echo @@snapshot-kept
 ls -d /var/lib/pacman/local.usr-guard-* 2>/dev/null`,
     });
-    expect(r.stdout).toMatch(/no space left on device; pacman's database is as it was\.\n@@restore=1\n@@db-unchanged\n@@snapshot-kept\n$/);
+    expect(r.stdout).toMatch(
+      /no space left on device; pacman's database is as it was\.\n@@restore=1\n@@db-unchanged\n@@snapshot-kept\n$/,
+    );
   });
 });

@@ -6,14 +6,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { removeAll } from '../helpers/fixtures.js';
-import { buildPacmanRepo, buildPkg, missingPacmanTool, pacmanInstallInto, pacmanUseRepo } from '../helpers/pacman-pkgs.js';
+import {
+  buildPacmanRepo,
+  buildPkg,
+  missingPacmanTool,
+  pacmanInstallInto,
+  pacmanUseRepo,
+} from '../helpers/pacman-pkgs.js';
 import { NO_CHECKSPACE } from '../helpers/pacman-runs.js';
 import { buildImage, runInSandbox } from '../helpers/sandbox.js';
 
 const missing = missingPacmanTool();
 const OVERLAY = `mkdir -p /run/ug-ov/up /run/ug-ov/wk && mount -t overlay overlay -o lowerdir=/usr,upperdir=/run/ug-ov/up,workdir=/run/ug-ov/wk /usr
 mkdir -p /run/ostree/deployment-state/0a1b2c.0 && touch /run/ostree/deployment-state/0a1b2c.0/unlocked-development`;
-const between = (out: string, from: string, to: string) => out.slice(out.indexOf(from) + from.length, out.indexOf(to, out.indexOf(from)));
+const between = (out: string, from: string, to: string) =>
+  out.slice(out.indexOf(from) + from.length, out.indexOf(to, out.indexOf(from)));
 
 let image: string;
 let repo: string;
@@ -60,7 +67,9 @@ describe.skipIf(missing !== null)('usr-guard diff after pacman on an overlay', (
 
   it('says them to a person, and at login', () => {
     const human = between(r.stdout, '@@human:', '@@login:');
-    expect(human).toContain('packages: 1 added, 1 removed, 0 upgraded\n  pacman removed   ugbar (was 1-1)\n  pacman added     ugfoo 1-1\n');
+    expect(human).toContain(
+      'packages: 1 added, 1 removed, 0 upgraded\n  pacman removed   ugbar (was 1-1)\n  pacman added     ugfoo 1-1\n',
+    );
     // The reminder speaks only to a terminal (script gives one), and names nothing: diff says what the overlay holds.
     expect(between(r.stdout, '@@login:', '@@end').replace(/\r/g, '').trim()).toBe(
       "usr-guard: this boot's overlay on /usr holds changes; they go at reboot. To see them: usr-guard diff (to keep them: usr-guard diff --containerfile)",

@@ -13,17 +13,26 @@ let repo: string;
 beforeAll(() => ({ image, repo } = aptFixture(['ughello', 'ugother'])));
 afterAll(() => removeAll(image, repo));
 
-const LINE = 'usr-guard: warning: /usr is a transient overlay: this change is discarded at reboot; /etc and /var keep theirs (usr-guard diff lists what the overlay holds).';
+const LINE =
+  'usr-guard: warning: /usr is a transient overlay: this change is discarded at reboot; /etc and /var keep theirs (usr-guard diff lists what the overlay holds).';
 
 /** The first change (node), then `between`, then a second change: what the second printed and how often node started. */
-function twice(between: string, second = 'apt-get install -y ugother', spec: Omit<SandboxSpec, 'script' | 'image'> = OVERLAY) {
+function twice(
+  between: string,
+  second = 'apt-get install -y ugother',
+  spec: Omit<SandboxSpec, 'script' | 'image'> = OVERLAY,
+) {
   const script = `apt-get install -y ughello >/dev/null 2>&1
 ${between}
 ${COUNT_NODE_STARTS}
 echo @@second >&2
 ${second} >/dev/null; echo "@@rc=$?"; echo @@starts; cat /tmp/node-starts`;
   const r = aptRun({ ...spec, image }, script, repo);
-  return { rc: Number(/@@rc=(\d+)/.exec(r.stdout)?.[1] ?? -1), starts: nodeStarts(r.stdout.slice(r.stdout.indexOf('@@starts'))), said: r.stderr.slice(r.stderr.indexOf('@@second') + 9) };
+  return {
+    rc: Number(/@@rc=(\d+)/.exec(r.stdout)?.[1] ?? -1),
+    starts: nodeStarts(r.stdout.slice(r.stdout.indexOf('@@starts'))),
+    said: r.stderr.slice(r.stderr.indexOf('@@second') + 9),
+  };
 }
 
 describe('the second change of a boot', () => {
@@ -52,7 +61,10 @@ describe('the second change of a boot', () => {
   });
 
   it('dpkg --no-act, or into another root: node decides (in silence)', () => {
-    const r = twice('', `dpkg --no-act -r ughello && mkdir -p /tmp/t/var/lib/dpkg/info /tmp/t/var/lib/dpkg/updates && touch /tmp/t/var/lib/dpkg/status && DPKG_ROOT=/tmp/t dpkg --force-script-chrootless -i ${repo}/ugother_1.0_all.deb`);
+    const r = twice(
+      '',
+      `dpkg --no-act -r ughello && mkdir -p /tmp/t/var/lib/dpkg/info /tmp/t/var/lib/dpkg/updates && touch /tmp/t/var/lib/dpkg/status && DPKG_ROOT=/tmp/t dpkg --force-script-chrootless -i ${repo}/ugother_1.0_all.deb`,
+    );
     expect(r.rc).toBe(0);
     expect(r.starts).toEqual(['node dpkg', 'node dpkg']);
     expect(r.said).not.toContain('usr-guard');
@@ -62,9 +74,18 @@ describe('the second change of a boot', () => {
 // Each input of the key changed in turn: node decides again (and keeps the new key).
 describe('node decides again when what it depended on changed', () => {
   it.each([
-    ['the boot (its ID)', 'echo 11111111-2222-3333-4444-555555555555 > /tmp/bid && mount --bind /tmp/bid /proc/sys/kernel/random/boot_id'],
-    ["/usr's mount (another overlay in its place)", 'umount -l /usr && mkdir -p /tmp/o && mount -t tmpfs ug2 /tmp/o && mkdir /tmp/o/u /tmp/o/w && mount -t overlay ug2 -o lowerdir=/usr,upperdir=/tmp/o/u,workdir=/tmp/o/w /usr'],
-    ["ostree's state files", 'rm /run/ostree/deployment-state/*/unlocked-development && touch /run/ostree/deployment-state/0a1b2c.0/unlocked-transient'],
+    [
+      'the boot (its ID)',
+      'echo 11111111-2222-3333-4444-555555555555 > /tmp/bid && mount --bind /tmp/bid /proc/sys/kernel/random/boot_id',
+    ],
+    [
+      "/usr's mount (another overlay in its place)",
+      'umount -l /usr && mkdir -p /tmp/o && mount -t tmpfs ug2 /tmp/o && mkdir /tmp/o/u /tmp/o/w && mount -t overlay ug2 -o lowerdir=/usr,upperdir=/tmp/o/u,workdir=/tmp/o/w /usr',
+    ],
+    [
+      "ostree's state files",
+      'rm /run/ostree/deployment-state/*/unlocked-development && touch /run/ostree/deployment-state/0a1b2c.0/unlocked-transient',
+    ],
     ['the configuration file', "printf '[guard]\\nmode = auto\\n' > /etc/usr-guard/usr-guard.conf"],
     ['USR_GUARD_MODE', 'export USR_GUARD_MODE=warn'],
     ['USR_GUARD_CONFIG', "printf '[guard]\\n' > /etc/ug.conf && export USR_GUARD_CONFIG=/etc/ug.conf"],
@@ -80,7 +101,7 @@ describe('node decides again when what it depended on changed', () => {
   it.each([
     ['a record another user owns', 'chown 1000 /run/usr-guard/replay'],
     ['a folder another user owns', 'chown 1000 /run/usr-guard'],
-    ['a record cut short', "head -n 2 /run/usr-guard/replay > /tmp/r && cat /tmp/r > /run/usr-guard/replay"],
+    ['a record cut short', 'head -n 2 /run/usr-guard/replay > /tmp/r && cat /tmp/r > /run/usr-guard/replay'],
   ])('%s: not used', (_what, change) => {
     const r = twice(change);
     expect(r.starts.length).toBe(1);
@@ -88,7 +109,10 @@ describe('node decides again when what it depended on changed', () => {
   });
 
   it('a folder others can write: node keeps no record there (and the shell has none to use)', () => {
-    const r = twice('chmod 777 /run/usr-guard && rm /run/usr-guard/replay', '(apt-get install -y ugother; apt-get remove -y ugother; test -e /run/usr-guard/replay || echo @@no-record >&2)');
+    const r = twice(
+      'chmod 777 /run/usr-guard && rm /run/usr-guard/replay',
+      '(apt-get install -y ugother; apt-get remove -y ugother; test -e /run/usr-guard/replay || echo @@no-record >&2)',
+    );
     expect(r.starts).toEqual(['node apt-json', 'node apt-json']);
     expect(r.said).toContain('@@no-record');
   });

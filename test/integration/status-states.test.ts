@@ -13,7 +13,10 @@ afterAll(() => rmSync(alone, { recursive: true, force: true }));
 
 /** The state, and whether the hook shim's shell fast path would answer without starting node. */
 function status(spec: Omit<SandboxSpec, 'script'>) {
-  const r = runInSandbox({ ...spec, script: `${prog} status --json && { sh ${REPO}/hooks/usr-guard-hook fast-path; echo "@@fast=$?"; }` });
+  const r = runInSandbox({
+    ...spec,
+    script: `${prog} status --json && { sh ${REPO}/hooks/usr-guard-hook fast-path; echo "@@fast=$?"; }`,
+  });
   expect(r.stderr).toBe('');
   expect(r.code).toBe(0);
   const fast = r.stdout.includes('@@fast=0');
@@ -26,9 +29,21 @@ describe('status --json in each state (real mounts)', () => {
     ['container=oci', { usr: 'writable', env: { container: 'oci' } }, 'container'],
     ['ostree marker + read-only bind of /usr', { usr: 'host-ro-bind', ostreeBooted: true }, 'image-locked'],
     ['ostree marker + lower-only overlay (image content)', { usr: 'image', ostreeBooted: true }, 'image-locked'],
-    ['ostree marker + writable overlay + development marker', { usr: 'image+overlay', ostreeBooted: true, unlocked: 'development' }, 'image-overlay'],
-    ['ostree marker + read-only overlay with an upper layer', { usr: 'image+overlay-ro', ostreeBooted: true, unlocked: 'transient' }, 'image-overlay-readonly'],
-    ['ostree marker + writable overlay, no runstate marker', { usr: 'image+overlay', ostreeBooted: true }, 'image-hotfix'],
+    [
+      'ostree marker + writable overlay + development marker',
+      { usr: 'image+overlay', ostreeBooted: true, unlocked: 'development' },
+      'image-overlay',
+    ],
+    [
+      'ostree marker + read-only overlay with an upper layer',
+      { usr: 'image+overlay-ro', ostreeBooted: true, unlocked: 'transient' },
+      'image-overlay-readonly',
+    ],
+    [
+      'ostree marker + writable overlay, no runstate marker',
+      { usr: 'image+overlay', ostreeBooted: true },
+      'image-hotfix',
+    ],
     ['read-only bind of /usr, not image-based', { usr: 'host-ro-bind' }, 'readonly-usr'],
     ['lower-only overlay (a sysext merge), not image-based', { usr: 'image' }, 'readonly-usr'],
     ['composefs-native bootc, no /usr overlay', { usr: 'image', composefs: true }, 'image-locked'],
@@ -56,7 +71,9 @@ describe('status --json in each state (real mounts)', () => {
     expect(r.stdout).toMatch(/^state: image-locked\n/);
     expect(r.stdout).toMatch(/refused before anything is downloaded/);
     // Plainly: the database in /var is not updated with the image, and what keeps it true.
-    expect(r.stdout).toMatch(/^dpkg db +\/var\/lib\/dpkg \(in \/var: kept across reboots, and not updated with the image\)$/m);
+    expect(r.stdout).toMatch(
+      /^dpkg db +\/var\/lib\/dpkg \(in \/var: kept across reboots, and not updated with the image\)$/m,
+    );
     expect(r.stdout).toMatch(/^after a reboot +nothing keeps dpkg true to \/usr/m);
     expect(r.stdout).not.toMatch(/kept true/);
   });
@@ -80,14 +97,20 @@ describe('status --json in each state (real mounts)', () => {
       '  (mode = refuse: nobody is offered an overlay).',
       "  To change /usr until the next reboot: run 'bootc usr-overlay'",
     ]);
-    expect(summary({ usr: 'host-ro-bind', ostreeBooted: true }, 'auto')[1]).toBe("  at a terminal, apt, dpkg and dnf offer 'ostree admin unlock' first.");
-    expect(summary({ usr: 'image+overlay-ro', ostreeBooted: true, unlocked: 'transient' }, 'prompt').slice(0, 3)).toEqual([
+    expect(summary({ usr: 'host-ro-bind', ostreeBooted: true }, 'auto')[1]).toBe(
+      "  at a terminal, apt, dpkg and dnf offer 'ostree admin unlock' first.",
+    );
+    expect(
+      summary({ usr: 'image+overlay-ro', ostreeBooted: true, unlocked: 'transient' }, 'prompt').slice(0, 3),
+    ).toEqual([
       '  package changes are refused until the overlay is remounted read-write;',
       "  at a terminal, apt, dpkg and dnf offer 'mount -o remount,rw /usr' first.",
       "  To change /usr until the next reboot: run 'mount -o remount,rw /usr'",
     ]);
     expect(summary(bootc, 'overlay')[0]).toBe("  package changes first run 'bootc usr-overlay' (mode = overlay),");
-    expect(summary(bootc, 'warn')[0]).toBe('  package changes go on after a warning (mode = warn): the package manager');
+    expect(summary(bootc, 'warn')[0]).toBe(
+      '  package changes go on after a warning (mode = warn): the package manager',
+    );
   });
 
   it('says nothing of reboots or images in a container, or on a mutable host', () => {

@@ -21,7 +21,8 @@ afterAll(() => {
   for (const d of [image, repo, ...dirs]) rmSync(d, { recursive: true, force: true });
 });
 
-const apt = (spec: Omit<SandboxSpec, 'script' | 'image'>, cmd: string, setup = '') => aptRun({ ...spec, image }, cmd, repo, setup);
+const apt = (spec: Omit<SandboxSpec, 'script' | 'image'>, cmd: string, setup = '') =>
+  aptRun({ ...spec, image }, cmd, repo, setup);
 
 describe("the caller's environment does not choose what root runs", () => {
   // Each plants code that leaves /tmp/pwned when run.
@@ -30,7 +31,10 @@ printf '#!/bin/sh\\ntouch /tmp/pwned\\nexec /usr/bin/node "$@"\\n' > /tmp/evil/n
   it.each([
     ['NODE_OPTIONS=--require', 'NODE_OPTIONS="--require /tmp/evil/evil.js" apt-get install -y ughello'],
     ['a node first on PATH', 'PATH=/tmp/evil:$PATH apt-get install -y ughello'],
-    ['NODE_PATH and NODE_OPTIONS under dpkg', `NODE_PATH=/tmp/evil NODE_OPTIONS="-r /tmp/evil/evil.js" dpkg -i ${'$REPO'}/ughello_1.0_all.deb`],
+    [
+      'NODE_PATH and NODE_OPTIONS under dpkg',
+      `NODE_PATH=/tmp/evil NODE_OPTIONS="-r /tmp/evil/evil.js" dpkg -i ${'$REPO'}/ughello_1.0_all.deb`,
+    ],
   ])('%s: not run by the hooks (overlay and locked host)', (_what, cmd) => {
     for (const spec of [OVERLAY, LOCKED]) {
       const r = apt(spec, `${cmd.replace('$REPO', repo)}; test -e /tmp/pwned && echo @@pwned || echo @@clean`, evil);
@@ -39,15 +43,19 @@ printf '#!/bin/sh\\ntouch /tmp/pwned\\nexec /usr/bin/node "$@"\\n' > /tmp/evil/n
   });
 });
 
-describe('programs usr-guard starts are not found through the caller\'s PATH', () => {
+describe("programs usr-guard starts are not found through the caller's PATH", () => {
   // A logger and a mount planted first in root's PATH (su without -, a sloppy sudoers).
   const planted = `mkdir -p /tmp/evil && for p in logger mount; do printf '#!/bin/sh\\ntouch /tmp/pwned\\nexec /usr/bin/%s "$@"\\n' $p > /tmp/evil/$p; chmod +x /tmp/evil/$p; done
 printf '[guard]\\nmode = overlay\\n' > /etc/usr-guard/usr-guard.conf
 ${LISTEN}`;
 
-  it('the remount of a read-only overlay and the trail of it (mode = overlay): the system\'s mount and logger', () => {
+  it("the remount of a read-only overlay and the trail of it (mode = overlay): the system's mount and logger", () => {
     const spec = { usr: 'image+overlay-ro', ostreeBooted: true, unlocked: 'transient' } as const;
-    const r = apt(spec, `PATH=/tmp/evil:$PATH apt-get install -y ughello && test -x /usr/bin/ughello && echo @@installed; ${LOG}; test -e /tmp/pwned && echo @@pwned || echo @@clean`, planted);
+    const r = apt(
+      spec,
+      `PATH=/tmp/evil:$PATH apt-get install -y ughello && test -x /usr/bin/ughello && echo @@installed; ${LOG}; test -e /tmp/pwned && echo @@pwned || echo @@clean`,
+      planted,
+    );
     expect(r.stdout).toContain('@@installed');
     expect(r.stdout).toContain('@@clean');
     expect(logOf(r.stdout)).toMatch(/usr-guard: made \/usr writable with '\/usr\/bin\/mount -o remount,rw \/usr'/);
@@ -56,14 +64,20 @@ ${LISTEN}`;
 
 describe('umask 000', () => {
   it("leaves usr-guard's folder and the dpkg snapshot root's alone", () => {
-    const r = apt(OVERLAY, `umask 000; apt-get install -y ughello >/dev/null; stat -c '%a %U' /var/lib/usr-guard /var/lib/usr-guard/dpkg-snapshot; find /var/lib/usr-guard -perm /022 ! -type l`);
+    const r = apt(
+      OVERLAY,
+      `umask 000; apt-get install -y ughello >/dev/null; stat -c '%a %U' /var/lib/usr-guard /var/lib/usr-guard/dpkg-snapshot; find /var/lib/usr-guard -perm /022 ! -type l`,
+    );
     expect(r.stdout).toMatch(/^755 root\n755 root\n@@/m);
   });
 
   it('install --root makes every folder and file with its own mode', () => {
     const root = mkdtempSync(join(tmpdir(), 'ug-umask-'));
     dirs.push(root);
-    const r = runInSandbox({ usr: 'writable', script: `umask 000; ${image}/usr/bin/usr-guard install --root ${root} >/dev/null && stat -c '%a' ${root}/usr/libexec/usr-guard ${root}/usr/libexec/usr-guard/hook ${root}/etc/apt/apt.conf.d/50usr-guard && find ${root} -perm /022 ! -type l` });
+    const r = runInSandbox({
+      usr: 'writable',
+      script: `umask 000; ${image}/usr/bin/usr-guard install --root ${root} >/dev/null && stat -c '%a' ${root}/usr/libexec/usr-guard ${root}/usr/libexec/usr-guard/hook ${root}/etc/apt/apt.conf.d/50usr-guard && find ${root} -perm /022 ! -type l`,
+    });
     expect(r.stdout).toBe('755\n755\n644\n');
   });
 });
@@ -74,9 +88,16 @@ describe('a snapshot of dpkg database others could have changed is never put bac
     const varDir = mkdtempSync(join(tmpdir(), 'ug-var-'));
     dirs.push(varDir);
     const spec = { image, varDir } as const;
-    runInSandbox({ ...spec, ...OVERLAY, bootId: 'boot-1', script: `${aptUseRepo(repo)}\napt-get install -y ughello >/dev/null 2>&1` });
+    runInSandbox({
+      ...spec,
+      ...OVERLAY,
+      bootId: 'boot-1',
+      script: `${aptUseRepo(repo)}\napt-get install -y ughello >/dev/null 2>&1`,
+    });
     return runInSandbox({
-      ...spec, ...LOCKED, bootId: 'boot-2',
+      ...spec,
+      ...LOCKED,
+      bootId: 'boot-2',
       script: `S=/var/lib/usr-guard/dpkg-snapshot; ${how}
 before=$(sha256sum </var/lib/dpkg/status); usr-guard restore-dpkg-db; echo "@@rc=$?"
 [ "$before" = "$(sha256sum </var/lib/dpkg/status)" ] && echo @@db-unchanged`,
@@ -98,7 +119,11 @@ before=$(sha256sum </var/lib/dpkg/status); usr-guard restore-dpkg-db; echo "@@rc
   });
 
   it('a folder of usr-guard that another user made first is not used for a snapshot', () => {
-    const r = apt(OVERLAY, 'mkdir -m 777 /var/lib/usr-guard && apt-get install -y ughello; ls -A /var/lib/usr-guard', '');
+    const r = apt(
+      OVERLAY,
+      'mkdir -m 777 /var/lib/usr-guard && apt-get install -y ughello; ls -A /var/lib/usr-guard',
+      '',
+    );
     expect(r.rc).toBe(0);
     expect(r.stderr).toMatch(/could not save dpkg's database: \/var\/lib\/usr-guard is not root's alone/);
     expect(r.stdout).not.toContain('dpkg-snapshot');

@@ -12,7 +12,8 @@ let repo: string;
 beforeAll(() => ({ image, repo } = aptFixture(['ughello'])));
 afterAll(() => removeAll(image, repo));
 
-const apt = (spec: Omit<SandboxSpec, 'script' | 'image'>, cmd: string, setup = '') => aptRun({ ...spec, image }, cmd, repo, setup);
+const apt = (spec: Omit<SandboxSpec, 'script' | 'image'>, cmd: string, setup = '') =>
+  aptRun({ ...spec, image }, cmd, repo, setup);
 const deb = () => `${repo}/ughello_1.0_all.deb`;
 // The hook that decides taken away: what is left are the backstops.
 const WALKED_AROUND = "echo '#clear APT::Install::Pre-Invoke;' > /etc/apt/apt.conf.d/99clear";
@@ -26,14 +27,25 @@ describe('TRANSACTIONAL_UPDATE=true (openSUSE tukit sets it inside its writable 
   });
 
   it.each([
-    ['DPkg::Pre-Invoke, the first hook walked around', () => 'TRANSACTIONAL_UPDATE=true apt-get install -y ughello', WALKED_AROUND],
-    ["dpkg's hook under DPKG_FRONTEND_LOCKED", () => `TRANSACTIONAL_UPDATE=true DPKG_FRONTEND_LOCKED=true dpkg -i ${deb()}`, ''],
+    [
+      'DPkg::Pre-Invoke, the first hook walked around',
+      () => 'TRANSACTIONAL_UPDATE=true apt-get install -y ughello',
+      WALKED_AROUND,
+    ],
+    [
+      "dpkg's hook under DPKG_FRONTEND_LOCKED",
+      () => `TRANSACTIONAL_UPDATE=true DPKG_FRONTEND_LOCKED=true dpkg -i ${deb()}`,
+      '',
+    ],
   ])('the backstops refuse too: %s', (_what, cmd, setup) => {
     expectAptRefused(apt(LOCKED, cmd(), setup), true);
   });
 
   it('where /usr is writable it changes nothing: a mutable host installs, in silence', () => {
-    const r = apt({ usr: 'writable' }, 'TRANSACTIONAL_UPDATE=true apt-get install -y ughello && test -x /usr/bin/ughello && echo @@installed');
+    const r = apt(
+      { usr: 'writable' },
+      'TRANSACTIONAL_UPDATE=true apt-get install -y ughello && test -x /usr/bin/ughello && echo @@installed',
+    );
     expect(r.stdout).toContain('@@installed');
     expect(r.stderr).not.toContain('usr-guard');
   });
@@ -60,10 +72,14 @@ describe("container= in root's shell on a booted image host", () => {
     // A container's PID 1 has it (bootc's order: containers first, a host /run may be bound in).
     const pid1 = state({ ...LOCKED, image, env: { container: 'podman' } });
     expect(pid1).toMatchObject({ state: 'readonly-usr', container: { signs: ["PID 1's container=podman"] } });
-    expect(state({ usr: 'writable', image }, 'mkdir -p /run/systemd && echo docker > /run/systemd/container;').state).toBe('container');
+    expect(
+      state({ usr: 'writable', image }, 'mkdir -p /run/systemd && echo docker > /run/systemd/container;').state,
+    ).toBe('container');
     expect(state({ usr: 'writable', image }, 'touch /run/.containerenv;').state).toBe('container');
     // Where nothing says it is an image host, the caller's own still names a container (a status for a person).
-    expect(state({ usr: 'writable', image }, 'umount /proc; container=oci').container.signs).toEqual(['env container=oci']);
+    expect(state({ usr: 'writable', image }, 'umount /proc; container=oci').container.signs).toEqual([
+      'env container=oci',
+    ]);
   });
 });
 
@@ -77,7 +93,11 @@ describe("usr-guard's own variables on a read-only /usr", () => {
   it.each([
     ['USR_GUARD_MODE=off', 'USR_GUARD_MODE=off apt-get install -y ughello', ''],
     ['USR_GUARD_MODE=warn', 'USR_GUARD_MODE=warn apt-get install -y ughello', ''],
-    ['USR_GUARD_CONFIG naming a file with mode = off', 'USR_GUARD_CONFIG=/tmp/off.conf apt-get install -y ughello', offFile],
+    [
+      'USR_GUARD_CONFIG naming a file with mode = off',
+      'USR_GUARD_CONFIG=/tmp/off.conf apt-get install -y ughello',
+      offFile,
+    ],
     ['USR_GUARD_MODE=off to a backstop', 'USR_GUARD_MODE=off apt-get install -y ughello', WALKED_AROUND],
   ])('%s is not taken: refused, said, and in the trail', (what, cmd, setup) => {
     const r = trailed(LOCKED, cmd, setup);
@@ -88,7 +108,11 @@ describe("usr-guard's own variables on a read-only /usr", () => {
   });
 
   it("mode = off in the host's own file still applies (the administrator's choice), and is in the trail", () => {
-    const r = trailed(LOCKED, 'apt-get install -y ughello', "printf '[guard]\\nmode = off\\n' > /etc/usr-guard/usr-guard.conf");
+    const r = trailed(
+      LOCKED,
+      'apt-get install -y ughello',
+      "printf '[guard]\\nmode = off\\n' > /etc/usr-guard/usr-guard.conf",
+    );
     expect(r.stderr).not.toContain('refusing');
     expect(r.log).toMatch(/usr-guard: bypass: mode = off on a read-only \/usr \(image-locked\)/);
   });

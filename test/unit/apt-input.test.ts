@@ -71,9 +71,29 @@ describe('apt command lines, read as apt reads them', () => {
   });
 
   it.each([
-    ['', 0], ['0', 0], ['1', 1], ['+1', 1], ['-0', 0], ['0x1', 1], ['01', 1], [' 1', 1],
-    ['true', 1], ['On', 1], ['with', 1], ['ENABLE', 1], ['no', 0], ['Without', 0], ['disable', 0],
-    ['2', -1], ['-1', -1], ['08', -1], ['0x', -1], ['1 ', -1], ['  ', -1], ['nope', -1], ['y', -1],
+    ['', 0],
+    ['0', 0],
+    ['1', 1],
+    ['+1', 1],
+    ['-0', 0],
+    ['0x1', 1],
+    ['01', 1],
+    [' 1', 1],
+    ['true', 1],
+    ['On', 1],
+    ['with', 1],
+    ['ENABLE', 1],
+    ['no', 0],
+    ['Without', 0],
+    ['disable', 0],
+    ['2', -1],
+    ['-1', -1],
+    ['08', -1],
+    ['0x', -1],
+    ['1 ', -1],
+    ['  ', -1],
+    ['nope', -1],
+    ['y', -1],
   ])('StringToBool(%j) = %i', (text, value) => {
     expect(aptBool(text)).toBe(value);
   });
@@ -122,11 +142,15 @@ describe('DPkg::Pre-Install-Pkgs input', () => {
     expect(hookRoot(withConf('DPkg::Options::=--root%3d/img'))).toBe('/img');
     expect(hookRoot(withConf('DPkg::Options::=--instdir=/img'))).toBe('/img');
     expect(hookRoot(withConf('DPkg::Options::=--root', 'DPkg::Options::=/split'))).toBe('/split');
-    expect(hookRoot(withConf('DPkg::Options::=--root=/a', 'DPkg::Options::=--force-confold', 'DPkg::Options::=--root=/'))).toBe('/');
+    expect(
+      hookRoot(withConf('DPkg::Options::=--root=/a', 'DPkg::Options::=--force-confold', 'DPkg::Options::=--root=/')),
+    ).toBe('/');
   });
 
   it('reads version 2 lines', () => {
-    expect(parseHookInfo('VERSION 2\n\nlibsame 1 < 2 **CONFIGURE**\n').actions).toEqual([{ name: 'libsame', action: 'configure' }]);
+    expect(parseHookInfo('VERSION 2\n\nlibsame 1 < 2 **CONFIGURE**\n').actions).toEqual([
+      { name: 'libsame', action: 'configure' },
+    ]);
   });
 
   it.each([

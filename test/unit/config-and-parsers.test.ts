@@ -11,7 +11,12 @@ describe('usr-guard.conf', () => {
   it('reads mode and paths', () => {
     const r = parseConfig('# c\n[guard]\nmode = overlay\n\n[paths]\nbootc = /opt/bootc\n', 'f.conf');
     expect(r.warnings).toEqual([]);
-    expect(r.config).toEqual({ mode: "overlay", promptTimeout: 60, overlayTimeout: 120, paths: { bootc: "/opt/bootc", ostree: "/usr/bin/ostree" } });
+    expect(r.config).toEqual({
+      mode: 'overlay',
+      promptTimeout: 60,
+      overlayTimeout: 120,
+      paths: { bootc: '/opt/bootc', ostree: '/usr/bin/ostree' },
+    });
   });
 
   it.each([
@@ -51,29 +56,49 @@ describe('usr-guard.conf', () => {
   });
 
   it('says so when USR_GUARD_CONFIG names a missing file', async () => {
-    expect((await loadConfig({ USR_GUARD_CONFIG: '/nonexistent/x.conf' }, true)).warnings[0]).toContain('/nonexistent/x.conf');
+    expect((await loadConfig({ USR_GUARD_CONFIG: '/nonexistent/x.conf' }, true)).warnings[0]).toContain(
+      '/nonexistent/x.conf',
+    );
     expect((await loadConfig({ USR_GUARD_CONFIG: '' }, false)).config.mode).toBeDefined();
   });
 });
 
 describe('bootc status --format=json', () => {
-  const host = (spec: unknown, status: unknown) => JSON.stringify({ apiVersion: 'org.containers.bootc/v1', kind: 'BootcHost', spec, status });
+  const host = (spec: unknown, status: unknown) =>
+    JSON.stringify({ apiVersion: 'org.containers.bootc/v1', kind: 'BootcHost', spec, status });
   it('reads a tracked image and its /usr overlay', () => {
-    const s = parseBootcStatus(host({ image: { image: 'quay.io/example/os:latest', transport: 'registry' } }, { booted: {}, usrOverlay: { accessMode: 'readWrite', persistence: 'transient' } }));
-    expect(s).toEqual({ tracked: true, image: 'quay.io/example/os:latest', usrOverlay: { accessMode: 'readWrite', persistence: 'transient' } });
+    const s = parseBootcStatus(
+      host(
+        { image: { image: 'quay.io/example/os:latest', transport: 'registry' } },
+        { booted: {}, usrOverlay: { accessMode: 'readWrite', persistence: 'transient' } },
+      ),
+    );
+    expect(s).toEqual({
+      tracked: true,
+      image: 'quay.io/example/os:latest',
+      usrOverlay: { accessMode: 'readWrite', persistence: 'transient' },
+    });
   });
   it('reads the null form of a non-bootc system', () => {
     expect(parseBootcStatus(host({ image: null }, { staged: null, booted: null, type: null })).tracked).toBe(false);
   });
-  it.each([['not JSON', '{'], ['not a BootcHost', '{"kind":"Pod"}'], ['an array', '[]']])('rejects %s clearly', (_w, text) => {
+  it.each([
+    ['not JSON', '{'],
+    ['not a BootcHost', '{"kind":"Pod"}'],
+    ['an array', '[]'],
+  ])('rejects %s clearly', (_w, text) => {
     expect(() => parseBootcStatus(text)).toThrow(BootcStatusError);
   });
 });
 
 describe('os-release', () => {
   it('reads quoted and unquoted values', () => {
-    expect(parseOsRelease('PRETTY_NAME="Debian GNU/Linux 13 (trixie)"\nID=debian\nVERSION_ID="13"\n# c\njunk\n')).toEqual({
-      id: 'debian', versionId: '13', prettyName: 'Debian GNU/Linux 13 (trixie)',
+    expect(
+      parseOsRelease('PRETTY_NAME="Debian GNU/Linux 13 (trixie)"\nID=debian\nVERSION_ID="13"\n# c\njunk\n'),
+    ).toEqual({
+      id: 'debian',
+      versionId: '13',
+      prettyName: 'Debian GNU/Linux 13 (trixie)',
     });
   });
 });

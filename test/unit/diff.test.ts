@@ -12,8 +12,16 @@ const m = (entries: [string, string][]) => new Map(entries);
 
 describe('package changes', () => {
   it('added, removed, upgraded, by name', () => {
-    const before = m([['a', '1'], ['b', '1'], ['c', '1']]);
-    const after = m([['a', '1'], ['b', '2'], ['d', '1']]);
+    const before = m([
+      ['a', '1'],
+      ['b', '1'],
+      ['c', '1'],
+    ]);
+    const after = m([
+      ['a', '1'],
+      ['b', '2'],
+      ['d', '1'],
+    ]);
     expect(packageChanges('apt', before, after)).toEqual([
       { manager: 'apt', name: 'b', change: 'upgraded', version: '2', fromVersion: '1' },
       { manager: 'apt', name: 'c', change: 'removed', version: null, fromVersion: '1' },
@@ -39,27 +47,56 @@ describe('loose files', () => {
     ]);
   });
 
-  const entries = (paths: string[]): UpperEntry[] => paths.map((p) => ({ path: p.replace(/^-/, ''), whiteout: p.startsWith('-') }));
-  const groups = (up: UpperEntry[], owned: string[], image: string[], holdsOnly: (folder: string, n: number) => boolean) =>
-    groupFiles(looseFiles(up, new Set(owned), m(image.map((p) => [p, 'img']))), up, holdsOnly).map((g) => [g.path, g.files.length]);
+  const entries = (paths: string[]): UpperEntry[] =>
+    paths.map((p) => ({ path: p.replace(/^-/, ''), whiteout: p.startsWith('-') }));
+  const groups = (
+    up: UpperEntry[],
+    owned: string[],
+    image: string[],
+    holdsOnly: (folder: string, n: number) => boolean,
+  ) =>
+    groupFiles(looseFiles(up, new Set(owned), m(image.map((p) => [p, 'img']))), up, holdsOnly).map((g) => [
+      g.path,
+      g.files.length,
+    ]);
 
   it('fold into a folder that holds nothing but files added by hand, and not otherwise', () => {
     const up = entries(['/usr/share/t/a', '/usr/share/t/b/c', '/usr/share/u/x', '/usr/share/u/pkg']);
-    expect(groups(up, ['/usr/share/u/pkg'], [], () => true)).toEqual([['/usr/share/t/', 2], ['/usr/share/u/x', 1]]);
+    expect(groups(up, ['/usr/share/u/pkg'], [], () => true)).toEqual([
+      ['/usr/share/t/', 2],
+      ['/usr/share/u/x', 1],
+    ]);
   });
 
   it('stay as narrow as they are where a folder holds more: an edit and a deletion in /usr/share/doc are two lines', () => {
     const up = entries(['/usr/share/doc/x/copyright', '-/usr/share/doc/y/README']);
-    expect(groups(up, [], ['/usr/share/doc/x/copyright', '/usr/share/doc/y/README'], () => true)).toEqual([['/usr/share/doc/x/copyright', 1], ['/usr/share/doc/y/README', 1]]);
+    expect(groups(up, [], ['/usr/share/doc/x/copyright', '/usr/share/doc/y/README'], () => true)).toEqual([
+      ['/usr/share/doc/x/copyright', 1],
+      ['/usr/share/doc/y/README', 1],
+    ]);
     // Two edits of the image's files: two lines too.
-    expect(groups(entries(['/usr/share/doc/x/a', '/usr/share/doc/x/b']), [], ['/usr/share/doc/x/a', '/usr/share/doc/x/b'], () => true)).toHaveLength(2);
+    expect(
+      groups(
+        entries(['/usr/share/doc/x/a', '/usr/share/doc/x/b']),
+        [],
+        ['/usr/share/doc/x/a', '/usr/share/doc/x/b'],
+        () => true,
+      ),
+    ).toHaveLength(2);
   });
 
   it('never widen to a folder that also holds files of the image that did not change', () => {
     const up = entries(['/usr/share/doc/new1', '/usr/share/doc/new2', '/usr/share/tool/a', '/usr/share/tool/b']);
     const asked: string[] = [];
-    const imageHasDoc = (folder: string, n: number) => (asked.push(`${folder} ${n}`), folder !== '/usr/share/doc/');
-    expect(groups(up, [], [], imageHasDoc)).toEqual([['/usr/share/doc/new1', 1], ['/usr/share/doc/new2', 1], ['/usr/share/tool/', 2]]);
+    const imageHasDoc = (folder: string, n: number) => {
+      asked.push(`${folder} ${n}`);
+      return folder !== '/usr/share/doc/';
+    };
+    expect(groups(up, [], [], imageHasDoc)).toEqual([
+      ['/usr/share/doc/new1', 1],
+      ['/usr/share/doc/new2', 1],
+      ['/usr/share/tool/', 2],
+    ]);
     // Asked once per folder, with the number of files the upper layer holds there.
     expect(asked.sort()).toEqual(['/usr/share/doc/ 2', '/usr/share/tool/ 2']);
   });
@@ -67,9 +104,32 @@ describe('loose files', () => {
 
 describe('the Containerfile lines', () => {
   it('one line per manager and kind, names sorted, and a commented COPY or rm per folder', () => {
-    const pkgs = packageChanges('apt', m([['z', '1'], ['old', '1']]), m([['z', '2'], ['b', '1'], ['a', '1']]));
-    const files = [{ path: '/usr/share/t/a', change: 'added' as const }, { path: '/usr/bin/x', change: 'deleted' as const }];
-    expect(containerfileLines(pkgs, groupFiles(files, files.map((f) => ({ path: f.path, whiteout: false })), () => true))).toEqual([
+    const pkgs = packageChanges(
+      'apt',
+      m([
+        ['z', '1'],
+        ['old', '1'],
+      ]),
+      m([
+        ['z', '2'],
+        ['b', '1'],
+        ['a', '1'],
+      ]),
+    );
+    const files = [
+      { path: '/usr/share/t/a', change: 'added' as const },
+      { path: '/usr/bin/x', change: 'deleted' as const },
+    ];
+    expect(
+      containerfileLines(
+        pkgs,
+        groupFiles(
+          files,
+          files.map((f) => ({ path: f.path, whiteout: false })),
+          () => true,
+        ),
+      ),
+    ).toEqual([
       "# What this boot's transient overlay on /usr holds, as Containerfile lines (usr-guard diff).",
       'RUN apt-get install -y a b z',
       'RUN apt-get purge -y old',
@@ -83,15 +143,25 @@ describe('the Containerfile lines', () => {
 
 describe('the login line', () => {
   it('says that the overlay holds changes, when they go, and where to see them; it names nothing that root installed', () => {
-    expect(summaryLine(false)).toBe("usr-guard: this boot's overlay on /usr holds changes; they go at reboot. To see them: usr-guard diff (to keep them: usr-guard diff --containerfile)");
+    expect(summaryLine(false)).toBe(
+      "usr-guard: this boot's overlay on /usr holds changes; they go at reboot. To see them: usr-guard diff (to keep them: usr-guard diff --containerfile)",
+    );
     expect(summaryLine(true)).toContain('they go at the next deployment');
     expect(summaryLine(false)).not.toMatch(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u);
   });
 });
 
 describe('the baseline', () => {
-  const versions = m([['a', '1.0'], ['b:i386', '2']]);
-  const owners = m([['/usr/bin/a', 'a'], ['/usr/share/doc/a/copyright', 'a'], ['/usr/share/doc/a/changelog.gz', 'a'], ['/usr/lib/b/x\ty', 'b:i386']]);
+  const versions = m([
+    ['a', '1.0'],
+    ['b:i386', '2'],
+  ]);
+  const owners = m([
+    ['/usr/bin/a', 'a'],
+    ['/usr/share/doc/a/copyright', 'a'],
+    ['/usr/share/doc/a/changelog.gz', 'a'],
+    ['/usr/lib/b/x\ty', 'b:i386'],
+  ]);
 
   it('keeps the owners front-coded, and reads back what it kept', () => {
     const text = encodeBaseline(versions, owners, null);
@@ -113,10 +183,12 @@ describe('the baseline', () => {
     const segment = fc.string({ minLength: 1, maxLength: 6 }).filter((x) => !/[\n/]/.test(x));
     const path = fc.array(segment, { minLength: 1, maxLength: 5 }).map((p) => `/usr/${p.join('/')}`);
     const key = fc.constantFrom('a', 'b', 'c:i386');
-    fc.assert(fc.property(fc.array(fc.tuple(path, key), { maxLength: 30 }), (pairs) => {
-      const o = new Map(pairs);
-      expect(parseBaseline(encodeBaseline(versions, o, null)).owners).toEqual(o);
-    }));
+    fc.assert(
+      fc.property(fc.array(fc.tuple(path, key), { maxLength: 30 }), (pairs) => {
+        const o = new Map(pairs);
+        expect(parseBaseline(encodeBaseline(versions, o, null)).owners).toEqual(o);
+      }),
+    );
   });
 });
 
@@ -128,20 +200,52 @@ describe('parsers', () => {
       'Package: c\nStatus: install ok installed\nArchitecture: i386\nVersion: 3\nDescription: x\n y',
       'Package: d\nStatus: install ok unpacked\nArchitecture: all\nVersion: 4',
     ].join('\n\n');
-    expect(parseDpkgStatus(status, 'amd64')).toEqual(m([['a', '1.0'], ['c:i386', '3'], ['d', '4']]));
+    expect(parseDpkgStatus(status, 'amd64')).toEqual(
+      m([
+        ['a', '1.0'],
+        ['c:i386', '3'],
+        ['d', '4'],
+      ]),
+    );
   });
 
   it('the upperdir of an overlay, unescaped', () => {
-    const [e] = parseMountinfo('90 1 0:9 / /usr rw - overlay overlay rw,lowerdir=/a,upperdir=/var/tmp/my\\040dir\\,x/upper,workdir=/w');
+    const [e] = parseMountinfo(
+      '90 1 0:9 / /usr rw - overlay overlay rw,lowerdir=/a,upperdir=/var/tmp/my\\040dir\\,x/upper,workdir=/w',
+    );
     expect(upperdirOf(e!)).toBe('/var/tmp/my dir,x/upper');
   });
 
   it('never throw, whatever the text', () => {
-    const text = fc.oneof(fc.string({ maxLength: 300 }), fc.string({ unit: 'binary', maxLength: 300 }), fc.array(fc.constantFrom('Package: a', 'Status: install ok installed', 'Version: 1', '', 'P\ta\t1', 'F\t/usr/x\ta', 'K\ta', 'N\t5\tx', 'N\t99999\t/usr/y', 'O\tdpkg-snapshot\tb', '\t', 'x\ty'), { maxLength: 12 }).map((l) => l.join('\n')));
-    fc.assert(fc.property(text, (t) => {
-      parseDpkgStatus(t, 'amd64');
-      parseBaseline(t);
-      parseTabLines(t);
-    }));
+    const text = fc.oneof(
+      fc.string({ maxLength: 300 }),
+      fc.string({ unit: 'binary', maxLength: 300 }),
+      fc
+        .array(
+          fc.constantFrom(
+            'Package: a',
+            'Status: install ok installed',
+            'Version: 1',
+            '',
+            'P\ta\t1',
+            'F\t/usr/x\ta',
+            'K\ta',
+            'N\t5\tx',
+            'N\t99999\t/usr/y',
+            'O\tdpkg-snapshot\tb',
+            '\t',
+            'x\ty',
+          ),
+          { maxLength: 12 },
+        )
+        .map((l) => l.join('\n')),
+    );
+    fc.assert(
+      fc.property(text, (t) => {
+        parseDpkgStatus(t, 'amd64');
+        parseBaseline(t);
+        parseTabLines(t);
+      }),
+    );
   });
 });

@@ -1,7 +1,14 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { parseDnfArgv } from '../../src/invocation/dnf-argv.js';
-import { COMMAND_VALUE, DNF4_FLAGS, DNF4_VALUE, DNF5_FLAGS, DNF5_VALUE, longOption } from '../../src/invocation/dnf-options.js';
+import {
+  COMMAND_VALUE,
+  DNF4_FLAGS,
+  DNF4_VALUE,
+  DNF5_FLAGS,
+  DNF5_VALUE,
+  longOption,
+} from '../../src/invocation/dnf-options.js';
 
 describe('dnf command lines', () => {
   it.each([
@@ -54,7 +61,14 @@ describe('dnf command lines', () => {
     ['-yxfoo install strace', true, '/', true, false, ['strace']],
     ['-yx foo install strace', true, '/', true, false, ['strace']],
     ['-c=/etc/dnf/dnf.conf install strace', true, '/', false, false, ['strace']],
-    ['--enable-repo fedora --setvar arch=x86_64 --releasever-major 43 install strace', true, '/', false, false, ['strace']],
+    [
+      '--enable-repo fedora --setvar arch=x86_64 --releasever-major 43 install strace',
+      true,
+      '/',
+      false,
+      false,
+      ['strace'],
+    ],
     ['--use-host-config install strace', true, '/', false, false, ['strace']],
     ['--dump-variables install strace', true, '/', false, false, ['strace']],
     ['-- install strace', true, '/', false, false, ['strace']],
@@ -103,15 +117,24 @@ describe('every entry of the option tables', () => {
 });
 
 // The table against the argparse parser of the dnf 4 on this machine (Debian's python3-dnf).
-const py = spawnSync('/usr/bin/python3', ['-c', `
+const py = spawnSync(
+  '/usr/bin/python3',
+  [
+    '-c',
+    `
 import json, dnf.cli.option_parser as op
-print(json.dumps({s: a.nargs != 0 for a in op.OptionParser()._actions for s in a.option_strings}))`], { encoding: 'utf8' });
+print(json.dumps({s: a.nargs != 0 for a in op.OptionParser()._actions for s in a.option_strings}))`,
+  ],
+  { encoding: 'utf8' },
+);
 const installed: Record<string, boolean> | null = py.status === 0 ? JSON.parse(py.stdout) : null;
 if (!installed) console.log('SKIP dnf 4 option table check: python3-dnf is not installed');
 
 describe.skipIf(!installed)("the installed dnf 4's own option parser", () => {
   it('takes a value for exactly the options the table says', () => {
-    const wrong = Object.entries(installed!).filter(([opt, takesValue]) => (takesValue ? !DNF4_VALUE.includes(opt) : !DNF4_FLAGS.includes(opt)));
+    const wrong = Object.entries(installed!).filter(([opt, takesValue]) =>
+      takesValue ? !DNF4_VALUE.includes(opt) : !DNF4_FLAGS.includes(opt),
+    );
     expect(wrong).toEqual([]);
   });
 });

@@ -13,47 +13,72 @@ const entry: fc.Arbitrary<Entry> = fc.oneof(
   fc.tuple(fc.constant('l' as const), fc.string({ minLength: 1 }), fc.string()),
   fc.tuple(fc.constant('d' as const), fc.string({ minLength: 1 }), fc.constant(0 as const)),
 );
-const manifest: fc.Arbitrary<Manifest> = fc.record({ bootId: fc.string(), taken: fc.string(), entries: fc.array(entry, { maxLength: 8 }) });
-const text = fc.oneof(fc.string(), fc.json(), fc.constant('{"format":"usr-guard dpkg-db snapshot 1"}'), fc.constant('{"format":"usr-guard dpkg-db record 1","packages":{}}'));
+const manifest: fc.Arbitrary<Manifest> = fc.record({
+  bootId: fc.string(),
+  taken: fc.string(),
+  entries: fc.array(entry, { maxLength: 8 }),
+});
+const text = fc.oneof(
+  fc.string(),
+  fc.json(),
+  fc.constant('{"format":"usr-guard dpkg-db snapshot 1"}'),
+  fc.constant('{"format":"usr-guard dpkg-db record 1","packages":{}}'),
+);
 
 describe("a snapshot's manifest", () => {
   it('any text: a manifest or an error, never a throw', () => {
-    fc.assert(fc.property(text, (t) => {
-      const r = parseManifest(t);
-      expect('error' in r ? typeof r.error : Array.isArray(r.entries)).toBeTruthy();
-    }));
+    fc.assert(
+      fc.property(text, (t) => {
+        const r = parseManifest(t);
+        expect('error' in r ? typeof r.error : Array.isArray(r.entries)).toBeTruthy();
+      }),
+    );
   });
 
   it('reads back as written; a change anywhere, or a cut, breaks the seal', () => {
-    fc.assert(fc.property(manifest, fc.nat(), (m, cut) => {
-      const t = manifestText(m);
-      expect(parseManifest(t)).toEqual(m);
-      const short = t.slice(0, cut % (t.length - 1)); // at least its closing brace goes
-      expect('error' in parseManifest(short)).toBe(true);
-      const o = JSON.parse(t);
-      o.entries.push(['f', 'extra', 1]);
-      expect(parseManifest(JSON.stringify(o))).toEqual({ error: "its manifest's seal (sha256) does not match its listing" });
-    }));
+    fc.assert(
+      fc.property(manifest, fc.nat(), (m, cut) => {
+        const t = manifestText(m);
+        expect(parseManifest(t)).toEqual(m);
+        const short = t.slice(0, cut % (t.length - 1)); // at least its closing brace goes
+        expect('error' in parseManifest(short)).toBe(true);
+        const o = JSON.parse(t);
+        o.entries.push(['f', 'extra', 1]);
+        expect(parseManifest(JSON.stringify(o))).toEqual({
+          error: "its manifest's seal (sha256) does not match its listing",
+        });
+      }),
+    );
   });
 });
 
 describe("an image's record of its dpkg database", () => {
   it('any text: a record or an error, never a throw', () => {
-    fc.assert(fc.property(text, (t) => {
-      const r = parseRecord(t);
-      expect('error' in r ? typeof r.error : typeof r.statusSha256).toBe('string');
-    }));
+    fc.assert(
+      fc.property(text, (t) => {
+        const r = parseRecord(t);
+        expect('error' in r ? typeof r.error : typeof r.statusSha256).toBe('string');
+      }),
+    );
   });
 
   it('staleness: null for the same database, else the first difference in words', () => {
     const image: DpkgRecord = { statusSha256: 'a', packages: { guardtest: '1.1', base: '1' } };
     expect(staleness(image, { ...image })).toBeNull();
-    expect(staleness(image, { statusSha256: 'b', packages: { guardtest: '1.0', base: '1' } })).toBe('it lists guardtest 1.0 where this image has 1.1');
-    expect(staleness(image, { statusSha256: 'b', packages: { guardtest: '1.0', old: '2' } })).toBe('it lists guardtest 1.0 where this image has 1.1 (and 2 more differences)');
-    expect(staleness(image, { statusSha256: 'b', packages: { guardtest: '1.1' } })).toBe('it lacks base 1, which this image has');
-    fc.assert(fc.property(fc.dictionary(fc.string(), fc.string()), fc.dictionary(fc.string(), fc.string()), (a, b) => {
-      const r = staleness({ statusSha256: 'x', packages: a }, { statusSha256: 'y', packages: b });
-      expect(r === null || r.startsWith('it ')).toBe(true);
-    }));
+    expect(staleness(image, { statusSha256: 'b', packages: { guardtest: '1.0', base: '1' } })).toBe(
+      'it lists guardtest 1.0 where this image has 1.1',
+    );
+    expect(staleness(image, { statusSha256: 'b', packages: { guardtest: '1.0', old: '2' } })).toBe(
+      'it lists guardtest 1.0 where this image has 1.1 (and 2 more differences)',
+    );
+    expect(staleness(image, { statusSha256: 'b', packages: { guardtest: '1.1' } })).toBe(
+      'it lacks base 1, which this image has',
+    );
+    fc.assert(
+      fc.property(fc.dictionary(fc.string(), fc.string()), fc.dictionary(fc.string(), fc.string()), (a, b) => {
+        const r = staleness({ statusSha256: 'x', packages: a }, { statusSha256: 'y', packages: b });
+        expect(r === null || r.startsWith('it ')).toBe(true);
+      }),
+    );
   });
 });

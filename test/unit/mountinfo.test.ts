@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { coveringMount, MountinfoError, parseMountinfo, rootSource, usrFactsFrom } from '../../src/probe/mountinfo.js';
 
-const fixture = (name: string) => parseMountinfo(readFileSync(new URL(`../fixtures/mountinfo/${name}.txt`, import.meta.url), 'utf8'));
+const fixture = (name: string) =>
+  parseMountinfo(readFileSync(new URL(`../fixtures/mountinfo/${name}.txt`, import.meta.url), 'utf8'));
 const usrOf = (name: string) => usrFactsFrom(coveringMount(fixture(name), '/usr')!);
 
 describe('the mount that covers /usr, from real mount lines', () => {

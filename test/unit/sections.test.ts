@@ -4,7 +4,14 @@ import { encodeSection, findSection } from '../../src/boot/sections.js';
 // A file laid out as the build writes it: boot code, then sections.
 const boot = '#!/usr/bin/env node\nconst mark = "//@usr-guard "; // the boot names the marker, mid-line\n';
 const program = '(function () {\n  return `a\n//@usr-guard hot not-a-header\n*/ ok`;\n})';
-const file = [boot, 'function usrGuardSections() {\n', encodeSection(['hot', '4'], program), encodeSection(['chunk', 'ab'], 'two'), encodeSection(['chunk', 'a'], 'one'), '//@usr-guard end\n}\n'].join('');
+const file = [
+  boot,
+  'function usrGuardSections() {\n',
+  encodeSection(['hot', '4'], program),
+  encodeSection(['chunk', 'ab'], 'two'),
+  encodeSection(['chunk', 'a'], 'one'),
+  '//@usr-guard end\n}\n',
+].join('');
 
 describe('program sections (the layout of dist/usr-guard)', () => {
   it('gives back each section exactly, with its header words', () => {
@@ -15,7 +22,9 @@ describe('program sections (the layout of dist/usr-guard)', () => {
   });
 
   it('is a comment to JavaScript, even where the code holds */ or a header-like line, and toString gives it back', () => {
-    const usrGuardSections = new Function(`${file.slice(file.indexOf('\n') + 1)}; return usrGuardSections;`)() as () => void;
+    const usrGuardSections = new Function(
+      `${file.slice(file.indexOf('\n') + 1)}; return usrGuardSections;`,
+    )() as () => void;
     expect(findSection(usrGuardSections.toString(), 'hot')?.body).toBe(program);
   });
 
