@@ -41,8 +41,8 @@ const common = {
 const LAZY_FILES = [
   /src\/commands\/run-(status|install|overlay|restore|restore-pacman|diff)\.ts$/,
   /src\/(dpkg|pacman)-db\/snapshot\.ts$/,
-  /src\/config-file\.ts$/,
-  /src\/act\/(offer|trail)\.ts$/,
+  /src\/config\/file\.ts$/,
+  /src\/offer\/(offer|trail)\.ts$/,
   /src\/help\.ts$/,
   /src\/probe\/dnf-transient\.ts$/,
   /src\/diff\/record\.ts$/,

@@ -112,7 +112,7 @@ async function run(argv: string[], out: Out): Promise<number> {
       if (!caller || !(CALLERS as readonly string[]).includes(caller)) {
         throw usage('check', `--caller must be one of ${CALLERS.join(', ')}${caller ? `, not '${caller}'` : ''}`);
       }
-      const { checkCommand } = await import('./commands/run-check.js');
+      const { checkCommand } = await import('./check/index.js');
       return checkCommand(
         {
           caller: caller as Caller,

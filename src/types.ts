@@ -159,7 +159,7 @@ export interface Invocation {
   changed?: string[];
   operation: Operation;
   /**
-   * The package-manager run this hook is part of (invocation/run-record.ts),
+   * The package-manager run this hook is part of (runstate/run-record.ts),
    * and what a hook of that run said before: the run hears one message.
    */
   runKey: string | null;

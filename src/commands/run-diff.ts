@@ -6,7 +6,7 @@
 
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadConfig } from '../config.js';
+import { loadConfig } from '../config/index.js';
 import { DB } from '../dpkg-db/paths.js';
 import { EXIT } from '../exit-codes.js';
 import type { Out } from '../output.js';

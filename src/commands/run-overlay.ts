@@ -4,9 +4,9 @@
 // not: a script can rely on the state, so an overlay that is there but not as
 // asked is remounted (read-write, or with --read-only read-only).
 
-import { makeUsrWritable, type OverlayAction } from '../act/overlay.js';
-import { trail } from '../act/trail.js';
-import { loadConfig } from '../config.js';
+import { makeUsrWritable, type OverlayAction } from '../offer/overlay.js';
+import { trail } from '../offer/trail.js';
+import { loadConfig } from '../config/index.js';
 import { EXIT } from '../exit-codes.js';
 import type { Out } from '../output.js';
 import { probeSystem } from '../probe/index.js';

@@ -2,8 +2,8 @@
 // early in a boot. Exit 0 when restored or when there is nothing to do, 1 when
 // it could not (pacman held its database, a snapshot not to be trusted, a full disk).
 
-import { trail } from '../act/trail.js';
-import { loadConfig } from '../config.js';
+import { trail } from '../offer/trail.js';
+import { loadConfig } from '../config/index.js';
 import { EXIT } from '../exit-codes.js';
 import type { Out } from '../output.js';
 import { restorePacmanSnapshot } from '../pacman-db/snapshot.js';

@@ -7,8 +7,8 @@
 // nothing to do, 1 when something stopped it (said, and in the journal).
 
 import { rmSync } from 'node:fs';
-import { trail } from '../act/trail.js';
-import { loadConfig } from '../config.js';
+import { trail } from '../offer/trail.js';
+import { loadConfig } from '../config/index.js';
 import { migrateIntoImage } from '../dpkg-db/migrate.js';
 import { STALE_NOTE } from '../dpkg-db/paths.js';
 import { snapshotFacts, staleFact } from '../dpkg-db/report.js';

@@ -1,11 +1,11 @@
 // `usr-guard status`: probe (and with --deep ask bootc), then print.
 
-import { loadConfig } from '../config.js';
+import { loadConfig } from '../config/index.js';
 import { EXIT } from '../exit-codes.js';
 import type { Out } from '../output.js';
 import { runBootcStatus, type DeepResult } from '../probe/bootc.js';
 import { probeSystem } from '../probe/index.js';
-import { refineWithBootc } from '../state.js';
+import { refineWithBootc } from '../probe/classify.js';
 import { renderStatus, statusJson } from './status.js';
 
 export async function statusCommand(

@@ -1,43 +1,18 @@
 // Build the Invocation for `usr-guard check --caller NAME`: who calls, what the
 // command does, which root, whether a person can answer, and which run it is
 // part of. This is the edge that reads /proc, /dev/tty and the hooks' pipes;
-// the parsers it uses are pure. One file per family: apt.ts, dpkg.ts, dnf.ts.
+// the parsers it uses are pure. One folder per family: apt/ (apt and dpkg), dnf/, pacman/.
 
-import { closeSync, openSync, statSync } from 'node:fs';
-import type { Caller, Invocation } from '../types.js';
-import { argvOf, frontendOf, parentOf } from './ancestry.js';
-import { aptInvocation } from './apt.js';
-import { normaliseRoot } from './apt-argv.js';
-import { dnfInvocation } from './dnf.js';
-import { dpkgInvocation } from './dpkg.js';
-import { hookRunner, readRun, runKey } from './run-record.js';
-import { pacmanInvocation, readTargets } from './pacman.js';
-
-export interface CheckOptions {
-  caller: Caller;
-  command?: string;
-  root?: string;
-  downloadOnly: boolean;
-  assumeYes: boolean;
-  assumeNo: boolean;
-  readOnly: boolean;
-  packages: string[];
-}
-
-/**
- * "/" for every spelling of the root this process sees ("/.", "/tmp/..", a link
- * to it): dpkg and dnf write to the folder, whatever its name.
- */
-export function rootOf(path: string): string {
-  try {
-    const a = statSync(path);
-    const b = statSync('/');
-    if (a.dev === b.dev && a.ino === b.ino) return '/';
-  } catch {
-    // not there: not this root
-  }
-  return normaliseRoot(path);
-}
+import { closeSync, openSync } from 'node:fs';
+import type { Invocation } from '../types.js';
+import { argvOf, frontendOf, parentOf } from './proc.js';
+import { aptInvocation } from './apt/apt.js';
+import type { CheckOptions } from './options.js';
+import { normaliseRoot, rootOf } from './root.js';
+import { dnfInvocation } from './dnf/dnf.js';
+import { dpkgInvocation } from './apt/dpkg.js';
+import { hookRunner, readRun, runKey } from '../runstate/run-record.js';
+import { pacmanInvocation, readTargets } from './pacman/pacman.js';
 
 /** A person can answer: /dev/tty opens (it does not without a controlling terminal). */
 export function terminalAvailable(): boolean {

@@ -1,7 +1,7 @@
 // `bootc status --format=json`: authoritative but slow (root only, takes the
 // sysroot lock), so only `usr-guard status --deep` runs it.
 
-import { childEnv } from '../act/programs.js';
+import { childEnv } from '../offer/programs.js';
 import { loadExeca } from '../lazy-execa.js';
 
 export interface BootcStatus {

@@ -4,7 +4,7 @@
 import { accessSync, constants, existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { RESTORE_UNIT, SNAPSHOT } from '../dpkg-db/paths.js';
 import { PACMAN_RESTORE_UNIT, PACMAN_SNAPSHOT, pacmanDbPath } from '../pacman-db/paths.js';
-import { classify } from '../state.js';
+import { classify } from './classify.js';
 import type { DatabaseFacts, HostFacts, SystemState, UsrFacts } from '../types.js';
 import { hasKernelParam } from './cmdline.js';
 import { containerFacts } from './container.js';

@@ -1,5 +1,5 @@
 // Literal SystemState and Invocation objects for table tests of the pure core.
-import { classify } from '../../src/state.js';
+import { classify } from '../../src/probe/classify.js';
 import type { HostFacts, Invocation, StateName, SystemState, UsrFacts } from '../../src/types.js';
 
 const host = (over: Partial<HostFacts> = {}): HostFacts => ({

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseAptArgv } from '../../src/invocation/apt-argv.js';
-import { aptBool, tableCommand } from '../../src/invocation/apt-cmdline.js';
-import { HookInfoError, hookAssumeYes, hookRoot, parseHookInfo } from '../../src/invocation/apt-hook-info.js';
+import { parseAptArgv } from '../../src/invocation/apt/argv.js';
+import { aptBool, tableCommand } from '../../src/invocation/apt/cmdline.js';
+import { HookInfoError, hookAssumeYes, hookRoot, parseHookInfo } from '../../src/invocation/apt/hook-info.js';
 
 describe('apt command lines, read as apt reads them', () => {
   it.each([

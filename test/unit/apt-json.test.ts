@@ -1,6 +1,6 @@
 // apt's JSON hook messages, as apt 2.6 and 3.0 write them (private-json-hooks.cc): read, and what the transaction does.
 import { describe, expect, it } from 'vitest';
-import { helloAnswer, parseHello, parseNotification, transactionOf } from '../../src/invocation/apt-json.js';
+import { helloAnswer, parseHello, parseNotification, transactionOf } from '../../src/invocation/apt/json.js';
 
 const HELLO_26 = '{"jsonrpc":"2.0","method":"org.debian.apt.hooks.hello","id":0,"params":{"versions":["0.1","0.2"]}}';
 const HELLO_30 =

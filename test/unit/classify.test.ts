@@ -1,6 +1,6 @@
 // Facts → state name, including the cases the probe must not get wrong.
 import { describe, expect, it } from 'vitest';
-import { classify, refineWithBootc, type Facts } from '../../src/state.js';
+import { classify, refineWithBootc, type Facts } from '../../src/probe/classify.js';
 import { stateOf } from '../helpers/states.js';
 import type { HostFacts, UsrFacts } from '../../src/types.js';
 

@@ -2,8 +2,8 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { applyEnv, loadConfig } from '../../src/config.js';
-import { parseConfig } from '../../src/config-file.js';
+import { applyEnv, loadConfig } from '../../src/config/index.js';
+import { parseConfig } from '../../src/config/file.js';
 import { BootcStatusError, parseBootcStatus } from '../../src/probe/bootc.js';
 import { parseOsRelease } from '../../src/probe/os-release.js';
 

@@ -1,8 +1,8 @@
 // The decision table, as a table: state × invocation × mode → verdict.
 import { describe, expect, it } from 'vitest';
-import { defaultConfig } from '../../src/config.js';
-import { decide } from '../../src/decide.js';
-import { refusalLines, refusalSummary } from '../../src/messages.js';
+import { defaultConfig } from '../../src/config/index.js';
+import { decide } from '../../src/check/decide.js';
+import { refusalLines, refusalSummary } from '../../src/messages/index.js';
 import type { Invocation, Mode, StateName, VerdictKind } from '../../src/types.js';
 import { invocation, stateOf } from '../helpers/states.js';
 

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { parseDnfArgv } from '../../src/invocation/dnf-argv.js';
+import { parseDnfArgv } from '../../src/invocation/dnf/argv.js';
 import {
   COMMAND_VALUE,
   DNF4_FLAGS,
@@ -8,7 +8,7 @@ import {
   DNF5_FLAGS,
   DNF5_VALUE,
   longOption,
-} from '../../src/invocation/dnf-options.js';
+} from '../../src/invocation/dnf/options.js';
 
 describe('dnf command lines', () => {
   it.each([

@@ -3,15 +3,15 @@
 // usr-guard's own one-line error, never a throw of another kind.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseConfigDump } from '../../src/invocation/apt-config.js';
+import { parseConfigDump } from '../../src/invocation/apt/config.js';
 import {
   helloAnswer,
   JsonHookError,
   parseHello,
   parseNotification,
   transactionOf,
-} from '../../src/invocation/apt-json.js';
-import { dnf5Transaction } from '../../src/invocation/dnf5-action.js';
+} from '../../src/invocation/apt/json.js';
+import { dnf5Transaction } from '../../src/invocation/dnf/dnf5-action.js';
 
 /** Strings, JSON of any shape, and JSON shaped like apt's messages with odd values. */
 const mode = fc.constantFrom('install', 'upgrade', 'downgrade', 'reinstall', 'deinstall', 'purge', 'keep', 'frob', '');

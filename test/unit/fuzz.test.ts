@@ -3,12 +3,12 @@
 // command-line readers keep their promises whatever surrounds the words.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseAptArgv } from '../../src/invocation/apt-argv.js';
-import { parseAptCommandLine, tableCommand } from '../../src/invocation/apt-cmdline.js';
-import { HookInfoError, parseHookInfo } from '../../src/invocation/apt-hook-info.js';
-import { parseDnfArgv } from '../../src/invocation/dnf-argv.js';
-import { DNF4_VALUE, DNF5_VALUE } from '../../src/invocation/dnf-options.js';
-import { parseConfig } from '../../src/config-file.js';
+import { parseAptArgv } from '../../src/invocation/apt/argv.js';
+import { parseAptCommandLine, tableCommand } from '../../src/invocation/apt/cmdline.js';
+import { HookInfoError, parseHookInfo } from '../../src/invocation/apt/hook-info.js';
+import { parseDnfArgv } from '../../src/invocation/dnf/argv.js';
+import { DNF4_VALUE, DNF5_VALUE } from '../../src/invocation/dnf/options.js';
+import { parseConfig } from '../../src/config/file.js';
 import { MountinfoError, parseMountinfo } from '../../src/probe/mountinfo.js';
 import { BootcStatusError, parseBootcStatus } from '../../src/probe/bootc.js';
 import { parseOsRelease } from '../../src/probe/os-release.js';

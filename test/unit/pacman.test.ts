@@ -4,10 +4,10 @@
 // and what usr-guard decides and says for the pacman hook.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decide } from '../../src/decide.js';
+import { decide } from '../../src/check/decide.js';
 import { alpmUsrFiles, parseAlpmEntry } from '../../src/diff/pacman-view.js';
-import { longOption, pacmanChanges, pacmanOperation, parsePacmanArgv } from '../../src/invocation/pacman-argv.js';
-import { parseTargets } from '../../src/invocation/pacman.js';
+import { longOption, pacmanChanges, pacmanOperation, parsePacmanArgv } from '../../src/invocation/pacman/argv.js';
+import { parseTargets } from '../../src/invocation/pacman/pacman.js';
 import { dbPathOf, parsePacmanConf } from '../../src/probe/pacman-conf.js';
 import type { Config, SystemState } from '../../src/types.js';
 import { invocation, stateOf } from '../helpers/states.js';

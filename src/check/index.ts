@@ -2,18 +2,19 @@
 // Human text goes to stderr; stdout stays empty unless a caller's protocol needs it.
 
 import { existsSync } from 'node:fs';
-import { loadConfig } from '../config.js';
+import { loadConfig } from '../config/index.js';
 import { SNAPSHOT, STALE_NOTE } from '../dpkg-db/paths.js';
 import { EXIT } from '../exit-codes.js';
-import { refusalLines, refusalSummary, staleDpkgDbLine } from '../messages.js';
-import { buildInvocation, terminalAvailable, type CheckOptions } from '../invocation/index.js';
+import { refusalLines, refusalSummary, staleDpkgDbLine } from '../messages/index.js';
+import { buildInvocation, terminalAvailable } from '../invocation/index.js';
+import type { CheckOptions } from '../invocation/options.js';
 import type { Out } from '../output.js';
 import { keepPacmanTrue } from '../pacman-db/keep.js';
 import { probeSystem } from '../probe/index.js';
-import { recordRun } from '../invocation/run-record.js';
+import { recordRun } from '../runstate/run-record.js';
 import type { Config, Invocation, SystemState, Verdict } from '../types.js';
-import { decideWithVariables } from './check-variables.js';
-import { keepReplay } from '../act/replay.js';
+import { decideWithVariables } from './variables.js';
+import { keepReplay } from '../runstate/replay.js';
 
 /**
  * Say no. People read stderr. dnf's callers also get the refusal in one line:
@@ -26,7 +27,7 @@ import { keepReplay } from '../act/replay.js';
 async function refuse(message: string[], state: SystemState, inv: Invocation, out: Out): Promise<number> {
   out.err(message);
   if (inv.caller === 'dnf') out.out(`stop=${refusalSummary(state, inv)}\n`);
-  if (inv.caller === 'dnf5') (await import('../invocation/dnf5-action.js')).stopDnf5(refusalSummary(state, inv));
+  if (inv.caller === 'dnf5') (await import('../invocation/dnf/dnf5-action.js')).stopDnf5(refusalSummary(state, inv));
   return EXIT.REFUSED;
 }
 
@@ -150,7 +151,7 @@ async function act(
     case 'refuse':
       return await refuse(v.message, state, inv, out);
     case 'offer': {
-      const { offer } = await import('../act/offer.js');
+      const { offer } = await import('../offer/offer.js');
       const r = await offer(v, inv, config, env, state.host.kind === 'generic' ? 'image-based' : state.host.kind);
       // Declined: the refusal does not make the offer again.
       if (!r.ok) return await refuse(r.declined ? refusalLines(state, inv, true) : r.message, state, inv, out);

@@ -7,9 +7,9 @@
 // it decides alone (there is no other hook to back it up), and never asks.
 
 import { fstatSync, readFileSync, statSync } from 'node:fs';
-import type { Invocation } from '../types.js';
-import { argvOf, base, parentOf } from './ancestry.js';
-import { pacmanChanges, pacmanOperation, parsePacmanArgv } from './pacman-argv.js';
+import type { Invocation } from '../../types.js';
+import { argvOf, base, parentOf } from '../proc.js';
+import { pacmanChanges, pacmanOperation, parsePacmanArgv } from './argv.js';
 
 /** A pacman package name (makepkg's rule: alphanumerics and @._+-, not starting with - or .). */
 const PACKAGE_NAME = /^[A-Za-z0-9@_+][A-Za-z0-9@._+-]*$/;

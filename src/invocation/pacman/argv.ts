@@ -5,7 +5,7 @@
 // take the next word (or `=value`, or the rest of a short cluster) as their
 // value, which is never a target. Pure.
 
-import type { Operation } from '../types.js';
+import type { Operation } from '../../types.js';
 
 /** Long options that take a value (required_argument). `--debug` takes one only as `--debug=N`. */
 const LONG_WITH_VALUE = new Set([

@@ -5,7 +5,7 @@
 // `stop` operation (actions 1.4.0, dnf5 5.2.11.0).
 
 import { readSync, writeSync } from 'node:fs';
-import { UsageError } from '../exit-codes.js';
+import { UsageError } from '../../exit-codes.js';
 
 /** Bad input from dnf5: exit 2 with this one line, never a stack trace. */
 export class Dnf5ActionError extends UsageError {}

@@ -5,10 +5,10 @@
 // transaction wherever they run (the shim leaves it to them: hooks/dnf-shim);
 // the shim decides from the command line where they will not run.
 
-import type { CheckOptions } from './index.js';
-import type { Invocation } from '../types.js';
-import { argvOf, base, frontendOf } from './ancestry.js';
-import { parseDnfArgv } from './dnf-argv.js';
+import type { CheckOptions } from '../options.js';
+import type { Invocation } from '../../types.js';
+import { argvOf, base, frontendOf } from '../proc.js';
+import { parseDnfArgv } from './argv.js';
 import { readDnf5Transaction } from './dnf5-action.js';
 
 // microdnf: Fedora's is dnf5 (its action reads microdnf's command line, which dnf5's options parse).

@@ -2,10 +2,10 @@
 // it decides for a bare dpkg, and backs up the front end's hooks under one.
 // dpkg runs its hooks for --no-act too (dpkg 1.21): a dry run changes nothing.
 
-import type { CheckOptions } from './index.js';
-import type { Invocation } from '../types.js';
-import { findFrontend } from './ancestry.js';
-import { notAskedBecause } from './askable.js';
+import type { CheckOptions } from '../options.js';
+import type { Invocation } from '../../types.js';
+import { findFrontend } from '../proc.js';
+import { notAskedBecause } from '../askable.js';
 
 /** dpkg's options that take their value as the next word: the value is no package. */
 const DPKG_VALUE_OPTIONS = new Set([
@@ -44,7 +44,7 @@ export async function dpkgInvocation(_opts: CheckOptions, env: NodeJS.ProcessEnv
   // Loaded only for archives: reading them starts dpkg-deb through child_process.
   const local =
     files.length > 0
-      ? (await import('./package-files.js')).localPackages(files, fe?.pid ?? null)
+      ? (await import('../package-files.js')).localPackages(files, fe?.pid ?? null)
       : { files, names: [] };
   return {
     caller: 'dpkg',

@@ -6,7 +6,7 @@
 
 import { spawnSync } from 'node:child_process';
 import { readlinkSync } from 'node:fs';
-import type { ConfigSource } from './apt-cmdline.js';
+import type { ConfigSource } from './cmdline.js';
 
 const APT_CONFIG = '/usr/bin/apt-config';
 

@@ -13,7 +13,7 @@ import { lstatSync, readdirSync, readFileSync, unlinkSync } from 'node:fs';
 import { makeDirs, writeFileAtomic } from '../fs/atomic-write.js';
 import { rootOnly } from '../trust.js';
 import type { VerdictKind } from '../types.js';
-import { parentOf } from './ancestry.js';
+import { parentOf } from '../invocation/proc.js';
 
 export const RUNS_DIR = '/run/usr-guard/runs';
 // 'hook': the shim run as a program (apt's Pre-Install-Pkgs), a script named so.

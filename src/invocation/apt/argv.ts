@@ -4,8 +4,8 @@
 // configuration, and fires for `-s` too); the DPkg hooks fire only when dpkg
 // really runs, and take the target root from what dpkg will do, never from here.
 
-import type { Operation } from '../types.js';
-import { findB, parseAptCommandLine, type ConfigSource } from './apt-cmdline.js';
+import type { Operation } from '../../types.js';
+import { findB, parseAptCommandLine, type ConfigSource } from './cmdline.js';
 
 export interface AptCommand {
   command: string | null;
@@ -40,12 +40,6 @@ export function aptOperation(command: string | null, packages: string[]): Operat
 /** ./foo_1.0_all.deb names package foo; foo/trixie and foo=1.0 stay as typed. */
 export function debPackageName(arg: string): string {
   return arg.endsWith('.deb') ? arg.replace(/^.*\//, '').replace(/(_.*)?\.deb$/, '') : arg;
-}
-
-/** Normalise a root such as "/target/" or "/" to compare with "/" (the file system check is the caller's). */
-export function normaliseRoot(root: string): string {
-  const r = root.replace(/\/+$/, '');
-  return r === '' ? '/' : r;
 }
 
 /** `binary` is the front end's name: apt-get's option table, unless it is apt. */

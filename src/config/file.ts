@@ -3,8 +3,8 @@
 // that is wrong; ini then reads the values.
 
 import ini from 'ini';
-import { defaultConfig, type ConfigResult } from './config-defaults.js';
-import { MODES, type Mode } from './types.js';
+import { defaultConfig, type ConfigResult } from './defaults.js';
+import { MODES, type Mode } from '../types.js';
 
 const KNOWN: Record<string, readonly string[]> = {
   guard: ['mode', 'prompt_timeout', 'overlay_timeout'],

@@ -2,9 +2,9 @@
 // plugin (which rebuilds a command line from dnf's own view) and the dnf5
 // action (which reads dnf5's argv from /proc) all come through here.
 
-import type { Operation } from '../types.js';
-import { normaliseRoot } from './apt-argv.js';
-import { FLAG_OPTIONS, longOption, VALUE_OPTIONS } from './dnf-options.js';
+import type { Operation } from '../../types.js';
+import { normaliseRoot } from '../root.js';
+import { FLAG_OPTIONS, longOption, VALUE_OPTIONS } from './options.js';
 
 export interface DnfCommand {
   command: string | null;

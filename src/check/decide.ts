@@ -13,8 +13,8 @@ import {
   readOnlyWarningLines,
   refusalLines,
   unknownWarningLines,
-} from './messages.js';
-import type { Config, Invocation, StateName, SystemState, Verdict } from './types.js';
+} from '../messages/index.js';
+import type { Config, Invocation, StateName, SystemState, Verdict } from '../types.js';
 
 const PROCEED: Verdict = { verdict: 'proceed', message: [] };
 

@@ -11,22 +11,15 @@
 // The rest of a run's hooks back these up (role 'backstop').
 
 import { readFileSync } from 'node:fs';
-import type { CheckOptions } from './index.js';
-import type { Invocation } from '../types.js';
-import { findFrontend, type Frontend } from './ancestry.js';
-import { aptOperation, debPackageName, parseAptArgv } from './apt-argv.js';
-import { aptBool } from './apt-cmdline.js';
-import {
-  dpkgOptionsRoot,
-  HookInfoError,
-  hookAssumeYes,
-  hookRoot,
-  parseHookInfo,
-  type HookInfo,
-} from './apt-hook-info.js';
-import { PRE_PROMPT, transactionOf, type JsonHello } from './apt-json.js';
-import { exchange, hookSocket } from './apt-json-socket.js';
-import { notAskedBecause } from './askable.js';
+import type { CheckOptions } from '../options.js';
+import type { Invocation } from '../../types.js';
+import { findFrontend, type Frontend } from '../proc.js';
+import { aptOperation, debPackageName, parseAptArgv } from './argv.js';
+import { aptBool } from './cmdline.js';
+import { dpkgOptionsRoot, HookInfoError, hookAssumeYes, hookRoot, parseHookInfo, type HookInfo } from './hook-info.js';
+import { PRE_PROMPT, transactionOf, type JsonHello } from './json.js';
+import { exchange, hookSocket } from './json-socket.js';
+import { notAskedBecause } from '../askable.js';
 
 export const APT_CLIS = new Set(['apt', 'apt-get']);
 
@@ -106,7 +99,7 @@ async function jsonConfig(hello: JsonHello, fe: Frontend | null, env: NodeJS.Pro
   if (hello.options) return { cmd, options: hello.options, lists: hello.lists };
   if (cmd.sources.some((s) => s.kind === 'file') || env.APT_CONFIG) {
     // Loaded only here: apt-config starts through child_process.
-    const dump = (await import('./apt-config.js')).aptConfigOf(cmd.sources, fe?.pid ?? null, env);
+    const dump = (await import('./config.js')).aptConfigOf(cmd.sources, fe?.pid ?? null, env);
     if (dump) return { cmd, ...dump };
   }
   return { cmd, options: null, lists: new Map<string, string[]>() };
@@ -144,7 +137,7 @@ async function fromJsonHook(inv: Invocation, env: NodeJS.ProcessEnv, fe: Fronten
   // Loaded only for archives: reading them starts dpkg-deb through child_process.
   const local =
     files.length > 0
-      ? (await import('./package-files.js')).localPackages(files, fe?.pid ?? null)
+      ? (await import('../package-files.js')).localPackages(files, fe?.pid ?? null)
       : { files, names: [] as string[] };
   inv.localFiles = local.files;
   inv.packages = (inv.operation === 'remove' ? tx.removed : tx.added).filter((n) => !local.names.includes(n));

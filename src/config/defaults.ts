@@ -1,8 +1,8 @@
 // What usr-guard does with no configuration file, and the shape a loaded one
-// takes: shared by the loader (config.ts) and the parser (config-file.ts),
+// takes: shared by the loader (index.ts) and the parser (file.ts),
 // which is loaded only when a file sets a key.
 
-import type { Config } from './types.js';
+import type { Config } from '../types.js';
 
 export interface ConfigResult {
   config: Config;

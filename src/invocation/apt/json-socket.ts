@@ -11,7 +11,7 @@ import {
   parseNotification,
   type JsonHello,
   type JsonNotification,
-} from './apt-json.js';
+} from './json.js';
 
 const END = Buffer.from('\n\n');
 

@@ -3,8 +3,8 @@
 // was asked: an install is kept by installing it in the image, a removal by
 // removing it there, an upgrade by a new image.
 
-import { pacmanContainerfileLines, pacmanPersistLine, savedLine } from './messages-pacman.js';
-import type { Invocation, SystemState } from './types.js';
+import { pacmanContainerfileLines, pacmanPersistLine, savedLine } from './pacman.js';
+import type { Invocation, SystemState } from '../types.js';
 
 const page = (inv: Invocation) => `${inv.manager}-image-based`;
 

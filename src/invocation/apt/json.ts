@@ -9,7 +9,7 @@
 // APT::Install::Pre-Invoke, the prompt and the download
 // (apt-private/private-install.cc, private-upgrade.cc).
 
-import { UsageError } from '../exit-codes.js';
+import { UsageError } from '../../exit-codes.js';
 
 export const PRE_PROMPT = 'org.debian.apt.hooks.install.pre-prompt';
 

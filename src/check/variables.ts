@@ -6,19 +6,19 @@
 // warn), the configuration without those variables applies instead: dpkg and
 // dnf could only fail there, half-way. Other tools' variables relax nothing:
 // TRANSACTIONAL_UPDATE and the caller's container= are read as claims, and the
-// probe decides on evidence (src/state.ts, src/probe/container.ts).
+// probe decides on evidence (src/probe/classify.ts, src/probe/container.ts).
 // mode = off or warn in the configuration file is the administrator's own
 // choice: it applies, and goes to the trail on a read-only /usr.
 
-import { loadConfig, type ConfigResult } from '../config.js';
-import { decide } from '../decide.js';
+import { loadConfig, type ConfigResult } from '../config/index.js';
+import { decide } from './decide.js';
 import type { Out } from '../output.js';
 import type { Config, Invocation, SystemState, Verdict, VerdictKind } from '../types.js';
 
 const STRENGTH: Record<VerdictKind, number> = { proceed: 0, warn: 1, offer: 2, refuse: 2 };
 
 async function trail(event: string, inv: Invocation): Promise<void> {
-  const { trail: log } = await import('../act/trail.js');
+  const { trail: log } = await import('../offer/trail.js');
   await log(event, inv, 'warning');
 }
 
@@ -36,7 +36,7 @@ export async function decideWithVariables(
   if (verdict.verdict !== 'proceed' && verdict.verdict !== 'warn') return { config, verdict };
   // Would this let a change meet a read-only /usr (where usr-guard's strictest mode refuses)?
   const pastReadOnly = decide(state, inv, { ...config, mode: 'refuse' }).verdict === 'refuse';
-  // A hook of this run spoke before (invocation/run-record.ts): it said so, and put it in the trail.
+  // A hook of this run spoke before (runstate/run-record.ts): it said so, and put it in the trail.
   const toldBefore = inv.said !== null;
   if (pastReadOnly && loaded.variable) {
     if (!toldBefore) {

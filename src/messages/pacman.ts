@@ -3,7 +3,7 @@
 // transaction adds or removes (the hook's targets); a package file given to
 // `pacman -U` must come from the build context, so it is copied first.
 
-import type { Invocation, SystemState } from './types.js';
+import type { Invocation, SystemState } from '../types.js';
 
 /** A package file given by path (not by URL: pacman -U fetches those itself). */
 const isLocalFile = (t: string) => !/^[a-z][a-z0-9+.-]*:\/\//i.test(t);

@@ -1,12 +1,12 @@
 // /etc/usr-guard/usr-guard.conf: optional ini. loadConfig reads the file,
-// checks who may have written it, and never throws. The parser (config-file.ts,
+// checks who may have written it, and never throws. The parser (file.ts,
 // with ini) is loaded only when there is a file: most hosts have none.
 
 import { readFileSync, statSync } from 'node:fs';
-import { defaultConfig, type ConfigResult } from './config-defaults.js';
-import { MODES, type Mode } from './types.js';
+import { defaultConfig, type ConfigResult } from './defaults.js';
+import { MODES, type Mode } from '../types.js';
 
-export { defaultConfig, type ConfigResult } from './config-defaults.js';
+export { defaultConfig, type ConfigResult } from './defaults.js';
 
 export const DEFAULT_CONFIG_PATH = '/etc/usr-guard/usr-guard.conf';
 
@@ -53,7 +53,7 @@ export async function loadConfig(env: NodeJS.ProcessEnv, isRoot: boolean): Promi
       // The installed file is all comments and section headers until someone
       // sets a key: then, and only then, load the parser.
       if (!onlyCommentsAndHeaders(text)) {
-        const { parseConfig } = await import('./config-file.js');
+        const { parseConfig } = await import('./file.js');
         result = parseConfig(text, file);
         if (env.USR_GUARD_CONFIG && result.warnings.length === 0) result.variable = `USR_GUARD_CONFIG=${file}`;
       }

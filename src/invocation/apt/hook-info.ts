@@ -2,8 +2,8 @@
 // configuration as %-encoded key=value lines, a blank line, then one action line
 // per package. Pure; the caller reads the text from $APT_HOOK_INFO_FD.
 
-import { UsageError } from '../exit-codes.js';
-import { aptBool } from './apt-cmdline.js';
+import { UsageError } from '../../exit-codes.js';
+import { aptBool } from './cmdline.js';
 
 export interface HookAction {
   name: string;

@@ -1,7 +1,7 @@
 // Name the host state from the probed facts. Pure, and the only place that
 // knows how facts map to a state name; the probe just gathers, decide() just reads.
 
-import type { ContainerFacts, HostFacts, StateName, SystemState, UsrFacts } from './types.js';
+import type { ContainerFacts, HostFacts, StateName, SystemState, UsrFacts } from '../types.js';
 
 export interface Facts {
   usr: UsrFacts | null;

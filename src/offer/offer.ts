@@ -2,8 +2,8 @@
 // own tool, and let the package manager go on only when a new probe agrees.
 // Every step leaves a line in the trail.
 
-import { base } from '../invocation/ancestry.js';
-import { overlayWarningLines } from '../messages.js';
+import { base } from '../invocation/proc.js';
+import { overlayWarningLines } from '../messages/index.js';
 import { probeSystem } from '../probe/index.js';
 import type { Config, Invocation, SystemState, Verdict } from '../types.js';
 import { makeUsrWritable, overlayCommand } from './overlay.js';
