@@ -52,13 +52,19 @@ usr-guard dpkg-db locks; echo "@@locks=$?"
 ls -l /usr/lib/sysimage/dpkg/lock /usr/lib/sysimage/dpkg/lock-frontend | sed 's/^/@@ls /'
 apt-get install -y dpkg ${aptLines('after')}
 echo "@@apt=$?"
-usr-guard dpkg-db locks; echo "@@again=$?"; grep -c sysimage/dpkg/lock /proc/self/mountinfo | sed 's/^/@@mounts /'`);
+usr-guard dpkg-db locks; echo "@@again=$?"; grep -c sysimage/dpkg/lock /proc/self/mountinfo | sed 's/^/@@mounts /'
+# usr-guard's own moves with the files bound: nothing to do, and nothing tried.
+usr-guard restore-dpkg-db 2>&1; echo "@@restore=$?"; usr-guard dpkg-db move >/tmp/move.out 2>&1; echo "@@move=$?"; grep -v '^unchanged' /tmp/move.out`);
     expect(r.stdout).toContain('@@before W: Not using locking for read only lock file /var/lib/dpkg/lock-frontend');
     expect(r.stdout).toContain('@@locks=0');
     expect(r.stdout).not.toMatch(/@@after/);
     // A second run (the unit restarted) binds nothing twice.
     expect(r.stdout).toContain('@@again=0');
     expect(r.stdout).toContain('@@mounts 2');
+    expect(r.stdout).toContain("dpkg's database lives in the image: nothing to restore");
+    expect(r.stdout).toContain('@@restore=0');
+    expect(r.stdout).toContain('@@move=0');
+    expect(r.stdout).not.toMatch(/EBUSY|error/i);
   });
 
   it('a lock held on the /run file keeps apt out', () => {
