@@ -67,6 +67,21 @@ usr-guard restore-dpkg-db 2>&1; echo "@@restore=$?"; usr-guard dpkg-db move >/tm
     expect(r.stdout).not.toMatch(/EBUSY|error/i);
   });
 
+  it('after an overlay made by hand, dpkg-db locks binds the files again', () => {
+    const same = `[ "$(stat -L -c %d:%i /var/lib/dpkg/lock-frontend)" = "$(stat -c %d:%i /run/usr-guard/locks/lock-frontend)" ] && echo`;
+    const r = locked(`usr-guard dpkg-db locks 2>/dev/null
+mkdir -p /run/ov/u /run/ov/w && mount -t overlay overlay -o lowerdir=/usr,upperdir=/run/ov/u,workdir=/run/ov/w /usr
+${same} "@@bound-under-the-overlay"
+usr-guard dpkg-db locks 2>&1; echo "@@locks=$?"
+${same} "@@bound-again"`);
+    expect(r.stdout).not.toContain('@@bound-under-the-overlay');
+    expect(r.stdout).toContain(
+      'usr-guard: bound /run/usr-guard/locks/lock-frontend over /usr/lib/sysimage/dpkg/lock-frontend',
+    );
+    expect(r.stdout).toContain('@@locks=0');
+    expect(r.stdout).toContain('@@bound-again');
+  });
+
   it('a lock held on the /run file keeps apt out', () => {
     const r = locked(`usr-guard dpkg-db locks
 python3 -c 'import fcntl,os,time; f=os.open("/run/usr-guard/locks/lock-frontend",os.O_RDWR); fcntl.lockf(f,fcntl.LOCK_EX); open("/tmp/held","w").close(); time.sleep(30)' &
