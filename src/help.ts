@@ -104,7 +104,9 @@ For image builds (see usr-guard(8), DPKG'S DATABASE):
   --root DIR   the image's root instead of / (it must exist)
   --dry-run    say what would be done, do nothing
 
-(build-hook is what dpkg's post-invoke runs in an image build.)
+(build-hook is what dpkg's post-invoke runs in an image build; locks is what
+usr-guard-dpkg-locks.service runs early in a boot: it binds writable files in
+/run/usr-guard/locks over the image's lock files, so that apt's locks hold.)
 `;
 
 const restore = `Usage: usr-guard restore-dpkg-db

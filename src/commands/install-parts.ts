@@ -18,6 +18,7 @@ import manGuard from '../../man/usr-guard.8?raw';
 import manPacman from '../../man/pacman-image-based.7?raw';
 import pacmanHook from '../../hooks/pacman.hook?raw';
 import restoreUnit from '../../systemd/usr-guard-restore-dpkg-db.service?raw';
+import locksUnit from '../../systemd/usr-guard-dpkg-locks.service?raw';
 import restorePacmanUnit from '../../systemd/usr-guard-restore-pacman-db.service?raw';
 import loginReminder from '../../hooks/profile.sh?raw';
 import { pythonSitesWith } from '../probe/python.js';
@@ -110,6 +111,14 @@ export function parts(
         mode: 0o777,
         content: text(''),
         link: '../usr-guard-restore-dpkg-db.service',
+      },
+      // With the database in the image: apt's and dpkg's locks on writable files (src/dpkg-db/lock-binds.ts).
+      { path: '/usr/lib/systemd/system/usr-guard-dpkg-locks.service', mode: 0o644, content: text(locksUnit) },
+      {
+        path: '/usr/lib/systemd/system/sysinit.target.wants/usr-guard-dpkg-locks.service',
+        mode: 0o777,
+        content: text(''),
+        link: '../usr-guard-dpkg-locks.service',
       },
     ],
     'dnf-plugin': [

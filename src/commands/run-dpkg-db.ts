@@ -1,6 +1,7 @@
 // `usr-guard dpkg-db move|record [--root DIR]`, for image builders, and
 // `dpkg-db build-hook`, what dpkg's post-invoke runs in an image build
-// (hooks/dpkg-db.cfg): dpkg has closed its database then, so it can move.
+// (hooks/dpkg-db.cfg): dpkg has closed its database then, so it can move;
+// `dpkg-db locks`, what usr-guard-dpkg-locks.service runs at boot.
 
 import { lstatSync } from 'node:fs';
 import { commandUsage, EXIT } from '../exit-codes.js';
@@ -8,6 +9,7 @@ import type { Out } from '../output.js';
 import { DB, RECORD } from '../dpkg-db/paths.js';
 import { imageBuild, type DpkgDbChoice } from '../dpkg-db/where.js';
 import { existsSync } from 'node:fs';
+import { bindLocksAtBoot } from '../dpkg-db/lock-binds.js';
 import { moveMarks } from '../dpkg-db/relocate.js';
 import { placeDpkgDb } from './dpkg-db.js';
 import { existingRoot, install } from './install.js';
@@ -18,12 +20,20 @@ export function dpkgDbCommand(args: string[], root: string, dryRun: boolean, env
   const [action, extra] = args;
   if (extra !== undefined) throw commandUsage('dpkg-db', `unexpected argument '${extra}'`);
   if (action === 'build-hook') return buildHook(env, out);
+  if (action === 'locks') return bootLocks(out);
   if (action === undefined || !Object.hasOwn(ACTIONS, action))
     throw commandUsage('dpkg-db', `the actions are move and record${action ? `, not '${action}'` : ''}`);
   const dir = existingRoot('dpkg-db', root);
   const plan = placeDpkgDb(dir, ACTIONS[action], env, dryRun);
   out.out(`${[...plan.lines, ...install(dir, plan.files, dryRun)].join('\n')}\n`);
   return EXIT.OK;
+}
+
+/** What usr-guard-dpkg-locks.service runs early in a boot: apt's and dpkg's locks on files that can be locked. */
+function bootLocks(out: Out): number {
+  const r = bindLocksAtBoot();
+  out.err(r.lines.map((l) => `usr-guard: ${l}`));
+  return r.failed ? EXIT.INTERNAL : EXIT.OK;
 }
 
 /**

@@ -6,37 +6,38 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-const LOCK_FILES = ['lock', 'lock-frontend'];
+/** apt's and dpkg's lock files in the database folder (apt takes lock-frontend first). */
+export const LOCK_FILES = ['lock-frontend', 'lock'];
 
 /** The processes that hold a lock on dpkg's lock files in `dbDir` (0 where /proc/locks cannot name one). */
 export function lockHolders(dbDir: string): number[] {
+  const pids: number[] = [];
+  for (const name of LOCK_FILES) {
+    const st = statSync(join(dbDir, name), { throwIfNoEntry: false });
+    if (st !== undefined) pids.push(...holdersOf(st.dev, st.ino)); // no such lock file: not held
+  }
+  return pids;
+}
+
+/** The processes that hold a lock (fcntl or flock) on the file with this device and inode. */
+export function holdersOf(dev: number, ino: number): number[] {
   let locks = '';
   try {
     locks = readFileSync('/proc/locks', 'utf8');
   } catch {
     return []; // no /proc: nothing to tell by
   }
+  // glibc's dev_t encoding; the kernel prints %02x:%02x:%lu.
+  const major = ((dev >> 8) & 0xfff).toString(16).padStart(2, '0');
+  const minor = ((dev & 0xff) | ((dev >> 12) & 0xfff00)).toString(16).padStart(2, '0');
   // Lines look like "1: POSIX  ADVISORY  WRITE 1234 fd:01:5678 0 EOF".
-  const held = locks
+  return locks
     .split('\n')
     .map((l) => l.trim().split(/\s+/))
     .filter((f) => f[5] !== undefined)
-    .map((f) => ({ pid: Number(f[4]) || 0, id: f[5]! }));
-  const pids: number[] = [];
-  for (const name of LOCK_FILES) {
-    try {
-      const st = statSync(join(dbDir, name));
-      // glibc's dev_t encoding; the kernel prints %02x:%02x:%lu.
-      const major = ((st.dev >> 8) & 0xfff).toString(16).padStart(2, '0');
-      const minor = ((st.dev & 0xff) | ((st.dev >> 12) & 0xfff00)).toString(16).padStart(2, '0');
-      for (const h of held)
-        if (h.id === `${major}:${minor}:${st.ino}` || (h.id.endsWith(`:${st.ino}`) && holdsOpen(h.pid, st.dev, st.ino)))
-          pids.push(h.pid);
-    } catch {
-      // no such lock file: not held
-    }
-  }
-  return pids;
+    .map((f) => ({ pid: Number(f[4]) || 0, id: f[5]! }))
+    .filter((h) => h.id === `${major}:${minor}:${ino}` || (h.id.endsWith(`:${ino}`) && holdsOpen(h.pid, dev, ino)))
+    .map((h) => h.pid);
 }
 
 /**

@@ -17,7 +17,7 @@ import { resolveInRoot } from '../fs/resolve-in-root.js';
 import { step } from '../fs/test-stop.js';
 import { moveAside, moveTree } from '../fs/trees.js';
 import { UsageError } from '../exit-codes.js';
-import { dpkgLocked, otherHolder } from './locks.js';
+import { dpkgLocked, LOCK_FILES, otherHolder } from './locks.js';
 import { DB, SYSIMAGE_DB } from './paths.js';
 
 export const LINK = '../../usr/lib/sysimage/dpkg';
@@ -44,7 +44,10 @@ export function relocateDpkgDb(root: string, opts: RelocateOptions): string[] {
   const resuming = existsSync(marker);
   const st = lstatSync(db, { throwIfNoEntry: false });
   if (st?.isSymbolicLink() && !resuming) {
-    if (resolveInRoot(root, DB) === target && existsSync(target)) return [`unchanged ${db} -> ${readlinkSync(db)}`];
+    if (resolveInRoot(root, DB) === target && existsSync(target)) {
+      if (!opts.dryRun) lockFiles(target);
+      return [`unchanged ${db} -> ${readlinkSync(db)}`];
+    }
     throw fail(`${db} is already a link elsewhere (-> ${readlinkSync(db)}); not moving it`);
   }
   if (!resuming) {
@@ -85,6 +88,7 @@ export function relocateDpkgDb(root: string, opts: RelocateOptions): string[] {
     moveAside(db, `${db}.moved`);
   }
   step('relocate-moved-aside');
+  lockFiles(target);
   symlinkAtomic(LINK, db); // synced in its folder
   step('relocate-linked');
   said.push(...moveMarks(root));
@@ -106,6 +110,18 @@ export function moveMarks(root: string): string[] {
   writeFileAtomic(to, readFileSync(from), 0o644);
   rmSync(from, { force: true });
   return [`moved ${from} to ${to}`];
+}
+
+/**
+ * apt's and dpkg's lock files, empty, as apt makes them: the boot unit mounts
+ * writable files of /run over these (lock-binds.ts), and a read-only /usr can
+ * take no new mount point. Any build that ran dpkg has them; an image must not
+ * depend on that.
+ */
+function lockFiles(dir: string): void {
+  const missing = LOCK_FILES.filter((n) => lstatSync(`${dir}/${n}`, { throwIfNoEntry: false }) === undefined);
+  for (const name of missing) writeFileSync(`${dir}/${name}`, '', { mode: 0o640, flag: 'wx' });
+  if (missing.length > 0) syncDir(dir);
 }
 
 function sameStatus(a: string, b: string): boolean {

@@ -2,6 +2,7 @@
 // tool. Run with no shell; its output is shown on stderr (stdout may be a protocol).
 
 import { existsSync, writeSync } from 'node:fs';
+import { type LockBinds, rebindLocks } from '../dpkg-db/lock-binds.js';
 import { loadExeca } from '../lazy-execa.js';
 import type { Config, Verdict } from '../types.js';
 import { childEnv, systemProgram } from './programs.js';
@@ -52,7 +53,18 @@ export async function makeUsrWritable(
   // Shown on stderr: stdout may be a protocol (dnf5's actions).
   if (shown) writeSync(2, `${shown}\n`);
   const tool = [file, ...args].join(' ');
-  if (!r.failed || ALREADY.test(shown)) return { ok: true, tool };
+  if (!r.failed || ALREADY.test(shown)) {
+    // The new /usr hides the boot's binds of dpkg's lock files: this run's locks hold only once they are bound again.
+    // Said, never fatal: the overlay is made.
+    let binds: LockBinds;
+    try {
+      binds = rebindLocks(timeoutMs);
+    } catch (e) {
+      binds = { failed: true, lines: [`could not bind dpkg's lock files again: ${(e as Error).message}`] };
+    }
+    if (binds.failed) writeSync(2, binds.lines.map((l) => `usr-guard: warning: ${l}\n`).join(''));
+    return { ok: true, tool };
+  }
   const why = r.timedOut
     ? `timed out after ${timeoutMs / 1000} s`
     : r.code === 'ENOENT'

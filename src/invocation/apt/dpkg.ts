@@ -2,6 +2,8 @@
 // it decides for a bare dpkg, and backs up the front end's hooks under one.
 // dpkg runs its hooks for --no-act too (dpkg 1.21): a dry run changes nothing.
 
+import { realpathSync } from 'node:fs';
+import { DB, SYSIMAGE_DB } from '../../dpkg-db/paths.js';
 import type { CheckOptions } from '../options.js';
 import type { Invocation } from '../../types.js';
 import { findFrontend } from '../proc.js';
@@ -26,6 +28,16 @@ const DPKG_VALUE_OPTIONS = new Set([
   '--debug',
 ]);
 const DRY_RUN = new Set(['--no-act', '--dry-run', '--simulate']);
+const ARCH = /^(add|remove)-architecture$/;
+
+/** Is the database this dpkg changes the one in the image (/var/lib/dpkg a link to /usr/lib/sysimage/dpkg)? */
+function dbInImage(env: NodeJS.ProcessEnv): boolean {
+  try {
+    return realpathSync(env.DPKG_ADMINDIR || DB) === SYSIMAGE_DB;
+  } catch {
+    return false;
+  }
+}
 
 export async function dpkgInvocation(_opts: CheckOptions, env: NodeJS.ProcessEnv, ppid: number): Promise<Invocation> {
   const action = env.DPKG_HOOK_ACTION ?? '';
@@ -50,8 +62,8 @@ export async function dpkgInvocation(_opts: CheckOptions, env: NodeJS.ProcessEnv
     caller: 'dpkg',
     manager: 'apt',
     frontend: 'dpkg',
-    // Architecture changes only touch dpkg's database, not /usr.
-    changes: !/^(add|remove)-architecture$/.test(action) && !argv.some((a) => DRY_RUN.has(a)),
+    // Architecture changes only touch dpkg's database: /usr too where that is in the image.
+    changes: (!ARCH.test(action) || dbInImage(env)) && !argv.some((a) => DRY_RUN.has(a)),
     // dpkg sets DPKG_ROOT for its hooks from --root, --instdir or its own DPKG_ROOT.
     root: env.DPKG_ROOT || '/',
     interactive: notAskedBecause(false, env) === undefined,
@@ -62,9 +74,9 @@ export async function dpkgInvocation(_opts: CheckOptions, env: NodeJS.ProcessEnv
       env.DPKG_FRONTEND_LOCKED === 'true' || argv.some((a) => a === '--status-fd' || a.startsWith('--status-fd='))
         ? 'backstop'
         : 'decide',
-    packages: files.length > 0 ? [] : words,
+    packages: files.length > 0 || ARCH.test(action) ? [] : words,
     localFiles: local.files,
-    changed: files.length > 0 ? local.names : words,
+    changed: files.length > 0 ? local.names : ARCH.test(action) ? [] : words,
     operation,
     commandLine: fe ? [fe.name, ...fe.argv].join(' ') : undefined,
     runKey: null,
