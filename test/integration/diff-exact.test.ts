@@ -1,0 +1,110 @@
+// usr-guard diff names what was done by hand, and only that (issue 29): the
+// files of a Multi-Arch: same package, the links update-alternatives made, a
+// cache a trigger rebuilt and usr-guard's own relocated files are the
+// packages' doing; the lines name what was asked for, not what apt pulled in;
+// a package file from no repository is COPY'd; a file's name with a newline or
+// an escape byte is quoted, never a line of its own. Real apt and dpkg, over a
+// real overlay made inside the sandbox (as diff.test.ts does).
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { aptUseRepo } from '../helpers/debs.js';
+import { removeAll } from '../helpers/fixtures.js';
+import { buildDebFrom, indexRepo } from '../helpers/odd-debs.js';
+import { buildImage, runInSandbox } from '../helpers/sandbox.js';
+
+const OVERLAY = `mkdir -p /run/ug-ov/up /run/ug-ov/wk && mount -t overlay overlay -o lowerdir=/usr,upperdir=/run/ug-ov/up,workdir=/run/ug-ov/wk /usr
+mkdir -p /run/ostree/deployment-state/0a1b2c.0 && touch /run/ostree/deployment-state/0a1b2c.0/unlocked-development`;
+const between = (out: string, from: string, to: string) =>
+  out.slice(out.indexOf(from) + from.length, out.indexOf(to, out.indexOf(from)));
+
+let image: string;
+let repo: string;
+let local: string;
+beforeAll(() => {
+  image = buildImage([]);
+  repo = mkdtempSync(join(tmpdir(), 'ug-repo-'));
+  local = mkdtempSync(join(tmpdir(), 'ug-local-'));
+  const arch = execFileSync('dpkg', ['--print-architecture'], { encoding: 'utf8' }).trim();
+  buildDebFrom(repo, { name: 'ugapp', control: ['Depends: uglib'] });
+  buildDebFrom(repo, {
+    name: 'uglib',
+    arch,
+    control: ['Multi-Arch: same'],
+    files: { [`usr/lib/${arch}-linux-gnu/libug.so.1`]: 'lib\n' },
+  });
+  buildDebFrom(repo, {
+    name: 'ugalt',
+    files: { 'usr/bin/ugalt.real': '#!/bin/sh\n' },
+    postinst: 'update-alternatives --install /usr/bin/ugalt ugalt /usr/bin/ugalt.real 50',
+  });
+  // A trigger's cache, as gtk-update-icon-cache writes it: no file list names it.
+  buildDebFrom(repo, {
+    name: 'ugicons',
+    files: { 'usr/share/icons/hicolor/48x48/apps/ug.png': 'png\n' },
+    postinst: 'echo cache > /usr/share/icons/hicolor/icon-theme.cache',
+  });
+  indexRepo(repo);
+  buildDebFrom(local, { name: 'mytool', version: '2.0' });
+});
+afterAll(() => removeAll(image, repo, local));
+
+function host(script: string) {
+  const varDir = mkdtempSync(join(tmpdir(), 'ug-var-'));
+  try {
+    return runInSandbox({ usr: 'image', ostreeBooted: true, image, varDir, script: `${aptUseRepo(repo)}\n${script}` });
+  } finally {
+    removeAll(varDir);
+  }
+}
+
+describe('after apt, dpkg -i of a local file, and three hand changes', () => {
+  let r: ReturnType<typeof host>;
+  beforeAll(() => {
+    r = host(`${OVERLAY}
+apt-get install -y ugapp ugalt ugicons >/dev/null 2>&1 || echo "@@apt failed"
+cd ${local} && dpkg -i ./mytool_2.0_all.deb >/dev/null 2>&1 || echo "@@dpkg failed"
+echo edited >> /usr/share/doc/dpkg/copyright
+mkdir -p /usr/local/bin && touch "/usr/local/bin/x
+RUN echo pwned" "/usr/local/bin/$(printf 'y\\033]0;t\\007z')"
+echo "@@json:"; usr-guard diff --json; echo "@@containerfile:"; usr-guard diff --containerfile; echo "@@human:"; usr-guard diff; echo "@@end"`);
+  });
+
+  it('lists the packages, marked as apt marks them, and only the hand changes as files', () => {
+    expect(r.stdout).not.toContain('failed');
+    const d = JSON.parse(between(r.stdout, '@@json:', '@@containerfile:'));
+    expect(d.packages.map((p: { name: string }) => p.name)).toEqual(['mytool', 'ugalt', 'ugapp', 'ugicons', 'uglib']);
+    expect(d.packages.find((p: { name: string }) => p.name === 'uglib').autoInstalled).toBe(true);
+    expect(d.packages.find((p: { name: string }) => p.name === 'mytool').packageFile).toBe('mytool_2.0_all.deb');
+    expect(d.files).toEqual([
+      { path: '/usr/local/bin/x\nRUN echo pwned', change: 'added' },
+      { path: '/usr/local/bin/y\u001b]0;t\u0007z', change: 'added' },
+      { path: '/usr/share/doc/dpkg/copyright', change: 'changed' },
+    ]);
+  });
+
+  it('prints the Containerfile lines: what was asked for, the local file copied, hand changes as one comment line each', () => {
+    expect(between(r.stdout, '@@containerfile:', '@@human:').trim().split('\n')).toEqual([
+      "# What this boot's transient overlay on /usr holds, as Containerfile lines (usr-guard diff).",
+      'COPY mytool_2.0_all.deb /tmp/',
+      'RUN apt-get install -y ugalt ugapp ugicons /tmp/mytool_2.0_all.deb',
+      '# mytool_2.0_all.deb: from no repository; put it in the build context.',
+      '# With them, as apt installed them then: uglib',
+      '# Files changed by hand: their content must come from the build context (copy them out of /usr before the reboot).',
+      "# COPY $'usr/local/bin/x\\nRUN echo pwned' $'/usr/local/bin/x\\nRUN echo pwned'",
+      "# COPY $'usr/local/bin/y\\E]0;t\\x07z' $'/usr/local/bin/y\\E]0;t\\x07z'",
+      '# COPY usr/share/doc/dpkg/copyright /usr/share/doc/dpkg/copyright',
+    ]);
+  });
+
+  it('says it for a person with no control character of a name reaching the terminal', () => {
+    const human = between(r.stdout, '@@human:', '@@end');
+    expect(human).not.toMatch(/[\u0000-\u0009\u000b-\u001f]/);
+    expect(human).toContain("  added    $'/usr/local/bin/x\\nRUN echo pwned'");
+    expect(human).toContain('  apt  added     mytool 2.0 (from mytool_2.0_all.deb)');
+    expect(human).toContain('  apt  added     uglib 1.0 (with another)');
+    expect(human).not.toMatch(/^RUN/m);
+  });
+});
