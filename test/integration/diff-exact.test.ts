@@ -108,3 +108,52 @@ echo "@@json:"; usr-guard diff --json; echo "@@containerfile:"; usr-guard diff -
     expect(human).not.toMatch(/^RUN/m);
   });
 });
+
+// The reminder speaks only to a terminal: script(1) gives the login shell one.
+const LOGIN = `echo "@@login:"; script -qec 'sh -l -c true' /dev/null </dev/null; echo "@@end"`;
+const REMINDER =
+  "usr-guard: this boot's overlay on /usr holds changes; they go at reboot. To see them: usr-guard diff (to keep them: usr-guard diff --containerfile)";
+
+describe('changes made by hand only: no hook ran this boot', () => {
+  it('diff lists them with no note on packages (dpkg wrote nothing this boot), and the login reminder speaks', () => {
+    const r = host(`${OVERLAY}
+touch -d 2000-01-01 /var/lib/dpkg/status
+mkdir -p /usr/local/bin && echo x > /usr/local/bin/mine
+usr-guard diff; ${LOGIN}
+ls /run/usr-guard 2>/dev/null | wc -l | sed 's/^/@@run=/'`);
+    expect(r.stdout).toContain('  added    /usr/local/bin/mine');
+    expect(r.stdout).not.toContain('note:');
+    expect(between(r.stdout, '@@login:', '@@end').replace(/\r/g, '').trim()).toBe(REMINDER);
+    // The reminder found the overlay itself: nothing of usr-guard ran to leave a line.
+    expect(r.stdout).toContain('@@run=0');
+  });
+
+  it('an empty overlay: the reminder says nothing', () => {
+    const r = host(`${OVERLAY}\n${LOGIN}`);
+    expect(between(r.stdout, '@@login:', '@@end').trim()).toBe('');
+  });
+
+  it('dpkg changed packages before usr-guard watched: a note in plain words', () => {
+    const r = host(`${OVERLAY}
+apt-get install -y ugapp >/dev/null 2>&1; rm -rf /run/usr-guard /var/lib/usr-guard/dpkg-snapshot
+usr-guard diff`);
+    expect(r.stdout).toContain(
+      "note: packages changed with apt or dpkg are not listed: usr-guard did not keep the list of the image's packages before this boot's first change (it was not installed or not watching then), so there is nothing to compare with",
+    );
+    expect(r.stdout).not.toContain('baseline');
+  });
+});
+
+it('composefs, whose overlay has no upper layer reachable by a path: says what cannot be listed, not "nothing changed"', () => {
+  const r = runInSandbox({
+    usr: 'image+overlay',
+    composefs: true,
+    image,
+    script: 'echo x > /usr/share/ug-note; usr-guard diff; echo "@@rc=$?"',
+  });
+  expect(r.stdout).toMatch(
+    /note: files changed by hand cannot be listed: on this composefs host the overlay's upper layer is not reachable by a path \(.*\); only the packages are compared/,
+  );
+  expect(r.stdout).not.toContain('nothing changed');
+  expect(r.stdout).toContain('@@rc=0');
+});
