@@ -182,15 +182,25 @@ export function renderStatus(
   ].join('\n');
 }
 
+/**
+ * The state as JSON, one name per thing: what is known of dpkg's database
+ * (where it is, and usr-guard's care of it: dpkg-db/report.ts) under
+ * dpkgDatabase, and pacman's under pacmanDatabase, its snapshot with it. Every
+ * field is listed in `status --help` and usr-guard(8).
+ */
 export function statusJson(
   s: SystemState,
   config: Config,
   deep: DeepResult | null,
   db: DpkgDbReport | null = null,
 ): string {
-  return `${JSON.stringify(
-    { ...s, mode: config.mode, ...(db ? { dpkgDb: db } : {}), ...(deep ? { bootc: deep } : {}) },
-    null,
-    2,
-  )}\n`;
+  const { dpkgSnapshotTaken: _dpkg, pacmanSnapshotTaken, ...rest } = s;
+  const json = {
+    ...rest,
+    dpkgDatabase: s.dpkgDatabase && { ...s.dpkgDatabase, ...db },
+    pacmanDatabase: s.pacmanDatabase && { ...s.pacmanDatabase, snapshotTaken: pacmanSnapshotTaken === true },
+    mode: config.mode,
+    ...(deep ? { bootc: deep } : {}),
+  };
+  return `${JSON.stringify(json, null, 2)}\n`;
 }
