@@ -171,6 +171,12 @@ export interface Invocation {
   transientOption?: boolean;
   /** The front end's command line, for the trail in the system log. */
   commandLine?: string;
+  /**
+   * apt only, where the advice differs from an install's: build-dep (the
+   * Containerfile line is apt-get build-dep), or reinstall of packages the
+   * image has (nothing to add to the image).
+   */
+  aptCommand?: 'build-dep' | 'reinstall';
   /** pacman -U only: the package files (or URLs) it was given, which a Containerfile must COPY (or fetch). */
   packageFiles?: string[];
 }

@@ -4,6 +4,7 @@
 // removing it there, an upgrade by a new image.
 
 import { pacmanContainerfileLines, pacmanPersistLine, savedLine } from './pacman.js';
+import { printable } from '../printable.js';
 import type { Invocation, SystemState } from '../types.js';
 
 const page = (inv: Invocation) => `${inv.manager}-image-based`;
@@ -25,7 +26,9 @@ function containerfileLines(inv: Invocation): string[] {
   const tool = inv.manager === 'dnf' ? 'dnf' : 'apt-get';
   if (inv.operation === 'remove')
     return [`RUN ${tool} ${inv.manager === 'dnf' ? 'remove' : 'purge'} -y ${inv.packages.join(' ')}`];
-  const name = (f: string) => f.slice(f.lastIndexOf('/') + 1);
+  // apt-get build-dep installs what building the packages needs, not the packages.
+  if (inv.aptCommand === 'build-dep') return [`RUN apt-get build-dep -y ${inv.packages.join(' ')}`];
+  const name = (f: string) => printable(f.slice(f.lastIndexOf('/') + 1));
   const copies = files.map((f) => `COPY ${name(f)} /tmp/`);
   return [...copies, `RUN ${tool} install -y ${[...inv.packages, ...files.map((f) => `/tmp/${name(f)}`)].join(' ')}`];
 }
@@ -58,6 +61,8 @@ function lastingRoute(s: SystemState, inv: Invocation): string {
     case 'fix':
       return `  The packages to fix are the image's: fix them in its Containerfile, build the image, then ${deploy(s)}.`;
     default:
+      if (inv.aptCommand === 'reinstall')
+        return `  The image already has ${inv.packages.join(', ')}: a reinstall adds nothing to keep in its Containerfile.`;
       return line
         ? `  To keep it: add ${line} to the image's Containerfile, build the image, then ${deploy(s)}.`
         : `  To keep it: make the change in the image's Containerfile, build the image, then ${deploy(s)}.`;
@@ -131,7 +136,8 @@ function refusalDetails(s: SystemState, inv: Invocation, declined = false): stri
  * error string (Ansible, PackageKit, Cockpit, dnf5daemon): why, and the next step.
  */
 export function refusalSummary(s: SystemState, inv: Invocation): string {
-  const next = refusalDetails(s, inv).find((l) => /^\s+(To |Turn |The packages|Change )/.test(l)) ?? '';
+  const next =
+    refusalDetails(s, inv).find((l) => /^\s+(To |Turn |The packages|The image already|Change )/.test(l)) ?? '';
   const why = s.host.imageBased ? '/usr is read-only on this image-based host' : '/usr is read-only';
   return `usr-guard refused: ${why}; nothing was changed. ${next.trim()} See man ${page(inv)}.`.replace(/\s+/g, ' ');
 }
