@@ -155,6 +155,8 @@ export interface Invocation {
   packages: string[];
   /** Package files the run installs, as the command line names them (a .deb, an .rpm): copied in a Containerfile. */
   localFiles?: string[];
+  /** The same, as absolute paths (resolved in the front end's folder): what diff's record keeps a copy of. */
+  localPaths?: string[];
   /** Every package the transaction changes, where the package manager said (the overlay warning names them). */
   changed?: string[];
   operation: Operation;

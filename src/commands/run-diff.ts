@@ -32,6 +32,7 @@ import { alternativeLinks, isTriggerCache, readAlternatives } from '../diff/by-p
 import { autoInstalled } from '../diff/marks.js';
 import { bootTimeMs, filesNotListedNote, noBaselineNote } from '../diff/notes.js';
 import { localVersions, packageFileName } from '../diff/local-debs.js';
+import { storedCopy } from '../diff/package-store.js';
 import { printable } from '../printable.js';
 
 interface Diff {
@@ -141,7 +142,13 @@ function markApt(packages: PackageChange[]): void {
   } catch {
     return;
   }
-  for (const p of asked) if (local.has(p.name)) p.packageFile = packageFileName(status, p.name) ?? undefined;
+  for (const p of asked) {
+    const file = local.has(p.name) ? packageFileName(status, p.name) : null;
+    if (file === null) continue;
+    p.packageFile = file;
+    const copy = storedCopy(file);
+    if (copy !== null) p.packageFileCopy = copy === 'let-go' ? 'let go' : copy;
+  }
 }
 
 /** When this boot began (ms), or null. */

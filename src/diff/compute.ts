@@ -19,6 +19,8 @@ export interface PackageChange {
   autoInstalled?: true;
   /** Installed from a package file in no repository: the file's name (name_version_arch.deb), which a build must COPY. */
   packageFile?: string;
+  /** usr-guard's copy of that file (diff/package-store.ts), or "let go" when it kept one and let it go for room. */
+  packageFileCopy?: string;
 }
 
 export interface FileChange {
@@ -153,10 +155,8 @@ export function containerfileLines(packages: PackageChange[], groups: FileGroup[
     for (const f of files) lines.push(`COPY ${f} /tmp/`);
     if (names.length + files.length > 0)
       lines.push(`${INSTALL[manager]} ${[...names, ...files.map((f) => `/tmp/${f}`)].join(' ')}`);
-    if (files.length > 0)
-      lines.push(
-        `# ${files.join(', ')}: from no repository; put ${files.length > 1 ? 'them' : 'it'} in the build context.`,
-      );
+    for (const p of asked.filter((p) => p.packageFile))
+      lines.push(`# ${p.packageFile}: ${whereFrom(p.packageFileCopy)}`);
     const along = coming.filter((p) => p.autoInstalled).map((p) => p.name);
     if (along.length > 0) lines.push(`# With them, as apt installed them then: ${along.join(' ')}`);
     const removes = of(['removed']).map((p) => p.name.replace(/:.*$/, ''));
@@ -175,6 +175,15 @@ export function containerfileLines(packages: PackageChange[], groups: FileGroup[
   }
   if (lines.length === 1) lines.push('# Nothing to keep: the overlay holds no changes.');
   return lines;
+}
+
+/** Where a build gets a package file from no repository: usr-guard's copy, or the person's. */
+function whereFrom(copy: string | undefined): string {
+  if (copy === 'let go')
+    return "from no repository; usr-guard's copy was let go for room (it keeps 256 MiB at most): put the file in the build context.";
+  return copy
+    ? `from no repository; usr-guard kept a copy: put ${copy} in the build context.`
+    : 'from no repository; put it in the build context.';
 }
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

@@ -157,3 +157,40 @@ it('composefs, whose overlay has no upper layer reachable by a path: says what c
   expect(r.stdout).not.toContain('nothing changed');
   expect(r.stdout).toContain('@@rc=0');
 });
+
+describe('a package file from no repository: usr-guard keeps a copy at the change', () => {
+  it('dpkg -i ./mytool_2.0_all.deb: a whole copy only root reads, and the lines name it; a copy let go for room says so', () => {
+    const r = host(`${OVERLAY}
+cd ${local} && dpkg -i ./mytool_2.0_all.deb >/dev/null || echo "@@dpkg failed"
+cd /; S=/var/lib/usr-guard/package-files
+stat -c '@@store=%a %U' $S; stat -c '@@copy=%a %U' $S/mytool_2.0_all.deb; cmp $S/mytool_2.0_all.deb ${local}/mytool_2.0_all.deb && echo @@same
+ls -A $S | grep -c '^\\.' | sed 's/^/@@temps=/'
+echo "@@kept:"; usr-guard diff --containerfile | grep mytool; echo "@@json:"; usr-guard diff --json; echo "@@end"
+rm $S/mytool_2.0_all.deb; echo "@@gone:"; usr-guard diff --containerfile | grep mytool; echo "@@end2"`);
+    expect(r.stdout).not.toContain('failed');
+    expect(r.stdout).toContain('@@store=700 root');
+    expect(r.stdout).toContain('@@copy=600 root');
+    expect(r.stdout).toContain('@@same');
+    expect(r.stdout).toContain('@@temps=0');
+    expect(between(r.stdout, '@@kept:', '@@json:').trim().split('\n')).toEqual([
+      'COPY mytool_2.0_all.deb /tmp/',
+      'RUN apt-get install -y /tmp/mytool_2.0_all.deb',
+      '# mytool_2.0_all.deb: from no repository; usr-guard kept a copy: put /var/lib/usr-guard/package-files/mytool_2.0_all.deb in the build context.',
+    ]);
+    const d = JSON.parse(between(r.stdout, '@@json:', '@@end'));
+    expect(d.packages).toEqual([
+      {
+        manager: 'apt',
+        name: 'mytool',
+        change: 'added',
+        version: '2.0',
+        fromVersion: null,
+        packageFile: 'mytool_2.0_all.deb',
+        packageFileCopy: '/var/lib/usr-guard/package-files/mytool_2.0_all.deb',
+      },
+    ]);
+    expect(between(r.stdout, '@@gone:', '@@end2').trim().split('\n').at(-1)).toBe(
+      "# mytool_2.0_all.deb: from no repository; usr-guard's copy was let go for room (it keeps 256 MiB at most): put the file in the build context.",
+    );
+  });
+});

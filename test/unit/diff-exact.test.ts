@@ -1,14 +1,19 @@
 // The pure parts of an exact diff (issue 29): printable names (fuzzed), dpkg's
 // alternatives and apt's marks, apt-cache policy's sources, the native
 // architecture, and the notes.
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { alternativeLinks, isTriggerCache, parseAlternative } from '../../src/diff/by-packages.js';
 import { localVersions, packageFileName } from '../../src/diff/local-debs.js';
 import { parseAutoInstalled } from '../../src/diff/marks.js';
+import { keepPackageFiles, toLetGo } from '../../src/diff/package-store.js';
 import { bootTimeMs, filesNotListedNote, noBaselineNote } from '../../src/diff/notes.js';
 import { dpkgPackages, nativeArchOf } from '../../src/diff/packages.js';
 import { printable } from '../../src/printable.js';
+import { buildDebFrom } from '../helpers/odd-debs.js';
 
 /** What bash makes of a $'...' word printable() wrote. */
 function unquote(s: string): string {
@@ -148,5 +153,33 @@ describe('notes', () => {
   it('composefs: what cannot be listed, said plainly', () => {
     expect(filesNotListedNote('why', true)).toMatch(/^files changed by hand cannot be listed: on this composefs host/);
     expect(bootTimeMs('cpu 1\nbtime 1700000000\n')).toBe(1_700_000_000_000);
+  });
+});
+
+describe('the store of package files', () => {
+  it('lets the oldest go until the rest fit', () => {
+    const f = (name: string, size: number, mtimeMs: number) => ({ name, size, mtimeMs });
+    expect(toLetGo([f('new', 100, 3), f('old', 100, 1), f('mid', 100, 2)], 150)).toEqual(['old', 'mid']);
+    expect(toLetGo([f('a', 100, 1)], 100)).toEqual([]);
+  });
+
+  it('keeps a whole copy, root only, and lets the oldest go past the limit', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ug-store-'));
+    try {
+      const debs = [buildDebFrom(dir, { name: 'uga' }), buildDebFrom(dir, { name: 'ugb' })];
+      const store = join(dir, 'store');
+      const size = statSync(debs[0]!).size;
+      expect(keepPackageFiles([debs[0]!], store, size * 1.5, join(dir, 'kept'))).toEqual([]);
+      expect(keepPackageFiles([debs[1]!], store, size * 1.5, join(dir, 'kept'))).toEqual([]);
+      expect(readdirSync(store)).toEqual(['ugb_1.0_all.deb']);
+      expect(statSync(store).mode & 0o777).toBe(0o700);
+      expect(readFileSync(join(store, 'ugb_1.0_all.deb'))).toEqual(readFileSync(debs[1]!));
+      expect(readFileSync(join(dir, 'kept'), 'utf8')).toBe('uga_1.0_all.deb\nugb_1.0_all.deb\n');
+      expect(keepPackageFiles([join(dir, 'nothing.deb')], store, size * 1.5, join(dir, 'kept'))[0]).toMatch(
+        /^could not keep a copy of nothing\.deb/,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

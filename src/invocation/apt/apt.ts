@@ -139,8 +139,9 @@ async function fromJsonHook(inv: Invocation, env: NodeJS.ProcessEnv, fe: Fronten
   const local =
     files.length > 0
       ? (await import('../package-files.js')).localPackages(files, fe?.pid ?? null)
-      : { files, names: [] as string[] };
+      : { files, paths: [] as string[], names: [] as string[] };
   inv.localFiles = local.files;
+  inv.localPaths = local.paths;
   inv.packages = (inv.operation === 'remove' ? tx.removed : tx.added).filter((n) => !local.names.includes(n));
 }
 
