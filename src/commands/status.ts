@@ -1,6 +1,7 @@
 // `usr-guard status [--json] [--deep]`: the state, for a person at a glance or as JSON.
 
 import type { DpkgDbReport } from '../dpkg-db/report.js';
+import { printable } from '../printable.js';
 import type { DeepResult } from '../probe/bootc.js';
 import type { Config, DatabaseFacts, StateName, SystemState } from '../types.js';
 
@@ -75,7 +76,8 @@ const PACMAN_AFTER_REBOOT: Record<SystemState['pacmanProtection'], string> = {
 
 function dbLine(db: DatabaseFacts | null, imageHost: boolean): string {
   if (!db) return 'none found';
-  const where = db.realPath === db.path ? db.path : `${db.path} -> ${db.realPath}`;
+  const where =
+    db.realPath === db.path ? printable(db.path) : `${printable(db.path)} -> ${printable(String(db.realPath))}`;
   if (!imageHost) return where;
   return `${where} (${db.onUsr ? 'in the image: it goes with /usr' : 'in /var: kept across reboots, and not updated with the image'})`;
 }
@@ -101,7 +103,8 @@ function usrLine(s: SystemState): string {
       : u.overlay === 'image'
         ? ', overlay of image layers only'
         : '';
-  return `${u.fsType} from ${u.source} at ${u.mountPoint}, ${u.readOnly ? 'read-only' : 'writable'}${overlay}`;
+  // From mountinfo, which escapes a space or a newline but not an escape byte: a mount's source is anyone's.
+  return `${printable(u.fsType)} from ${printable(u.source)} at ${printable(u.mountPoint)}, ${u.readOnly ? 'read-only' : 'writable'}${overlay}`;
 }
 
 function deepLine(d: DeepResult): string {

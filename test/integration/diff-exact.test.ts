@@ -194,3 +194,10 @@ rm $S/mytool_2.0_all.deb; echo "@@gone:"; usr-guard diff --containerfile | grep 
     );
   });
 });
+
+it("status: a mount's source with an escape in it is quoted, not sent to the terminal", () => {
+  const r = host(`${OVERLAY.replace('mount -t overlay overlay', `mount -t overlay "$(printf 'ov\\033]0;t\\007')"`)}
+usr-guard status`);
+  expect(r.stdout).toContain("overlay from $'ov\\E]0;t\\x07' at /usr, writable, overlay with an upper layer");
+  expect(r.stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f]/);
+});
