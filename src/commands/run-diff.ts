@@ -4,7 +4,6 @@
 // Reads only; needs no root where the databases and the upper layer are
 // readable.
 
-import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '../config/index.js';
@@ -29,10 +28,8 @@ import { pacmanView } from '../diff/pacman-view.js';
 import { pacmanDbPath } from '../pacman-db/paths.js';
 import { readUpper } from '../diff/upper.js';
 import { alternativeLinks, isTriggerCache, readAlternatives } from '../diff/by-packages.js';
-import { autoInstalled } from '../diff/marks.js';
+import { markApt } from '../diff/local-debs.js';
 import { bootTimeMs, filesNotListedNote, noBaselineNote } from '../diff/notes.js';
-import { localVersions, packageFileName } from '../diff/local-debs.js';
-import { storedCopy } from '../diff/package-store.js';
 import { printable } from '../printable.js';
 
 interface Diff {
@@ -119,36 +116,6 @@ function compute(s: SystemState): Computed {
     notes.push(filesNotListedNote(upper.why, s.host.composefs));
   }
   return { diff: { overlay, packages, files }, upper: upper.ok ? upper.entries : [], listed: upper.ok };
-}
-
-/** apt's packages that came with another (its marks), and those from a package file in no repository. */
-function markApt(packages: PackageChange[]): void {
-  const auto = autoInstalled();
-  const coming = packages.filter((p) => p.manager === 'apt' && p.change !== 'removed');
-  for (const p of coming) if (auto.has(p.name)) p.autoInstalled = true;
-  const asked = coming.filter((p) => !p.autoInstalled);
-  if (asked.length === 0) return;
-  const r = spawnSync('apt-cache', ['policy', ...asked.map((p) => p.name)], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'ignore'],
-    timeout: 30_000,
-    env: { ...process.env, LC_ALL: 'C' },
-  });
-  if (r.error || r.status !== 0) return; // not known: named as from a repository, as before
-  const local = localVersions(r.stdout);
-  let status = '';
-  try {
-    status = readFileSync(`${DB}/status`, 'utf8');
-  } catch {
-    return;
-  }
-  for (const p of asked) {
-    const file = local.has(p.name) ? packageFileName(status, p.name) : null;
-    if (file === null) continue;
-    p.packageFile = file;
-    const copy = storedCopy(file);
-    if (copy !== null) p.packageFileCopy = copy === 'let-go' ? 'let go' : copy;
-  }
 }
 
 /** When this boot began (ms), or null. */

@@ -3,8 +3,15 @@
 // `apt-get install -y mytool`, it needs the file. apt knows where each
 // installed version can be had: `apt-cache policy` lists, under the installed
 // version (***), its sources; one that only dpkg's status file holds came
-// from no repository.
+// from no repository. markApt puts that, and apt's marks (./marks.ts), on the
+// packages diff lists.
 
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { DB } from '../dpkg-db/paths.js';
+import type { PackageChange } from './compute.js';
+import { autoInstalled } from './marks.js';
+import { storedCopy } from './package-store.js';
 import { dpkgPackages } from './packages.js';
 
 /** The packages whose installed version no source but dpkg's status has, from `apt-cache policy NAME...` (LC_ALL=C). Pure. */
@@ -39,4 +46,34 @@ export function localVersions(policy: string): Set<string> {
 export function packageFileName(status: string, key: string): string | null {
   const p = dpkgPackages(status).get(key);
   return p ? `${p.name}_${p.version.replace(/^\d+:/, '')}_${p.arch}.deb` : null;
+}
+
+/** apt's packages that came with another (its marks), and those from a package file in no repository. */
+export function markApt(packages: PackageChange[]): void {
+  const auto = autoInstalled();
+  const coming = packages.filter((p) => p.manager === 'apt' && p.change !== 'removed');
+  for (const p of coming) if (auto.has(p.name)) p.autoInstalled = true;
+  const asked = coming.filter((p) => !p.autoInstalled);
+  if (asked.length === 0) return;
+  const r = spawnSync('apt-cache', ['policy', ...asked.map((p) => p.name)], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+    timeout: 30_000,
+    env: { ...process.env, LC_ALL: 'C' },
+  });
+  if (r.error || r.status !== 0) return; // not known: named as from a repository, as before
+  const local = localVersions(r.stdout);
+  let status = '';
+  try {
+    status = readFileSync(`${DB}/status`, 'utf8');
+  } catch {
+    return;
+  }
+  for (const p of asked) {
+    const file = local.has(p.name) ? packageFileName(status, p.name) : null;
+    if (file === null) continue;
+    p.packageFile = file;
+    const copy = storedCopy(file);
+    if (copy !== null) p.packageFileCopy = copy === 'let-go' ? 'let go' : copy;
+  }
 }
