@@ -12,8 +12,10 @@ import { parseAutoInstalled } from '../../src/diff/marks.js';
 import { keepPackageFiles, toLetGo } from '../../src/diff/package-store.js';
 import { bootTimeMs, filesNotListedNote, noBaselineNote } from '../../src/diff/notes.js';
 import { dpkgPackages, nativeArchOf } from '../../src/diff/packages.js';
+import { overlayWarningLines, refusalLines } from '../../src/messages/index.js';
 import { printable } from '../../src/printable.js';
 import { buildDebFrom } from '../helpers/odd-debs.js';
+import { invocation, stateOf } from '../helpers/states.js';
 
 /** What bash makes of a $'...' word printable() wrote. */
 function unquote(s: string): string {
@@ -182,4 +184,14 @@ describe('the store of package files', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+});
+
+it('the refusal and the overlay warning quote a name with a control character, as typed on the command line', () => {
+  const inv = invocation({ packages: ['x\u001b]0;t\u0007y'], operation: 'install' });
+  const lines = [
+    ...refusalLines(stateOf('image-locked'), inv),
+    ...overlayWarningLines(stateOf('image-overlay'), inv),
+  ].join('\n');
+  expect(lines).toContain("RUN apt-get install -y $'x\\E]0;t\\x07y'");
+  expect(lines).not.toMatch(/[\u0000-\u0009\u000b-\u001f]/);
 });
