@@ -37,9 +37,13 @@ Say which state this host is in (mutable-host, container, image-locked,
 image-overlay, image-overlay-readonly, image-hotfix, readonly-usr, unknown)
 and what usr-guard does there.
 
-  --json   print the state as JSON (state, why, usr, host, container,
-           transactionalUpdate, dpkgDatabase, dpkgProtection, rpmDatabase,
-           pacmanDatabase, pacmanProtection, unknowns, mode)
+  --json   print the state as JSON: state, why, usr (mountPoint, fsType,
+           source, readOnly, overlay, upperdir), host, container,
+           transactionalUpdate, dpkgDatabase (path, realPath, onUsr,
+           location, snapshot, migrationPending, stale, record),
+           dpkgProtection, rpmDatabase (path, realPath, onUsr),
+           pacmanDatabase (path, realPath, onUsr, snapshotTaken),
+           pacmanProtection, unknowns, mode, and with --deep bootc
   --deep   also ask 'bootc status --format=json' (slow; needs root)
 `;
 

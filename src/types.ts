@@ -155,6 +155,8 @@ export interface Invocation {
   packages: string[];
   /** Package files the run installs, as the command line names them (a .deb, an .rpm): copied in a Containerfile. */
   localFiles?: string[];
+  /** The same, as absolute paths (resolved in the front end's folder): what diff's record keeps a copy of. */
+  localPaths?: string[];
   /** Every package the transaction changes, where the package manager said (the overlay warning names them). */
   changed?: string[];
   operation: Operation;
@@ -171,6 +173,12 @@ export interface Invocation {
   transientOption?: boolean;
   /** The front end's command line, for the trail in the system log. */
   commandLine?: string;
+  /**
+   * apt only, where the advice differs from an install's: build-dep (the
+   * Containerfile line is apt-get build-dep), or reinstall of packages the
+   * image has (nothing to add to the image).
+   */
+  aptCommand?: 'build-dep' | 'reinstall';
   /** pacman -U only: the package files (or URLs) it was given, which a Containerfile must COPY (or fetch). */
   packageFiles?: string[];
 }

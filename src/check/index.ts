@@ -70,12 +70,12 @@ async function keepDpkgTrue(state: SystemState, inv: Invocation, out: Out): Prom
  * reminder need (the baseline at the first change of the boot, the run's
  * packages, the summary line). Said, never fatal.
  */
-async function keepTrack(state: SystemState, out: Out): Promise<boolean> {
+async function keepTrack(state: SystemState, out: Out, inv?: Invocation): Promise<boolean> {
   // Only root changes packages; another user's run would change nothing to note.
   if (!TRACKED.has(state.state) || process.getuid?.() !== 0) return true;
   try {
     const { recordChange } = await import('../diff/record.js');
-    await recordChange(state);
+    out.err((await recordChange(state, inv)).map((w) => `usr-guard: warning: ${w}`));
     return true;
   } catch (e) {
     out.err([`usr-guard: warning: could not note this change for usr-guard diff: ${(e as Error).message}`]);
@@ -98,7 +98,7 @@ async function keepAll(
 ): Promise<void> {
   const dpkg = await keepDpkgTrue(state, inv, out);
   await keepPacmanTrue(state, inv, out);
-  const tracked = await keepTrack(state, out);
+  const tracked = await keepTrack(state, out, inv);
   if (dpkg && tracked) keepReplay(env.USR_GUARD_REPLAY_KEY, state, inv, v);
 }
 
@@ -159,7 +159,7 @@ async function act(
       // Made just now: no key for it (the shell computed one for a writable /usr only).
       await keepDpkgTrue(r.state, inv, out);
       await keepPacmanTrue(r.state, inv, out);
-      await keepTrack(r.state, out);
+      await keepTrack(r.state, out, inv);
       return EXIT.OK;
     }
   }

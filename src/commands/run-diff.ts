@@ -4,7 +4,7 @@
 // Reads only; needs no root where the databases and the upper layer are
 // readable.
 
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '../config/index.js';
 import { DB } from '../dpkg-db/paths.js';
@@ -27,6 +27,10 @@ import { dpkgView, rpmView, type Owners, type PackageView } from '../diff/packag
 import { pacmanView } from '../diff/pacman-view.js';
 import { pacmanDbPath } from '../pacman-db/paths.js';
 import { readUpper } from '../diff/upper.js';
+import { alternativeLinks, isTriggerCache, readAlternatives } from '../diff/by-packages.js';
+import { markApt } from '../diff/local-debs.js';
+import { bootTimeMs, filesNotListedNote, noBaselineNote } from '../diff/notes.js';
+import { printable } from '../printable.js';
 
 interface Diff {
   overlay: {
@@ -40,7 +44,7 @@ interface Diff {
 }
 
 /** The diff, and the upper layer's entries it came from (for folding folders; not printed). */
-type Computed = { diff: Diff; upper: UpperEntry[] };
+type Computed = { diff: Diff; upper: UpperEntry[]; listed: boolean };
 
 /** The package managers whose database is here, with their view now. */
 function views(): [PackageManager, PackageView][] {
@@ -69,7 +73,8 @@ function compute(s: SystemState): Computed {
     ? readUpper(overlay.upperdir)
     : ({ ok: false, why: 'mountinfo names no upper layer' } as const);
   // An empty upper layer: nothing changed at all (a package change writes to /usr too).
-  if (upper.ok && upper.entries.length === 0) return { diff: { overlay, packages: [], files: [] }, upper: [] };
+  if (upper.ok && upper.entries.length === 0)
+    return { diff: { overlay, packages: [], files: [] }, upper: [], listed: true };
   const packages: PackageChange[] = [];
   const owned = new Set<string>();
   let imageOwners: Owners | null = new Map();
@@ -78,9 +83,8 @@ function compute(s: SystemState): Computed {
     overlay.baseline[manager] = base?.source ?? 'none';
     if (!base) {
       imageOwners = null;
-      notes.push(
-        `${manager} packages not compared: usr-guard did not see this boot's first change (no baseline in /run/usr-guard${manager === 'apt' ? ', no snapshot of dpkg' : manager === 'pacman' ? ', no snapshot of pacman' : ''})`,
-      );
+      const note = noBaselineNote(manager, lastWrite(manager, s), boot());
+      if (note) notes.push(note);
       continue;
     }
     const changes = packageChanges(manager, base.versions, now.versions);
@@ -99,14 +103,43 @@ function compute(s: SystemState): Computed {
     for (const [path, key] of base.owners) if (gone.has(key)) owned.add(path);
     if (imageOwners) for (const [path, key] of base.owners) imageOwners.set(path, key);
   }
+  const apt = packages.some((p) => p.manager === 'apt');
+  if (apt) markApt(packages);
+  // Links of alternatives whose files a changed package holds, and caches triggers rebuilt: the packages' doing.
+  const links = apt ? alternativeLinks(readAlternatives(DB), owned) : new Set<string>();
+  const madeByPackages = (path: string) => links.has(path) || (apt && isTriggerCache(path));
   let files: FileChange[] = [];
   if (upper.ok) {
-    files = looseFiles(upper.entries, owned, imageOwners);
+    files = looseFiles(upper.entries, owned, imageOwners, madeByPackages);
     if (upper.truncated) notes.push('the upper layer holds more files than are read: the list is cut short');
   } else {
-    notes.push(`files not compared: ${upper.why}`);
+    notes.push(filesNotListedNote(upper.why, s.host.composefs));
   }
-  return { diff: { overlay, packages, files }, upper: upper.ok ? upper.entries : [] };
+  return { diff: { overlay, packages, files }, upper: upper.ok ? upper.entries : [], listed: upper.ok };
+}
+
+/** When this boot began (ms), or null. */
+function boot(): number | null {
+  try {
+    return bootTimeMs(readFileSync('/proc/stat', 'utf8'));
+  } catch {
+    return null;
+  }
+}
+
+/** When `manager`'s database was last written (ms), or null where that is not known. */
+function lastWrite(manager: PackageManager, s: SystemState): number | null {
+  const path =
+    manager === 'apt'
+      ? `${DB}/status`
+      : manager === 'pacman'
+        ? `${pacmanDbPath() ?? '/var/lib/pacman'}/local`
+        : (s.rpmDatabase?.realPath ?? null);
+  try {
+    return path === null ? null : statSync(path).mtimeMs;
+  } catch {
+    return null;
+  }
 }
 
 /** Whether /usr (the overlay as it is now) holds exactly `n` files under `folder`; counts no further than one more. */
@@ -127,13 +160,14 @@ function holdsOnly(folder: string, n: number): boolean {
   return seen === n;
 }
 
-function human(d: Diff, upper: UpperEntry[]): string[] {
+function human(d: Diff, upper: UpperEntry[], listed: boolean): string[] {
   const o = d.overlay!;
   const hotfix = o.state === 'image-hotfix';
   const lines = [
     `/usr has ${hotfix ? 'a hotfix' : 'a transient'} overlay (${o.state}): what it holds goes ${whenGone(hotfix)}.`,
   ];
-  if (d.packages.length === 0 && d.files.length === 0) lines.push('nothing changed: the overlay holds no changes.');
+  if (d.packages.length === 0 && d.files.length === 0 && listed)
+    lines.push('nothing changed: the overlay holds no changes.');
   const count = (xs: { change: string }[], kinds: string[]) =>
     kinds.map((k) => `${xs.filter((x) => x.change === k).length} ${k}`).join(', ');
   if (d.packages.length > 0) {
@@ -146,7 +180,10 @@ function human(d: Diff, upper: UpperEntry[]): string[] {
           : p.change === 'upgraded'
             ? `${p.fromVersion} -> ${p.version}`
             : p.version;
-      lines.push(`  ${p.manager.padEnd(width)} ${p.change.padEnd(9)} ${p.name} ${version}`);
+      const how = p.packageFile ? ` (from ${printable(p.packageFile)})` : p.autoInstalled ? ' (with another)' : '';
+      lines.push(
+        `  ${p.manager.padEnd(width)} ${p.change.padEnd(9)} ${printable(p.name)} ${printable(version ?? '')}${how}`,
+      );
     }
   }
   if (d.files.length > 0) {
@@ -154,10 +191,10 @@ function human(d: Diff, upper: UpperEntry[]): string[] {
     // A group of several is a folder of files added by hand.
     for (const g of groupFiles(d.files, upper, holdsOnly))
       lines.push(
-        `  ${g.files[0]!.change.padEnd(8)} ${g.path}${g.files.length > 1 ? ` (${g.files.length} files)` : ''}`,
+        `  ${g.files[0]!.change.padEnd(8)} ${printable(g.path)}${g.files.length > 1 ? ` (${g.files.length} files)` : ''}`,
       );
   }
-  for (const n of o.notes) lines.push(`note: ${n}`);
+  for (const n of o.notes) lines.push(`note: ${printable(n)}`);
   if (d.packages.length > 0 || d.files.length > 0) lines.push('To keep them: usr-guard diff --containerfile');
   return lines;
 }
@@ -171,7 +208,7 @@ export async function diffCommand(
   const { config, warnings } = await loadConfig(env, isRoot);
   out.err(warnings.map((w) => `usr-guard: warning: ${w}`));
   const s = probeSystem({ env, bootcPath: config.paths.bootc });
-  let c: Computed = { diff: { overlay: null, packages: [], files: [] }, upper: [] };
+  let c: Computed = { diff: { overlay: null, packages: [], files: [] }, upper: [], listed: false };
   let say: string[];
   if (!s.host.imageBased || s.container.detected) {
     say = [`usr-guard diff: this host is not image-based (${s.state}): there is no image to compare /usr with.`];
@@ -179,7 +216,7 @@ export async function diffCommand(
     say = [`nothing changed: /usr has no overlay (${s.state}).`];
   } else {
     c = compute(s);
-    say = human(c.diff, c.upper);
+    say = human(c.diff, c.upper, c.listed);
   }
   if (opts.json) out.out(`${JSON.stringify(c.diff, null, 2)}\n`);
   // No overlay to compare: the same words as plain diff, as comments (the output may go into a Containerfile).

@@ -1,6 +1,7 @@
 // `usr-guard status [--json] [--deep]`: the state, for a person at a glance or as JSON.
 
 import type { DpkgDbReport } from '../dpkg-db/report.js';
+import { printable } from '../printable.js';
 import type { DeepResult } from '../probe/bootc.js';
 import type { Config, DatabaseFacts, StateName, SystemState } from '../types.js';
 
@@ -75,7 +76,8 @@ const PACMAN_AFTER_REBOOT: Record<SystemState['pacmanProtection'], string> = {
 
 function dbLine(db: DatabaseFacts | null, imageHost: boolean): string {
   if (!db) return 'none found';
-  const where = db.realPath === db.path ? db.path : `${db.path} -> ${db.realPath}`;
+  const where =
+    db.realPath === db.path ? printable(db.path) : `${printable(db.path)} -> ${printable(String(db.realPath))}`;
   if (!imageHost) return where;
   return `${where} (${db.onUsr ? 'in the image: it goes with /usr' : 'in /var: kept across reboots, and not updated with the image'})`;
 }
@@ -101,7 +103,8 @@ function usrLine(s: SystemState): string {
       : u.overlay === 'image'
         ? ', overlay of image layers only'
         : '';
-  return `${u.fsType} from ${u.source} at ${u.mountPoint}, ${u.readOnly ? 'read-only' : 'writable'}${overlay}`;
+  // From mountinfo, which escapes a space or a newline but not an escape byte: a mount's source is anyone's.
+  return `${printable(u.fsType)} from ${printable(u.source)} at ${printable(u.mountPoint)}, ${u.readOnly ? 'read-only' : 'writable'}${overlay}`;
 }
 
 function deepLine(d: DeepResult): string {
@@ -182,15 +185,25 @@ export function renderStatus(
   ].join('\n');
 }
 
+/**
+ * The state as JSON, one name per thing: what is known of dpkg's database
+ * (where it is, and usr-guard's care of it: dpkg-db/report.ts) under
+ * dpkgDatabase, and pacman's under pacmanDatabase, its snapshot with it. Every
+ * field is listed in `status --help` and usr-guard(8).
+ */
 export function statusJson(
   s: SystemState,
   config: Config,
   deep: DeepResult | null,
   db: DpkgDbReport | null = null,
 ): string {
-  return `${JSON.stringify(
-    { ...s, mode: config.mode, ...(db ? { dpkgDb: db } : {}), ...(deep ? { bootc: deep } : {}) },
-    null,
-    2,
-  )}\n`;
+  const { dpkgSnapshotTaken: _dpkg, pacmanSnapshotTaken, ...rest } = s;
+  const json = {
+    ...rest,
+    dpkgDatabase: s.dpkgDatabase && { ...s.dpkgDatabase, ...db },
+    pacmanDatabase: s.pacmanDatabase && { ...s.pacmanDatabase, snapshotTaken: pacmanSnapshotTaken === true },
+    mode: config.mode,
+    ...(deep ? { bootc: deep } : {}),
+  };
+  return `${JSON.stringify(json, null, 2)}\n`;
 }

@@ -1,6 +1,7 @@
 // Parse usr-guard.conf. Pure. `ini` accepts anything (junk lines are dropped
-// silently), so a first pass checks the shape line by line, to name the line
-// that is wrong; ini then reads the values.
+// silently), so a first pass checks the shape line by line, to name every line
+// that is wrong (one fix at a time, a run each, is slow to find them all); ini
+// then reads the values.
 
 import ini from 'ini';
 import { defaultConfig, type ConfigResult } from './defaults.js';
@@ -21,7 +22,12 @@ function checkValue(section: string, key: string, value: string): string | null 
   return /^[1-9]\d{0,5}$/.test(value) ? null : `${key} must be a whole number of seconds, got ${JSON.stringify(value)}`;
 }
 
-function checkShape(text: string, file: string): string | null {
+/** At most this many bad lines are named; the rest are counted. */
+const MAX_NAMED = 5;
+
+/** What is wrong with each bad line, "file:line: why", in order. */
+function checkShape(text: string, file: string): string[] {
+  const problems: string[] = [];
   let section = '';
   const lines = text.split(/\r?\n/);
   for (let i = 0; i < lines.length; i++) {
@@ -31,23 +37,35 @@ function checkShape(text: string, file: string): string | null {
     const sec = /^\[([^\]]+)\]$/.exec(line);
     if (sec) {
       section = sec[1]!.trim();
-      if (!Object.hasOwn(KNOWN, section)) return `${where}: unknown section [${section}]`;
+      if (!Object.hasOwn(KNOWN, section)) problems.push(`${where}: unknown section [${section}]`);
       continue;
     }
     const kv = /^([A-Za-z0-9_.-]+)\s*=\s*(.*)$/.exec(line);
-    if (!kv) return `${where}: expected "key = value", "[section]" or a comment, got ${JSON.stringify(line)}`;
-    if (section === '') return `${where}: "${kv[1]}" is outside any [section]`;
-    if (!KNOWN[section]!.includes(kv[1]!)) return `${where}: unknown key "${kv[1]}" in [${section}]`;
-    const problem = checkValue(section, kv[1]!, kv[2]!.trim());
-    if (problem) return `${where}: ${problem}`;
+    if (!kv) problems.push(`${where}: expected "key = value", "[section]" or a comment, got ${JSON.stringify(line)}`);
+    else if (section === '') problems.push(`${where}: "${kv[1]}" is outside any [section]`);
+    // The keys of an unknown section: that section's line said it.
+    else if (!Object.hasOwn(KNOWN, section)) continue;
+    else if (!KNOWN[section]!.includes(kv[1]!)) problems.push(`${where}: unknown key "${kv[1]}" in [${section}]`);
+    else {
+      const problem = checkValue(section, kv[1]!, kv[2]!.trim());
+      if (problem) problems.push(`${where}: ${problem}`);
+    }
   }
-  return null;
+  return problems;
 }
 
 export function parseConfig(text: string, file: string): ConfigResult {
   const config = defaultConfig();
-  const problem = checkShape(text, file);
-  if (problem) return { config, warnings: [`${problem}; using the defaults`] };
+  const problems = checkShape(text, file);
+  if (problems.length > 0) {
+    // One warning, every bad line in it (a few named, the rest counted), then what usr-guard does about it.
+    const more = problems.length - MAX_NAMED;
+    const named = [
+      ...problems.slice(0, MAX_NAMED),
+      ...(more > 0 ? [`and ${more} more bad line${more > 1 ? 's' : ''}`] : []),
+    ];
+    return { config, warnings: [`${named.join('; ')}; using the defaults`] };
+  }
   const parsed = ini.parse(text) as {
     guard?: { mode?: string; prompt_timeout?: string; overlay_timeout?: string };
     paths?: { bootc?: string; ostree?: string };

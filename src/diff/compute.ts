@@ -2,6 +2,7 @@
 // now, who owns which file, and the entries of the overlay's upper layer.
 // Pure: `usr-guard diff` gathers, this decides, the command prints.
 
+import { printable } from '../printable.js';
 import type { PackageManager } from '../types.js';
 import type { Owners, PackageVersions } from './packages.js';
 
@@ -14,6 +15,12 @@ export interface PackageChange {
   change: 'added' | 'removed' | 'upgraded';
   version: string | null;
   fromVersion: string | null;
+  /** apt marks it as installed with another (Auto-Installed: 1): a build that installs what was asked for brings it. */
+  autoInstalled?: true;
+  /** Installed from a package file in no repository: the file's name (name_version_arch.deb), which a build must COPY. */
+  packageFile?: string;
+  /** usr-guard's copy of that file (diff/package-store.ts), or "let go" when it kept one and let it go for room. */
+  packageFileCopy?: string;
 }
 
 export interface FileChange {
@@ -46,21 +53,29 @@ export function packageChanges(
 
 /**
  * Not loose files: the package databases (a transaction always changes
- * them; arch-bootc keeps pacman's, its cache and log in /usr/lib/sysimage)
+ * them; arch-bootc keeps pacman's, its cache and log in /usr/lib/sysimage;
+ * usr-guard moves dpkg's, and apt's marks with it, there: dpkg-db/relocate.ts)
  * and the caches programs write for themselves (python's bytecode).
  */
 const NOT_LOOSE =
-  /^\/usr\/(lib\/sysimage\/(dpkg|rpm|libdnf5|lib\/pacman|cache\/pacman|log)|share\/rpm)\/|\/__pycache__\/[^/]+\.pyc$/;
+  /^\/usr\/(lib\/sysimage\/(dpkg|apt|rpm|libdnf5|lib\/pacman|cache\/pacman|log)|share\/rpm)\/|\/__pycache__\/[^/]+\.pyc$/;
 
 /**
  * The upper layer's entries that no package of the diff accounts for.
  * `owned`: the files of the packages that changed, before and now.
  * `imageOwners`: who owned what in the image, to tell a changed file of
  * the image from an added one (null: no baseline, every file is "added").
+ * `madeByPackages`: files no package lists that a package change made
+ * (./by-packages.ts: alternatives' links, caches triggers rebuild).
  */
-export function looseFiles(upper: UpperEntry[], owned: ReadonlySet<string>, imageOwners: Owners | null): FileChange[] {
+export function looseFiles(
+  upper: UpperEntry[],
+  owned: ReadonlySet<string>,
+  imageOwners: Owners | null,
+  madeByPackages: (path: string) => boolean = () => false,
+): FileChange[] {
   return upper
-    .filter((e) => !owned.has(e.path) && !NOT_LOOSE.test(e.path))
+    .filter((e) => !owned.has(e.path) && !NOT_LOOSE.test(e.path) && !madeByPackages(e.path))
     .map(
       (e): FileChange => ({
         path: e.path,
@@ -127,18 +142,24 @@ const REMOVE: Record<PackageManager, string> = {
   pacman: 'RUN pacman -R --noconfirm',
 };
 
-/** The Containerfile lines that make the changes last: one line per manager and kind, names sorted. */
+/** The Containerfile lines that make the changes last: per manager, what was asked for, then what goes, names sorted. */
 export function containerfileLines(packages: PackageChange[], groups: FileGroup[]): string[] {
   const lines = ["# What this boot's transient overlay on /usr holds, as Containerfile lines (usr-guard diff)."];
   for (const manager of ['apt', 'dnf', 'pacman'] as const) {
-    const names = (kinds: PackageChange['change'][]) =>
-      packages
-        .filter((p) => p.manager === manager && kinds.includes(p.change))
-        .map((p) => p.name.replace(/:.*$/, ''))
-        .sort();
-    const installs = names(['added', 'upgraded']);
-    const removes = names(['removed']);
-    if (installs.length > 0) lines.push(`${INSTALL[manager]} ${installs.join(' ')}`);
+    const of = (kinds: PackageChange['change'][]) =>
+      packages.filter((p) => p.manager === manager && kinds.includes(p.change)).sort((a, b) => cmp(a.name, b.name));
+    const coming = of(['added', 'upgraded']);
+    const asked = coming.filter((p) => !p.autoInstalled);
+    const files = asked.flatMap((p) => (p.packageFile ? [p.packageFile] : []));
+    const names = asked.filter((p) => !p.packageFile).map((p) => p.name.replace(/:.*$/, ''));
+    for (const f of files) lines.push(`COPY ${f} /tmp/`);
+    if (names.length + files.length > 0)
+      lines.push(`${INSTALL[manager]} ${[...names, ...files.map((f) => `/tmp/${f}`)].join(' ')}`);
+    for (const p of asked.filter((p) => p.packageFile))
+      lines.push(`# ${p.packageFile}: ${whereFrom(p.packageFileCopy)}`);
+    const along = coming.filter((p) => p.autoInstalled).map((p) => p.name);
+    if (along.length > 0) lines.push(`# With them, as apt installed them then: ${along.join(' ')}`);
+    const removes = of(['removed']).map((p) => p.name.replace(/:.*$/, ''));
     if (removes.length > 0) lines.push(`${REMOVE[manager]} ${removes.join(' ')}`);
   }
   if (groups.length > 0)
@@ -148,9 +169,21 @@ export function containerfileLines(packages: PackageChange[], groups: FileGroup[
   for (const g of groups) {
     const kept = g.files.filter((f) => f.change !== 'deleted');
     const deleted = g.files.filter((f) => f.change === 'deleted');
-    if (kept.length > 0) lines.push(`# COPY ${g.path.slice(1)} ${g.path}`);
-    if (deleted.length > 0) lines.push(`# RUN rm -rf ${deleted.map((f) => f.path).join(' ')}`);
+    // Comments, each one line: a name with a newline or an escape byte is quoted (printable), never a line of its own.
+    if (kept.length > 0) lines.push(`# COPY ${printable(g.path.slice(1))} ${printable(g.path)}`);
+    if (deleted.length > 0) lines.push(`# RUN rm -rf ${deleted.map((f) => printable(f.path)).join(' ')}`);
   }
   if (lines.length === 1) lines.push('# Nothing to keep: the overlay holds no changes.');
   return lines;
 }
+
+/** Where a build gets a package file from no repository: usr-guard's copy, or the person's. */
+function whereFrom(copy: string | undefined): string {
+  if (copy === 'let go')
+    return "from no repository; usr-guard's copy was let go for room (it keeps 256 MiB at most): put the file in the build context.";
+  return copy
+    ? `from no repository; usr-guard kept a copy: put ${copy} in the build context.`
+    : 'from no repository; put it in the build context.';
+}
+
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

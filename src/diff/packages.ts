@@ -22,8 +22,23 @@ export interface PackageView {
  * (also half-configured or unpacked: their files are there), keyed by name,
  * or name:arch for a foreign architecture. Pure; anything odd is skipped.
  */
-export function parseDpkgStatus(text: string, nativeArch = ''): PackageVersions {
-  const out: PackageVersions = new Map();
+export function parseDpkgStatus(text: string, nativeArch?: string): PackageVersions {
+  return new Map([...dpkgPackages(text, nativeArch)].map(([key, p]) => [key, p.version]));
+}
+
+/** An installed package as dpkg's status says it: its version, and the name of its file list in info/. */
+export interface DpkgPackage {
+  name: string;
+  version: string;
+  /** Its Architecture field: "all", or one such as "amd64". */
+  arch: string;
+  /** NAME.list, or NAME:ARCH.list for a Multi-Arch: same package (dpkg names those by architecture, the native one too). */
+  list: string;
+}
+
+/** The packages of dpkg's status, by key (as parseDpkgStatus says them). Pure. */
+export function dpkgPackages(text: string, nativeArch = nativeArchOf(text)): Map<string, DpkgPackage> {
+  const out = new Map<string, DpkgPackage>();
   for (const stanza of text.split(/\n\s*\n/)) {
     const field = (name: string) => new RegExp(`^${name}:[ \\t]*(.*)$`, 'mi').exec(stanza)?.[1]?.trim();
     const name = field('Package');
@@ -32,18 +47,20 @@ export function parseDpkgStatus(text: string, nativeArch = ''): PackageVersions 
     if (!name || !version || !/\b(installed|unpacked|half-configured|triggers-awaited|triggers-pending)$/.test(status))
       continue;
     const arch = field('Architecture') ?? '';
-    out.set(arch && arch !== 'all' && nativeArch && arch !== nativeArch ? `${name}:${arch}` : name, version);
+    const same = field('Multi-Arch') === 'same' && arch !== '' && arch !== 'all';
+    const key = arch && arch !== 'all' && nativeArch && arch !== nativeArch ? `${name}:${arch}` : name;
+    out.set(key, { name, version, arch, list: same ? `${name}:${arch}.list` : `${name}.list` });
   }
   return out;
 }
 
-/** The native architecture dpkg's database was made for (its "arch" file), or "". */
-function dpkgArch(db: string): string {
-  try {
-    return readFileSync(`${db}/arch`, 'utf8').split('\n')[0]!.trim();
-  } catch {
-    return '';
-  }
+/**
+ * The native architecture: dpkg's own, as its status entry says (exact, and
+ * no process: /var/lib/dpkg/arch is there only on a host that added a foreign
+ * one). "" without an entry for dpkg. Pure.
+ */
+export function nativeArchOf(status: string): string {
+  return /(?:^|\n)Package:[ \t]*dpkg[ \t]*\n(?:[^\n]+\n)*?Architecture:[ \t]*(\S+)/i.exec(status)?.[1] ?? '';
 }
 
 /** The lines of a dpkg .list file that lie under /usr, owned by `key`. */
@@ -59,20 +76,18 @@ export function dpkgView(db: string): PackageView | null {
   } catch {
     return null;
   }
-  const native = dpkgArch(db);
+  const packages = dpkgPackages(status);
   return {
-    versions: parseDpkgStatus(status, native),
+    versions: new Map([...packages].map(([key, p]) => [key, p.version])),
     filesOf(keys) {
       const owners: Owners = new Map();
       for (const key of keys) {
-        // info/NAME.list for the native arch (or all), info/NAME:ARCH.list for the others.
-        for (const file of [`${db}/info/${key}.list`, `${db}/info/${key}:${native}.list`]) {
-          try {
-            listFiles(readFileSync(file, 'utf8'), key, owners);
-            break;
-          } catch {
-            // not this name
-          }
+        // A key no longer installed (a removed package's, from the baseline) is looked up by its key.
+        const list = packages.get(key)?.list ?? `${key}.list`;
+        try {
+          listFiles(readFileSync(`${db}/info/${list}`, 'utf8'), key, owners);
+        } catch {
+          // gone, or it never had a list
         }
       }
       return owners;

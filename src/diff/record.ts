@@ -4,7 +4,7 @@
 // one-line summary, which /etc/profile.d/usr-guard.sh shows at login, without node.
 
 import { existsSync } from 'node:fs';
-import type { PackageManager, SystemState } from '../types.js';
+import type { Invocation, PackageManager, SystemState } from '../types.js';
 import { whenGone } from './compute.js';
 import { baselineFile, RUN_DIR, runDir, writeRunFile } from './run-dir.js';
 
@@ -19,8 +19,12 @@ export function summaryLine(hotfix: boolean): string {
   return `usr-guard: this boot's overlay on /usr holds changes; they go ${whenGone(hotfix)}. To see them: usr-guard diff (to keep them: usr-guard diff --containerfile)`;
 }
 
-/** Called before a change on an overlay: keep the baseline (at the boot's first change), write the summary. */
-export async function recordChange(state: SystemState): Promise<void> {
+/**
+ * Called before a change on an overlay: keep the baseline (at the boot's
+ * first change), copies of the package files from no repository the change
+ * installs (`inv`; their warnings are returned), write the summary.
+ */
+export async function recordChange(state: SystemState, inv?: Invocation): Promise<string[]> {
   runDir();
   // Every package manager's: a run of one may change what the other's database says too (alien, rpm -i).
   // Loaded only when one is missing: reading the databases loads child_process, a few ms on every run.
@@ -32,4 +36,8 @@ export async function recordChange(state: SystemState): Promise<void> {
   // The upper layer first: the login reminder reads a summary as "changes were made", and checks them there.
   if (state.usr?.upperdir) writeRunFile(`${RUN_DIR}/upperdir`, `${state.usr.upperdir}\n`);
   writeRunFile(`${RUN_DIR}/summary`, `${summaryLine(state.state === 'image-hotfix')}\n`);
+  const paths = inv?.manager === 'apt' ? (inv.localPaths ?? []) : [];
+  if (paths.length === 0) return [];
+  // Loaded only for a change that names package files: copying them is no work for every run.
+  return (await import('./package-store.js')).keepPackageFiles(paths);
 }

@@ -4,6 +4,7 @@
 import { lstatSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { upperdirNeedsDeployment } from '../probe/deployment.js';
+import { printable } from '../printable.js';
 import type { UpperEntry } from './compute.js';
 
 /** At most this many entries are read: a larger layer is summed up, not listed. */
@@ -18,7 +19,7 @@ export function readUpper(upperdir: string): UpperResult {
   if (upperdirNeedsDeployment(upperdir)) {
     return {
       ok: false,
-      why: `the overlay's upper layer (${upperdir}) is named from where it was mounted, the booted ostree deployment, which is not found here`,
+      why: `the overlay's upper layer (${printable(upperdir)}) is named from where it was mounted, the booted ostree deployment, which is not found here`,
     };
   }
   const entries: UpperEntry[] = [];
@@ -37,7 +38,7 @@ export function readUpper(upperdir: string): UpperResult {
     const err = e as NodeJS.ErrnoException;
     return {
       ok: false,
-      why: `the overlay's upper layer (${upperdir}) cannot be read: ${err.code === 'EACCES' ? 'permission denied' : err.code === 'ENOENT' ? 'it is not reachable from here' : err.message}`,
+      why: `the overlay's upper layer (${printable(upperdir)}) cannot be read: ${err.code === 'EACCES' ? 'permission denied' : err.code === 'ENOENT' ? 'it is not reachable from here' : err.message}`,
     };
   }
   return { ok: true, entries, truncated: entries.length >= MAX_ENTRIES };

@@ -34,12 +34,14 @@ function cwdOf(pid: number | null): string {
   }
 }
 
-/** The files as named, and the packages in them (for the words: the file is what a Containerfile copies). */
-export function localPackages(files: string[], pid: number | null): { files: string[]; names: string[] } {
-  if (files.length === 0) return { files, names: [] };
+/** The files as named and as absolute paths, and the packages in them (for the words: the file is what a Containerfile copies). */
+export function localPackages(
+  files: string[],
+  pid: number | null,
+): { files: string[]; paths: string[]; names: string[] } {
+  if (files.length === 0) return { files, paths: [], names: [] };
   const cwd = cwdOf(pid);
-  const names = files
-    .map((f) => packageInFile(isAbsolute(f) ? f : join(cwd, f)))
-    .filter((n): n is string => n !== null);
-  return { files, names };
+  const paths = files.map((f) => (isAbsolute(f) ? f : join(cwd, f)));
+  const names = paths.map(packageInFile).filter((n): n is string => n !== null);
+  return { files, paths, names };
 }

@@ -4,6 +4,7 @@
 // removing it there, an upgrade by a new image.
 
 import { pacmanContainerfileLines, pacmanPersistLine, savedLine } from './pacman.js';
+import { printable } from '../printable.js';
 import type { Invocation, SystemState } from '../types.js';
 
 const page = (inv: Invocation) => `${inv.manager}-image-based`;
@@ -22,12 +23,16 @@ function containerfileLines(inv: Invocation): string[] {
   if (inv.manager === 'pacman') return pacmanContainerfileLines(inv) ?? [];
   const files = inv.localFiles ?? [];
   if (inv.packages.length === 0 && files.length === 0) return [];
+  // Names as typed reach root's terminal: quoted where they hold a control character.
+  const packages = inv.packages.map(printable);
   const tool = inv.manager === 'dnf' ? 'dnf' : 'apt-get';
   if (inv.operation === 'remove')
-    return [`RUN ${tool} ${inv.manager === 'dnf' ? 'remove' : 'purge'} -y ${inv.packages.join(' ')}`];
-  const name = (f: string) => f.slice(f.lastIndexOf('/') + 1);
+    return [`RUN ${tool} ${inv.manager === 'dnf' ? 'remove' : 'purge'} -y ${packages.join(' ')}`];
+  // apt-get build-dep installs what building the packages needs, not the packages.
+  if (inv.aptCommand === 'build-dep') return [`RUN apt-get build-dep -y ${packages.join(' ')}`];
+  const name = (f: string) => printable(f.slice(f.lastIndexOf('/') + 1));
   const copies = files.map((f) => `COPY ${name(f)} /tmp/`);
-  return [...copies, `RUN ${tool} install -y ${[...inv.packages, ...files.map((f) => `/tmp/${name(f)}`)].join(' ')}`];
+  return [...copies, `RUN ${tool} install -y ${[...packages, ...files.map((f) => `/tmp/${name(f)}`)].join(' ')}`];
 }
 
 /** 'a', 'a' and 'b', 'a', 'b' and 'c'. */
@@ -58,6 +63,8 @@ function lastingRoute(s: SystemState, inv: Invocation): string {
     case 'fix':
       return `  The packages to fix are the image's: fix them in its Containerfile, build the image, then ${deploy(s)}.`;
     default:
+      if (inv.aptCommand === 'reinstall')
+        return `  The image already has ${inv.packages.map(printable).join(', ')}: a reinstall adds nothing to keep in its Containerfile.`;
       return line
         ? `  To keep it: add ${line} to the image's Containerfile, build the image, then ${deploy(s)}.`
         : `  To keep it: make the change in the image's Containerfile, build the image, then ${deploy(s)}.`;
@@ -131,7 +138,8 @@ function refusalDetails(s: SystemState, inv: Invocation, declined = false): stri
  * error string (Ansible, PackageKit, Cockpit, dnf5daemon): why, and the next step.
  */
 export function refusalSummary(s: SystemState, inv: Invocation): string {
-  const next = refusalDetails(s, inv).find((l) => /^\s+(To |Turn |The packages|Change )/.test(l)) ?? '';
+  const next =
+    refusalDetails(s, inv).find((l) => /^\s+(To |Turn |The packages|The image already|Change )/.test(l)) ?? '';
   const why = s.host.imageBased ? '/usr is read-only on this image-based host' : '/usr is read-only';
   return `usr-guard refused: ${why}; nothing was changed. ${next.trim()} See man ${page(inv)}.`.replace(/\s+/g, ' ');
 }
@@ -157,7 +165,8 @@ function persistLine(s: SystemState, inv: Invocation): string {
 const MAX_NAMES = 8;
 
 /** The packages a run changes, as the warning names them. */
-function named(names: string[]): string {
+function named(all: string[]): string {
+  const names = all.map(printable);
   return names.length > MAX_NAMES
     ? `${names.slice(0, MAX_NAMES).join(', ')} and ${names.length - MAX_NAMES} more`
     : names.join(', ');

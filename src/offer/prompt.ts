@@ -1,5 +1,6 @@
 // Ask a yes/no question on /dev/tty, never on stdin (apt may use it for data).
-// Default no: EOF, Ctrl-C, an unreadable terminal or no answer in time all mean no.
+// Default no: EOF, Ctrl-C, an unreadable terminal or no answer in time all mean no;
+// a question that timed out says so on the terminal, where a silent "no" reads like a refusal out of nowhere.
 // The terminal stays in the mode we found it (cooked): we never switch it to raw,
 // and we open our own /dev/tty, so apt's descriptors keep their flags.
 
@@ -42,11 +43,17 @@ export async function askYesNo(question: string, timeoutMs: number): Promise<Ans
   // Finish the prompt line when nothing ended it (timeout, Ctrl-C, EOF).
   if (answer !== 'yes' && answer !== 'no') {
     try {
-      writeSync(fd, '\n');
+      writeSync(fd, answer === 'timeout' ? `\n${timedOutLine(timeoutMs)}\n` : '\n');
     } catch {
       // the terminal went away; nothing to tidy
     }
   }
   input.destroy(); // closes fd
   return answer;
+}
+
+/** What the terminal is told when nobody answered in time. Pure. */
+export function timedOutLine(timeoutMs: number): string {
+  const s = Math.round(timeoutMs / 1000);
+  return `usr-guard: no answer in ${s} second${s === 1 ? '' : 's'}: the question timed out, taken as no.`;
 }

@@ -85,6 +85,10 @@ describe('the offer on a terminal', () => {
     ['no answer in time', 'sleep 6', 'timeout'],
   ])('%s: refused, nothing changed', (_what, keys, answer) => {
     const r = run(LOCKED, 'works', onTerminal(keys));
+    // Only a question that timed out says so.
+    expect(r.stdout.includes('usr-guard: no answer in 3 seconds: the question timed out, taken as no.')).toBe(
+      answer === 'timeout',
+    );
     expect(r.stdout).toContain(HEADLINE);
     expect(r.rc).not.toBe(0);
     expect(r.dpkgUnchanged).toBe(true);

@@ -34,6 +34,15 @@ describe('usr-guard.conf', () => {
     expect(r.config.mode).toBe('auto');
   });
 
+  it('names every bad line before "using the defaults", in one warning', () => {
+    const r = parseConfig('[guard]\nmode = sometimes\nprompt_timeout = soon\n[gaurd]\nx = 1\n', 'f.conf');
+    expect(r.warnings).toEqual([
+      'f.conf:2: mode must be one of auto, refuse, prompt, overlay, warn, off, got "sometimes"; f.conf:3: prompt_timeout must be a whole number of seconds, got "soon"; f.conf:4: unknown section [gaurd]; using the defaults',
+    ]);
+    const many = parseConfig(`[guard]\n${'junk\n'.repeat(8)}`, 'f.conf').warnings[0]!;
+    expect(many).toMatch(/^f\.conf:2: .*f\.conf:6: [^;]*; and 3 more bad lines; using the defaults$/);
+  });
+
   it('lets USR_GUARD_MODE override, and ignores a bad one with a warning', () => {
     const base = parseConfig('[guard]\nmode = refuse\n', 'f');
     expect(applyEnv(base, { USR_GUARD_MODE: 'off' }).config.mode).toBe('off');

@@ -123,6 +123,7 @@ async function fromJsonHook(inv: Invocation, env: NodeJS.ProcessEnv, fe: Fronten
   // A reinstall keeps its package's mode ("keep"): apt's hook lists nothing (private-json-hooks.cc NotifyHook).
   if (tx.changed.length === 0 && (notification.command === 'reinstall' || flag('APT::Get::ReInstall', cmd.reinstall))) {
     tx.changed = tx.added = cmd.packages;
+    inv.aptCommand = 'reinstall'; // of installed packages only: the image has them
   }
   inv.changes = tx.changed.length > 0 && !readOnly;
   withAskable(inv, flag('APT::Get::Assume-Yes', cmd.assumeYes), env);
@@ -138,8 +139,9 @@ async function fromJsonHook(inv: Invocation, env: NodeJS.ProcessEnv, fe: Fronten
   const local =
     files.length > 0
       ? (await import('../package-files.js')).localPackages(files, fe?.pid ?? null)
-      : { files, names: [] as string[] };
+      : { files, paths: [] as string[], names: [] as string[] };
   inv.localFiles = local.files;
+  inv.localPaths = local.paths;
   inv.packages = (inv.operation === 'remove' ? tx.removed : tx.added).filter((n) => !local.names.includes(n));
 }
 
@@ -156,6 +158,7 @@ export async function aptInvocation(opts: CheckOptions, env: NodeJS.ProcessEnv, 
     withAskable(inv, cmd.assumeYes, env);
     inv.packages = cmd.packages;
     inv.operation = cmd.operation;
+    if (cmd.command === 'build-dep') inv.aptCommand = 'build-dep';
   } else if (opts.caller === 'apt-pkgs') {
     const fd = env.APT_HOOK_INFO_FD ?? '0';
     if (!/^\d{1,4}$/.test(fd))

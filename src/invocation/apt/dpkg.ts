@@ -57,7 +57,7 @@ export async function dpkgInvocation(_opts: CheckOptions, env: NodeJS.ProcessEnv
   const local =
     files.length > 0
       ? (await import('../package-files.js')).localPackages(files, fe?.pid ?? null)
-      : { files, names: [] };
+      : { files, paths: [], names: [] };
   return {
     caller: 'dpkg',
     manager: 'apt',
@@ -76,6 +76,7 @@ export async function dpkgInvocation(_opts: CheckOptions, env: NodeJS.ProcessEnv
         : 'decide',
     packages: files.length > 0 || ARCH.test(action) ? [] : words,
     localFiles: local.files,
+    localPaths: local.paths,
     changed: files.length > 0 ? local.names : ARCH.test(action) ? [] : words,
     operation,
     commandLine: fe ? [fe.name, ...fe.argv].join(' ') : undefined,
