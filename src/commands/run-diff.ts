@@ -28,7 +28,7 @@ import { pacmanView } from '../diff/pacman-view.js';
 import { pacmanDbPath } from '../pacman-db/paths.js';
 import { readUpper } from '../diff/upper.js';
 
-interface Diff {
+export interface Diff {
   overlay: {
     state: string;
     upperdir: string | null;
@@ -40,7 +40,7 @@ interface Diff {
 }
 
 /** The diff, and the upper layer's entries it came from (for folding folders; not printed). */
-type Computed = { diff: Diff; upper: UpperEntry[] };
+export type Computed = { diff: Diff; upper: UpperEntry[] };
 
 /** The package managers whose database is here, with their view now. */
 function views(): [PackageManager, PackageView][] {
@@ -57,7 +57,8 @@ function views(): [PackageManager, PackageView][] {
   return out;
 }
 
-function compute(s: SystemState): Computed {
+/** What the overlay holds now (also for the last-boot record and the fleet's files: src/diff/last-boot-change.ts). */
+export function compute(s: SystemState): Computed {
   const notes: string[] = [];
   const overlay: NonNullable<Diff['overlay']> = {
     state: s.state,

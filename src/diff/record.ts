@@ -32,4 +32,7 @@ export async function recordChange(state: SystemState): Promise<void> {
   // The upper layer first: the login reminder reads a summary as "changes were made", and checks them there.
   if (state.usr?.upperdir) writeRunFile(`${RUN_DIR}/upperdir`, `${state.usr.upperdir}\n`);
   writeRunFile(`${RUN_DIR}/summary`, `${summaryLine(state.state === 'image-hotfix')}\n`);
+  // What the overlay holds now, kept in /var for the next boot, and the fleet's files (never fatal).
+  const { noteChange } = await import('./last-boot-change.js');
+  await noteChange(state, (line) => process.stderr.write(`usr-guard: warning: ${line}\n`));
 }

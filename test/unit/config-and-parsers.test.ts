@@ -16,6 +16,7 @@ describe('usr-guard.conf', () => {
       promptTimeout: 60,
       overlayTimeout: 120,
       paths: { bootc: '/opt/bootc', ostree: '/usr/bin/ostree' },
+      export: { prometheus: null, ansibleFacts: null },
     });
   });
 
@@ -77,7 +78,14 @@ describe('bootc status --format=json', () => {
       tracked: true,
       image: 'quay.io/example/os:latest',
       usrOverlay: { accessMode: 'readWrite', persistence: 'transient' },
+      usrOverlayKnown: true,
     });
+  });
+  it("tells bootc 1.14's null usrOverlay (no overlay) from an earlier bootc's silence", () => {
+    const said = parseBootcStatus(host({ image: null }, { booted: {}, usrOverlay: null }));
+    expect([said.usrOverlay, said.usrOverlayKnown]).toEqual([null, true]);
+    const silent = parseBootcStatus(host({ image: null }, { booted: {} }));
+    expect([silent.usrOverlay, silent.usrOverlayKnown]).toEqual([null, false]);
   });
   it('reads the null form of a non-bootc system', () => {
     expect(parseBootcStatus(host({ image: null }, { staged: null, booted: null, type: null })).tracked).toBe(false);
