@@ -82,7 +82,8 @@ file.
                     apt, dpkg, dpkg-db, config, login-reminder, man,
                     dnf-plugin, dnf5-actions, dnf-shim (the dnf parts only
                     where dnf is), dpkg-snapshot (the boot unit that restores
-                    dpkg's database), pacman (the libalpm hook),
+                    dpkg's database), export (the boot unit that writes
+                    the files [export] names), pacman (the libalpm hook),
                     pacman-snapshot (the boot unit that restores pacman's
                     database; both only where pacman is)
   --dry-run         list what would be written, write nothing

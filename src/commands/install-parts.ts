@@ -19,6 +19,7 @@ import manPacman from '../../man/pacman-image-based.7?raw';
 import pacmanHook from '../../hooks/pacman.hook?raw';
 import restoreUnit from '../../systemd/usr-guard-restore-dpkg-db.service?raw';
 import restorePacmanUnit from '../../systemd/usr-guard-restore-pacman-db.service?raw';
+import exportUnit from '../../systemd/usr-guard-export.service?raw';
 import loginReminder from '../../hooks/profile.sh?raw';
 import { pythonSitesWith } from '../probe/python.js';
 import { notRootsAbove } from '../trust.js';
@@ -110,6 +111,16 @@ export function parts(
         mode: 0o777,
         content: text(''),
         link: '../usr-guard-restore-dpkg-db.service',
+      },
+    ],
+    // The fleet's files at each boot (status --export): it writes only what [export] in the configuration names.
+    export: [
+      { path: '/usr/lib/systemd/system/usr-guard-export.service', mode: 0o644, content: text(exportUnit) },
+      {
+        path: '/usr/lib/systemd/system/multi-user.target.wants/usr-guard-export.service',
+        mode: 0o777,
+        content: text(''),
+        link: '../usr-guard-export.service',
       },
     ],
     'dnf-plugin': [

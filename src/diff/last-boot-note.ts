@@ -149,3 +149,13 @@ export function finishLastBoot(): string | null {
   writeRecord(merged);
   return `kept what the last boot's overlay held (${merged.packages.length} package change(s), ${merged.files.length} file(s) by hand) in ${OVERLAY_RECORD}, for 'usr-guard diff --last-boot'`;
 }
+
+/** finishLastBoot for the boot unit: what it did, or why it could not (never a throw: the restore goes on). */
+export function keepLastBoot(): string[] {
+  try {
+    const done = finishLastBoot();
+    return done === null ? [] : [done];
+  } catch (e) {
+    return [`warning: could not keep what the last boot's overlay held: ${(e as Error).message}`];
+  }
+}
