@@ -11,8 +11,8 @@ Commands:
   check      decide for a package-manager hook (what the hooks call)
   install    install the program and its hooks (into --root DIR)
   uninstall  remove them again
-  overlay    make a transient overlay on /usr (bootc usr-overlay), and check it;
-             --drop leaves it without a reboot
+  overlay    make a transient overlay on /usr (bootc usr-overlay), and check
+             it; --drop leaves it without a reboot
   diff       what this boot's overlay changed: packages and files, or the
              Containerfile lines that keep them; --last-boot: what the
              reboot took, and what it left in /etc and /var

@@ -4,15 +4,17 @@
 // asks for. Said, never fatal: the package change goes on whatever happens here.
 
 import { loadConfig } from '../config/index.js';
-import { collectFacts, overlayDiff, writeExports } from '../export/collect.js';
+import { collectFacts, writeExports } from '../export/collect.js';
 import type { SystemState } from '../types.js';
+import { lightDiff } from './last-boot-light.js';
 import { noteOverlay } from './last-boot-note.js';
 
 export async function noteChange(state: SystemState, warn: (line: string) => void): Promise<void> {
   const diff = (() => {
     try {
-      const d = overlayDiff(state);
-      if (d !== null) noteOverlay(state, { ...d, notes: d.overlay?.notes ?? [] }, 'change');
+      // The cheap diff: this runs before every change node sees (last-boot-light.ts).
+      const d = lightDiff(state);
+      if (d !== null) noteOverlay(state, d, 'change');
       return d;
     } catch (e) {
       warn(`could not keep what the overlay holds for 'usr-guard diff --last-boot': ${(e as Error).message}`);

@@ -6,6 +6,7 @@
 // an overlay (src/diff/last-boot-change.ts): never on the hooks' other paths.
 
 import { compute, type Diff } from '../commands/run-diff.js';
+import type { FileChange, PackageChange } from '../diff/compute.js';
 import { readLastBoot } from '../diff/last-boot-note.js';
 import { dirname } from 'node:path';
 import { makeDirs, writeFileAtomic } from '../fs/atomic-write.js';
@@ -18,7 +19,10 @@ export function overlayDiff(s: SystemState): Diff | null {
   return s.usr?.overlay === 'unlock' && s.host.imageBased && !s.container.detected ? compute(s).diff : null;
 }
 
-export async function collectFacts(s: SystemState, config: Config, diff = overlayDiff(s)): Promise<FleetFacts> {
+/** What the overlay holds, as far as the fleet's files count it. */
+type Held = { packages: PackageChange[]; files: FileChange[] } | null;
+
+export async function collectFacts(s: SystemState, config: Config, diff: Held = overlayDiff(s)): Promise<FleetFacts> {
   const imageHost = s.host.imageBased && !s.container.detected;
   const packages: Record<PackageManager, number> = { apt: 0, dnf: 0, pacman: 0 };
   for (const p of diff?.packages ?? []) packages[p.manager]++;
