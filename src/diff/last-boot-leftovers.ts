@@ -127,6 +127,14 @@ export function leftovers(r: LastBoot): Leftovers {
   const users = [...systemUsers(passwd)]
     .filter(([name]) => (before === null ? stems.has(name) : !before.has(name)))
     .map(([name, u]) => ({ name, ...u }));
+  // A user's home in /var is its state folder too (a daemon's user often has one of its own name).
+  for (const u of users)
+    if (
+      u.home.startsWith('/var/') &&
+      !folders.some((f) => f.path === u.home) &&
+      lstatSync(u.home, { throwIfNoEntry: false })?.isDirectory()
+    )
+      folders.push({ path: u.home, package: `user ${u.name}` });
   return {
     gone: gonePackages.map((p) => p.name),
     conffiles,

@@ -20,7 +20,21 @@ describe('usr-guard.conf', () => {
     });
   });
 
+  it('reads [export]: the files for a fleet', () => {
+    const r = parseConfig(
+      '[export]\nprometheus = /var/lib/ne/usr_guard.prom\nansible_facts = /etc/ansible/facts.d/usr_guard.fact\n',
+      'f.conf',
+    );
+    expect([r.warnings, r.config.export]).toEqual([
+      [],
+      { prometheus: '/var/lib/ne/usr_guard.prom', ansibleFacts: '/etc/ansible/facts.d/usr_guard.fact' },
+    ]);
+  });
+
   it.each([
+    ['[export]\nprometheus = usr_guard.prom\n', 'f.conf:2: prometheus must be an absolute path of a file'],
+    ['[export]\nansible_facts = /etc/ansible/facts.d/\n', 'f.conf:2: ansible_facts must be an absolute path of a file'],
+    ['[export]\ntextfile = /x\n', 'f.conf:2: unknown key "textfile" in [export]'],
     ['[guard]\nmode = sometimes\n', 'f.conf:2: mode must be one of'],
     ['[guard]\nthis is not ini\n', 'f.conf:2: expected "key = value"'],
     ['mode = refuse\n', 'f.conf:1: "mode" is outside any [section]'],
