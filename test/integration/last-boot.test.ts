@@ -176,6 +176,24 @@ usr-guard diff --last-boot | head -3`,
     expect(r.stdout).toMatch(/apt +added +ughello 1\.0/);
   });
 
+  it("stops where dpkg's database cannot be put back (dpkg holds its lock): /usr and the database as they were", () => {
+    const r = compared(
+      runInSandbox({
+        ...host(temp('ug-var-'), 'boot-1'),
+        script: compareScript(
+          `${OVERLAY}\n${aptUseRepo(repo)}
+apt-get install -y ughello >/dev/null 2>&1
+python3 -c 'import fcntl,time; f=open("/var/lib/dpkg/lock","a"); fcntl.lockf(f, fcntl.LOCK_EX); time.sleep(20)' & sleep 0.5`,
+          'dpkg -l | md5sum; findmnt -n -o FSTYPE,SOURCE /usr; ls /usr/bin | md5sum; ls /var/lib/usr-guard/dpkg-snapshot',
+          'usr-guard overlay --drop',
+        ),
+      }),
+    );
+    expect(r.rc).toBe(1);
+    expect(r.unchanged).toBe(true);
+    expect(r.stderr).toContain('not unmounting /usr: dpkg: dpkg holds its database locked: not restoring now');
+  });
+
   it('refuses a hotfix unlock, and leaves dpkg and /usr as they were', () => {
     const r = compared(
       runInSandbox({
@@ -250,6 +268,8 @@ python3 -m json.tool /etc/ansible/facts.d/usr_guard.fact >/dev/null && echo @@fa
 usr-guard status --export; echo "@@export-rc=$?"
 grep '^usr_guard_overlay_packages{manager="apt"}' /var/lib/node-exporter/usr_guard.prom
 python3 -c 'import json; print("@@facts", json.load(open("/etc/ansible/facts.d/usr_guard.fact"))["overlay"]["packages"]["apt"])'
+USR_GUARD_CONFIG=/tmp/bad.conf; printf '[export]\\nprometheus = /proc/nowhere/x.prom\\n' > /tmp/bad.conf
+USR_GUARD_CONFIG=/tmp/bad.conf usr-guard status --export; echo "@@bad-export-rc=$?"
 ls -A /var/lib/node-exporter; ls -A /etc/ansible/facts.d`,
     });
     expect(r.stdout).toContain('@@promtool-ok');
@@ -263,6 +283,10 @@ ls -A /var/lib/node-exporter; ls -A /etc/ansible/facts.d`,
     expect(r.stdout).not.toContain('@@export-rc=1');
     expect(r.stdout).toContain('usr_guard_overlay_packages{manager="apt"} 2');
     expect(r.stdout).toContain('@@facts 2');
+    expect(r.stdout).toContain('@@bad-export-rc=1');
+    expect(r.stderr).toMatch(
+      /^usr-guard: could not write the node_exporter textfile: cannot [^\n]*\/proc\/nowhere[^\n]*$/m,
+    );
     // Whole files only: no temporary name left beside them.
     expect(r.stdout).toMatch(/usr_guard\.prom\nusr_guard\.fact\n$/);
   });
