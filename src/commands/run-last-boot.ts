@@ -68,6 +68,8 @@ export function lastBootContainerfile(r: LastBoot): string[] {
   const groups = r.files.map((f: FileChange) => ({ path: f.path, files: [f] }));
   const lines = containerfileLines(r.packages, groups);
   lines[0] = `# What the transient overlay on /usr of boot ${r.bootId} held, as Containerfile lines (usr-guard diff --last-boot).`;
+  if (r.files.length > 0)
+    lines.push('# The files changed by hand went with the overlay: their content must come from where they were made.');
   return lines;
 }
 

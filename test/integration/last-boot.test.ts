@@ -109,7 +109,10 @@ apt-get install -y ughello ugdaemon >/dev/null && echo @@installed`,
 usr-guard diff --last-boot; echo "@@rc=$?"
 usr-guard diff --last-boot --containerfile
 usr-guard diff --last-boot --json > /tmp/j && python3 -c 'import json; d = json.load(open("/tmp/j")); print("@@json", len(d["lastBoot"]["packages"]), d["leftovers"]["conffiles"][0]["path"])'
-test -e /etc/ugdaemon/ugdaemon.conf && test -L /etc/systemd/system/multi-user.target.wants/ugdaemon.service && test -d /var/lib/ugdaemon && id ugdaemon >/dev/null && echo @@all-left`,
+test -e /etc/ugdaemon/ugdaemon.conf && test -L /etc/systemd/system/multi-user.target.wants/ugdaemon.service && test -d /var/lib/ugdaemon && id ugdaemon >/dev/null && echo @@all-left
+${OVERLAY}
+apt-get install -y ughello >/dev/null 2>&1
+echo "@@after-a-change:$(usr-guard diff --last-boot | head -1)"`,
     });
     const out = boot2.stdout;
     expect(out).toContain('kept what the last boot');
@@ -127,6 +130,8 @@ test -e /etc/ugdaemon/ugdaemon.conf && test -L /etc/systemd/system/multi-user.ta
     expect(out).toContain('# COPY usr/lib/mytool/mytool /usr/lib/mytool/mytool');
     expect(out).toContain('@@json 2 /etc/ugdaemon/ugdaemon.conf');
     expect(out).toContain('@@all-left');
+    // This boot's first change keeps its own record: the last boot's stays what --last-boot says.
+    expect(out).toContain('@@after-a-change:The overlay on /usr of boot boot-1 ');
   });
 
   it('with no record: says so, exit 0', () => {
