@@ -22,7 +22,9 @@ import {
   type RecordedPackage,
   systemUsers,
 } from './last-boot.js';
+import { PACMAN_SNAPSHOT } from '../pacman-db/paths.js';
 import { dpkgView } from './packages.js';
+import { pacmanView } from './pacman-view.js';
 
 /** A record in /var, or why it cannot be read; null where there is none. */
 export function readRecord(path: string): LastBoot | { error: string } | null {
@@ -150,10 +152,28 @@ export function finishLastBoot(): string | null {
   return `kept what the last boot's overlay held (${merged.packages.length} package change(s), ${merged.files.length} file(s) by hand) in ${OVERLAY_RECORD}, for 'usr-guard diff --last-boot'`;
 }
 
-/** finishLastBoot for the boot unit: what it did, or why it could not (never a throw: the restore goes on). */
-export function keepLastBoot(): string[] {
+/** The same for pacman, before its snapshot goes back: pacman's packages as the overlay left `dbPath`/local. */
+export function finishLastBootPacman(dbPath: string): string | null {
+  const taken = readText(`${PACMAN_SNAPSHOT}/boot_id`).trim();
+  if (taken === '' || taken === bootId()) return null;
+  const before = pacmanView(`${PACMAN_SNAPSHOT}/local`);
+  const now = pacmanView(`${dbPath}/local`);
+  if (!before || !now) return null;
+  const merged = mergeFromDatabase(
+    newest(),
+    taken,
+    'pacman',
+    detailed(packageChanges('pacman', before.versions, now.versions)),
+    new Date().toISOString(),
+  );
+  writeRecord(merged);
+  return `kept what the last boot's overlay held (${merged.packages.length} package change(s)) in ${OVERLAY_RECORD}, for 'usr-guard diff --last-boot'`;
+}
+
+/** finishLastBoot (or, given pacman's DBPath, finishLastBootPacman) for the boot units: what it did, or why it could not (never a throw: the restore goes on). */
+export function keepLastBoot(pacmanDb?: string): string[] {
   try {
-    const done = finishLastBoot();
+    const done = pacmanDb === undefined ? finishLastBoot() : finishLastBootPacman(pacmanDb);
     return done === null ? [] : [done];
   } catch (e) {
     return [`warning: could not keep what the last boot's overlay held: ${(e as Error).message}`];

@@ -67,10 +67,12 @@ describe.skipIf(missing !== null)('pacman agrees with /usr after a reboot', () =
     const { varDir, boot1 } = firstBoot(image);
     expect(boot1.stdout).toContain("pacman's database (/var/lib/pacman) is saved now and put back at the next boot.");
     expect(boot1.stdout).toContain('ugfoo 1-1');
-    const boot2 = secondBoot(image, varDir, RESTORE);
+    const boot2 = secondBoot(image, varDir, `${RESTORE}\nusr-guard diff --last-boot`);
     expect(boot2.stdout).toContain(
       "usr-guard: restored pacman's database from the snapshot taken before the transient overlay (boot boot-1).\n@@restore=0",
     );
+    // What the reboot took, from the database the overlay left, kept before the snapshot went back.
+    expect(boot2.stdout).toMatch(/pacman +added +ugfoo 1-1/);
     expect(boot2.stdout).toContain('@@file-gone');
     expect(boot2.stdout).toContain('@@pacman-says-not-installed');
     expect(boot2.stdout).not.toContain('@@already');
