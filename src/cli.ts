@@ -11,7 +11,13 @@ type Values = Record<string, string | boolean | string[] | undefined>;
 
 const COMMON = { help: { type: 'boolean', short: 'h' } } as const;
 const OPTIONS: Record<string, ParseArgsConfig['options']> = {
-  status: { ...COMMON, json: { type: 'boolean' }, deep: { type: 'boolean' } },
+  status: {
+    ...COMMON,
+    json: { type: 'boolean' },
+    deep: { type: 'boolean' },
+    prometheus: { type: 'boolean' },
+    export: { type: 'boolean' },
+  },
   check: {
     ...COMMON,
     caller: { type: 'string' },
@@ -32,11 +38,16 @@ const OPTIONS: Record<string, ParseArgsConfig['options']> = {
     'relocate-dpkg-db': { type: 'boolean' },
   },
   uninstall: { ...COMMON, root: { type: 'string' }, 'dry-run': { type: 'boolean' } },
-  overlay: { ...COMMON, 'read-only': { type: 'boolean' } },
+  overlay: { ...COMMON, 'read-only': { type: 'boolean' }, drop: { type: 'boolean' } },
   'restore-dpkg-db': { ...COMMON },
   'restore-pacman-db': { ...COMMON },
   'dpkg-db': { ...COMMON, root: { type: 'string' }, 'dry-run': { type: 'boolean' } },
-  diff: { ...COMMON, json: { type: 'boolean' }, containerfile: { type: 'boolean' } },
+  diff: {
+    ...COMMON,
+    json: { type: 'boolean' },
+    containerfile: { type: 'boolean' },
+    'last-boot': { type: 'boolean' },
+  },
 };
 
 /**
@@ -104,8 +115,20 @@ async function run(argv: string[], out: Out): Promise<number> {
   switch (command) {
     case 'status': {
       if (positionals.length > 0) throw usage('status', `unexpected argument '${positionals[0]}'`);
+      if (values.prometheus === true && values.json === true)
+        throw usage('status', '--json and --prometheus do not go together');
       const { statusCommand } = await import('./commands/run-status.js');
-      return statusCommand({ json: values.json === true, deep: values.deep === true }, env, isRoot, out);
+      return statusCommand(
+        {
+          json: values.json === true,
+          deep: values.deep === true,
+          prometheus: values.prometheus === true,
+          export: values.export === true,
+        },
+        env,
+        isRoot,
+        out,
+      );
     }
     case 'check': {
       const caller = values.caller as string | undefined;
@@ -134,6 +157,10 @@ async function run(argv: string[], out: Out): Promise<number> {
       if (positionals.length > 0) throw usage('diff', `unexpected argument '${positionals[0]}'`);
       if (values.json === true && values.containerfile === true)
         throw usage('diff', '--json and --containerfile do not go together');
+      if (values['last-boot'] === true) {
+        const { lastBootCommand } = await import('./commands/run-last-boot.js');
+        return lastBootCommand({ json: values.json === true, containerfile: values.containerfile === true }, out);
+      }
       const { diffCommand } = await import('./commands/run-diff.js');
       return diffCommand(
         { json: values.json === true, containerfile: values.containerfile === true },
@@ -164,6 +191,11 @@ async function run(argv: string[], out: Out): Promise<number> {
     }
     case 'overlay': {
       if (positionals.length > 0) throw usage('overlay', `unexpected argument '${positionals[0]}'`);
+      if (values.drop === true) {
+        if (values['read-only'] === true) throw usage('overlay', '--drop and --read-only do not go together');
+        const { dropCommand } = await import('./commands/run-drop.js');
+        return dropCommand(env, isRoot, out);
+      }
       const { overlayCommand } = await import('./commands/run-overlay.js');
       return overlayCommand(values['read-only'] === true, env, isRoot, out);
     }

@@ -11,9 +11,11 @@ Commands:
   check      decide for a package-manager hook (what the hooks call)
   install    install the program and its hooks (into --root DIR)
   uninstall  remove them again
-  overlay    make a transient overlay on /usr (bootc usr-overlay), and check it
+  overlay    make a transient overlay on /usr (bootc usr-overlay), and check
+             it; --drop leaves it without a reboot
   diff       what this boot's overlay changed: packages and files, or the
-             Containerfile lines that keep them
+             Containerfile lines that keep them; --last-boot: what the
+             reboot took, and what it left in /etc and /var
   restore-dpkg-db
              keep dpkg's database true to the image (run at boot)
   restore-pacman-db
@@ -31,20 +33,26 @@ See usr-guard(8), apt-image-based(7), dnf-image-based(7) and
 pacman-image-based(7).
 `;
 
-const status = `Usage: usr-guard status [--json] [--deep]
+const status = `Usage: usr-guard status [--json | --prometheus] [--deep] [--export]
 
 Say which state this host is in (mutable-host, container, image-locked,
 image-overlay, image-overlay-readonly, image-hotfix, readonly-usr, unknown)
 and what usr-guard does there.
 
-  --json   print the state as JSON: state, why, usr (mountPoint, fsType,
-           source, readOnly, overlay, upperdir), host, container,
-           transactionalUpdate, dpkgDatabase (path, realPath, onUsr,
-           location, snapshot, migrationPending, stale, record),
-           dpkgProtection, rpmDatabase (path, realPath, onUsr),
-           pacmanDatabase (path, realPath, onUsr, snapshotTaken),
-           pacmanProtection, unknowns, mode, and with --deep bootc
-  --deep   also ask 'bootc status --format=json' (slow; needs root)
+  --json         print the state as JSON: state, why, usr (mountPoint, fsType,
+                 source, readOnly, overlay, upperdir), host, container,
+                 transactionalUpdate, dpkgDatabase (path, realPath, onUsr,
+                 location, snapshot, migrationPending, stale, record),
+                 dpkgProtection, rpmDatabase (path, realPath, onUsr),
+                 pacmanDatabase (path, realPath, onUsr, snapshotTaken),
+                 pacmanProtection, unknowns, mode, and with --deep bootc
+                 (booted, staged, usrOverlay, usrOverlayKnown, disagreements)
+  --deep         also ask 'bootc status --format=json' (slow; needs root):
+                 show its status.usrOverlay (bootc 1.14 and later) and say
+                 where it disagrees with usr-guard's own probe
+  --prometheus   print a node_exporter textfile (usr_guard_... gauges)
+  --export       write the files the configuration's [export] section names
+                 (the textfile, Ansible's local facts); exit 1 if one fails
 `;
 
 const check = `Usage: usr-guard check --caller NAME [OPTIONS] [-- ARGS...]
@@ -79,7 +87,8 @@ file.
                     apt, dpkg, dpkg-db, config, login-reminder, man,
                     dnf-plugin, dnf5-actions, dnf-shim (the dnf parts only
                     where dnf is), dpkg-snapshot (the boot unit that restores
-                    dpkg's database), pacman (the libalpm hook),
+                    dpkg's database), export (the boot unit that writes
+                    the files [export] names), pacman (the libalpm hook),
                     pacman-snapshot (the boot unit that restores pacman's
                     database; both only where pacman is)
   --dry-run         list what would be written, write nothing
@@ -136,7 +145,7 @@ Remove every file that usr-guard install wrote (and a renamed
   --dry-run    list what would be removed, remove nothing
 `;
 
-const overlay = `Usage: usr-guard overlay [--read-only]
+const overlay = `Usage: usr-guard overlay [--read-only | --drop]
 
 Make /usr writable until the next reboot with the host's own tool (the
 configured bootc: 'bootc usr-overlay'; without bootc: 'ostree admin unlock'),
@@ -147,9 +156,15 @@ remounted (a file in /usr open for writing keeps it writable).
 
   --read-only   a read-only overlay ('bootc usr-overlay --read-only'); a
                 writable one is remounted read-only
+  --drop        leave this boot's transient overlay without a reboot: list
+                the processes that still hold its files, put dpkg's and
+                pacman's databases back from this boot's snapshot, then
+                'umount -l /usr'. Refused (10) on a hotfix unlock and where
+                there is no overlay; 1 when a database cannot be put back
+                (then /usr stays as it is)
 `;
 
-const diff = `Usage: usr-guard diff [--json | --containerfile]
+const diff = `Usage: usr-guard diff [--last-boot] [--json | --containerfile]
 
 What this boot's overlay on /usr changed against the image: the packages
 added, removed and upgraded (apt from dpkg's database, dnf from rpm's,
@@ -163,6 +178,12 @@ needed where the databases and the upper layer can be read. Exit 0.
   --containerfile   the lines that make the changes last: RUN apt-get
                     install/purge, RUN dnf install/remove, and a commented
                     COPY or rm for the files changed by hand
+  --last-boot       what the last boot's overlay held (the record kept in
+                    /var/lib/usr-guard as it changed), and what its packages
+                    left in /etc and /var: conffiles (rm PATH), enablement
+                    links to units that are gone (systemctl disable UNIT),
+                    state folders and system users (for a person to judge).
+                    Removes nothing. Exit 1 when the record is damaged
 `;
 
 const restorePacman = `Usage: usr-guard restore-pacman-db

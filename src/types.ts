@@ -192,6 +192,8 @@ export interface Config {
   promptTimeout: number;
   overlayTimeout: number;
   paths: { bootc: string; ostree: string };
+  /** [export]: files for a fleet, written at boot and at each change node sees on an overlay; null: not written. */
+  export: { prometheus: string | null; ansibleFacts: string | null };
 }
 
 export type VerdictKind = 'proceed' | 'warn' | 'refuse' | 'offer';

@@ -20,6 +20,7 @@ import pacmanHook from '../../hooks/pacman.hook?raw';
 import restoreUnit from '../../systemd/usr-guard-restore-dpkg-db.service?raw';
 import locksUnit from '../../systemd/usr-guard-dpkg-locks.service?raw';
 import restorePacmanUnit from '../../systemd/usr-guard-restore-pacman-db.service?raw';
+import exportUnit from '../../systemd/usr-guard-export.service?raw';
 import loginReminder from '../../hooks/profile.sh?raw';
 import { pythonSitesWith } from '../probe/python.js';
 import { notRootsAbove } from '../trust.js';
@@ -119,6 +120,16 @@ export function parts(
         mode: 0o777,
         content: text(''),
         link: '../usr-guard-dpkg-locks.service',
+      },
+    ],
+    // The fleet's files at each boot (status --export): it writes only what [export] in the configuration names.
+    export: [
+      { path: '/usr/lib/systemd/system/usr-guard-export.service', mode: 0o644, content: text(exportUnit) },
+      {
+        path: '/usr/lib/systemd/system/multi-user.target.wants/usr-guard-export.service',
+        mode: 0o777,
+        content: text(''),
+        link: '../usr-guard-export.service',
       },
     ],
     'dnf-plugin': [

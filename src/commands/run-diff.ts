@@ -32,7 +32,7 @@ import { markApt } from '../diff/local-debs.js';
 import { bootTimeMs, filesNotListedNote, noBaselineNote } from '../diff/notes.js';
 import { printable } from '../printable.js';
 
-interface Diff {
+export interface Diff {
   overlay: {
     state: string;
     upperdir: string | null;
@@ -44,7 +44,7 @@ interface Diff {
 }
 
 /** The diff, and the upper layer's entries it came from (for folding folders; not printed). */
-type Computed = { diff: Diff; upper: UpperEntry[]; listed: boolean };
+export type Computed = { diff: Diff; upper: UpperEntry[]; listed: boolean };
 
 /** The package managers whose database is here, with their view now. */
 function views(): [PackageManager, PackageView][] {
@@ -61,7 +61,8 @@ function views(): [PackageManager, PackageView][] {
   return out;
 }
 
-function compute(s: SystemState): Computed {
+/** What the overlay holds now (also for the last-boot record and the fleet's files: src/diff/last-boot-change.ts). */
+export function compute(s: SystemState): Computed {
   const notes: string[] = [];
   const overlay: NonNullable<Diff['overlay']> = {
     state: s.state,

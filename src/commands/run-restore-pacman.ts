@@ -28,7 +28,12 @@ export async function restorePacmanCommand(env: NodeJS.ProcessEnv, isRoot: boole
     ]);
     return EXIT.OK;
   }
-  const r = restorePacmanSnapshot(state.pacmanDatabase.path, state.usr?.overlay !== 'unlock');
+  const gone = state.usr?.overlay !== 'unlock';
+  // What the last boot's overlay held, from the database it left, before the snapshot goes back (diff --last-boot).
+  if (gone)
+    for (const kept of (await import('../diff/last-boot-note.js')).keepLastBoot(state.pacmanDatabase.path))
+      out.err([`usr-guard: ${kept}.`]);
+  const r = restorePacmanSnapshot(state.pacmanDatabase.path, gone);
   out.err([`usr-guard: ${r.message}.`]);
   if (r.done || r.failed) await trail(r.message, WHO, r.done ? 'notice' : 'warning');
   return r.failed ? EXIT.INTERNAL : EXIT.OK;

@@ -38,6 +38,8 @@ export async function restoreCommand(env: NodeJS.ProcessEnv, isRoot: boolean, ou
     if (migration === null) await say("dpkg's database lives in the image: nothing to restore", null);
     return failed ? EXIT.INTERNAL : EXIT.OK;
   }
+  // What the last boot's overlay held, from the database it left, before the snapshot goes back (diff --last-boot).
+  if (!overlay) for (const kept of (await import('../diff/last-boot-note.js')).keepLastBoot()) await say(kept, null);
   const r = restoreSnapshot(!overlay);
   await say(r.message, r.done ? 'notice' : 'failed' in r && r.failed ? 'warning' : null);
   failed ||= 'failed' in r && r.failed === true;

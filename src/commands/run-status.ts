@@ -1,15 +1,18 @@
-// `usr-guard status`: probe (and with --deep ask bootc), then print.
+// `usr-guard status`: probe (and with --deep ask bootc), then print: for a
+// person, as JSON, or as a node_exporter textfile (--prometheus); --export
+// writes the files the configuration's [export] section names.
 
 import { loadConfig } from '../config/index.js';
 import { EXIT } from '../exit-codes.js';
 import type { Out } from '../output.js';
 import { runBootcStatus, type DeepResult } from '../probe/bootc.js';
+import { overlayDisagreements } from '../probe/bootc-overlay.js';
 import { probeSystem } from '../probe/index.js';
 import { refineWithBootc } from '../probe/classify.js';
 import { renderStatus, statusJson } from './status.js';
 
 export async function statusCommand(
-  opts: { json: boolean; deep: boolean },
+  opts: { json: boolean; deep: boolean; prometheus?: boolean; export?: boolean },
   env: NodeJS.ProcessEnv,
   isRoot: boolean,
   out: Out,
@@ -24,7 +27,23 @@ export async function statusCommand(
         ? await runBootcStatus(config.paths.bootc)
         : { ok: false, error: `${config.paths.bootc} is not installed` };
     // Only where the probe saw an image host: bootc speaks for the booted system, not a container.
-    if (deep.ok && state.host.imageBased) state = refineWithBootc(state, deep.status);
+    if (deep.ok && state.host.imageBased) {
+      deep.disagreements = overlayDisagreements(state, deep.status);
+      state = refineWithBootc(state, deep.status);
+    }
+  }
+  if (opts.prometheus || opts.export) {
+    const { collectFacts, writeExports } = await import('../export/collect.js');
+    const facts = await collectFacts(state, config);
+    if (opts.prometheus) out.out((await import('../export/facts.js')).prometheusText(facts));
+    if (!opts.export) return EXIT.OK;
+    if (config.export.prometheus === null && config.export.ansibleFacts === null) {
+      out.err(['usr-guard: status --export: nothing to write: the configuration has no [export] file (usr-guard(8))']);
+      return EXIT.OK;
+    }
+    const { wrote, failed } = writeExports(config, facts);
+    out.err([...wrote.map((w) => `usr-guard: ${w}`), ...failed.map((f) => `usr-guard: ${f}`)]);
+    return failed.length > 0 ? EXIT.INTERNAL : EXIT.OK;
   }
   const db = state.dpkgDatabase ? (await import('../dpkg-db/report.js')).dpkgDbReport() : null;
   out.out(opts.json ? statusJson(state, config, deep, db) : renderStatus(state, config, deep, db));

@@ -3,6 +3,7 @@
 import type { DpkgDbReport } from '../dpkg-db/report.js';
 import { printable } from '../printable.js';
 import type { DeepResult } from '../probe/bootc.js';
+import { overlayWords } from '../probe/bootc-overlay.js';
 import type { Config, DatabaseFacts, StateName, SystemState } from '../types.js';
 
 /** What usr-guard does to a changing apt/dnf/pacman command in each state (pacman: after its download, see pacman-image-based(7)). */
@@ -109,10 +110,23 @@ function usrLine(s: SystemState): string {
 
 function deepLine(d: DeepResult): string {
   if (!d.ok) return d.error;
-  const ov = d.status.usrOverlay
-    ? `, /usr overlay: ${d.status.usrOverlay.persistence}, ${d.status.usrOverlay.accessMode}`
-    : '';
-  return d.status.tracked ? `tracks ${d.status.image ?? 'an image'}${ov}` : 'not tracking an image';
+  return d.status.tracked ? `tracks ${d.status.image ?? 'an image'}` : 'not tracking an image';
+}
+
+/** bootc's own word on /usr's overlay, and where usr-guard's probe disagrees (probe/bootc-overlay.ts). */
+function deepRows(d: DeepResult): [string, string][] {
+  if (!d.ok) return [['bootc', d.error]];
+  const ov = d.status.usrOverlay;
+  const said = !d.status.usrOverlayKnown
+    ? 'not said (bootc before 1.14 has no status.usrOverlay)'
+    : ov
+      ? overlayWords(ov)
+      : 'none';
+  return [
+    ['bootc', deepLine(d)],
+    ['bootc /usr', `overlay: ${said}`],
+    ...(d.disagreements ?? []).map((w): [string, string] => ['disagrees', w]),
+  ];
 }
 
 /** The rows about dpkg's database beyond where it is: a snapshot waiting, a move pending, another image's database. */
@@ -169,7 +183,7 @@ export function renderStatus(
       : []),
     ['mode', config.mode],
   ];
-  if (deep) rows.push(['bootc', deepLine(deep)]);
+  if (deep) rows.push(...deepRows(deep));
   for (const u of s.unknowns) rows.push(['unknown', u]);
   const width = Math.max(...rows.map(([k]) => k.length));
   return [

@@ -22,5 +22,6 @@ export function defaultConfig(): Config {
     promptTimeout: 60,
     overlayTimeout: 120,
     paths: { bootc: '/usr/bin/bootc', ostree: '/usr/bin/ostree' },
+    export: { prometheus: null, ansibleFacts: null },
   };
 }

@@ -10,11 +10,13 @@ import { MODES, type Mode } from '../types.js';
 const KNOWN: Record<string, readonly string[]> = {
   guard: ['mode', 'prompt_timeout', 'overlay_timeout'],
   paths: ['bootc', 'ostree'],
+  export: ['prometheus', 'ansible_facts'],
 };
 
 /** What is wrong with one value, or null. */
 function checkValue(section: string, key: string, value: string): string | null {
-  if (section === 'paths') return value.startsWith('/') ? null : `${key} must be an absolute path`;
+  if (section === 'paths' || section === 'export')
+    return value.startsWith('/') && !value.endsWith('/') ? null : `${key} must be an absolute path of a file`;
   if (key === 'mode')
     return (MODES as readonly string[]).includes(value)
       ? null
@@ -69,11 +71,14 @@ export function parseConfig(text: string, file: string): ConfigResult {
   const parsed = ini.parse(text) as {
     guard?: { mode?: string; prompt_timeout?: string; overlay_timeout?: string };
     paths?: { bootc?: string; ostree?: string };
+    export?: { prometheus?: string; ansible_facts?: string };
   };
   if (parsed.guard?.mode) config.mode = parsed.guard.mode as Mode;
   if (parsed.guard?.prompt_timeout) config.promptTimeout = Number(parsed.guard.prompt_timeout);
   if (parsed.guard?.overlay_timeout) config.overlayTimeout = Number(parsed.guard.overlay_timeout);
   if (parsed.paths?.bootc) config.paths.bootc = parsed.paths.bootc;
   if (parsed.paths?.ostree) config.paths.ostree = parsed.paths.ostree;
+  if (parsed.export?.prometheus) config.export.prometheus = parsed.export.prometheus;
+  if (parsed.export?.ansible_facts) config.export.ansibleFacts = parsed.export.ansible_facts;
   return { config, warnings: [] };
 }

@@ -25,7 +25,7 @@ export function applyEnv(result: ConfigResult, env: NodeJS.ProcessEnv): ConfigRe
 function onlyCommentsAndHeaders(text: string): boolean {
   return text.split('\n').every((line) => {
     const t = line.trim();
-    return t === '' || t.startsWith('#') || t.startsWith(';') || /^\[(guard|paths)\]$/.test(t);
+    return t === '' || t.startsWith('#') || t.startsWith(';') || /^\[(guard|paths|export)\]$/.test(t);
   });
 }
 

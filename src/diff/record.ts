@@ -36,6 +36,9 @@ export async function recordChange(state: SystemState, inv?: Invocation): Promis
   // The upper layer first: the login reminder reads a summary as "changes were made", and checks them there.
   if (state.usr?.upperdir) writeRunFile(`${RUN_DIR}/upperdir`, `${state.usr.upperdir}\n`);
   writeRunFile(`${RUN_DIR}/summary`, `${summaryLine(state.state === 'image-hotfix')}\n`);
+  // What the overlay holds now, kept in /var for the next boot, and the fleet's files (never fatal).
+  const { noteChange } = await import('./last-boot-change.js');
+  await noteChange(state, (line) => process.stderr.write(`usr-guard: warning: ${line}\n`));
   const paths = inv?.manager === 'apt' ? (inv.localPaths ?? []) : [];
   if (paths.length === 0) return [];
   // Loaded only for a change that names package files: copying them is no work for every run.

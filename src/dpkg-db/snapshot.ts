@@ -176,8 +176,11 @@ const notWhole = (why: string): RestoreResult => ({
   message: `the snapshot in ${SNAPSHOT} is not whole: ${why}. It is never put back; dpkg's database stays as it is, and may list packages whose files went with the overlay (see usr-guard(8), DPKG'S DATABASE)`,
 });
 
-/** Put the snapshot back when the boot it was taken in is over and /usr no longer has its overlay. */
-export function restoreSnapshot(overlayGone: boolean): RestoreResult {
+/**
+ * Put the snapshot back when the boot it was taken in is over and /usr no longer has its overlay.
+ * `dropping`: `usr-guard overlay --drop` is about to unmount this boot's overlay, so a snapshot of this boot goes back too.
+ */
+export function restoreSnapshot(overlayGone: boolean, dropping = false): RestoreResult {
   if (!existsSync(SNAPSHOT)) {
     finishRemovals();
     return { done: false, message: "no snapshot of dpkg's database: nothing to restore" };
@@ -186,7 +189,7 @@ export function restoreSnapshot(overlayGone: boolean): RestoreResult {
   if (distrust !== null) return { done: false, failed: true, message: distrust };
   const m = checkSnapshot();
   if ('error' in m) return notWhole(m.error);
-  if (m.bootId === bootId())
+  if (m.bootId === bootId() && !dropping)
     return { done: false, message: 'the snapshot is from this boot: the overlay is still there, nothing to restore' };
   if (!overlayGone)
     return { done: false, message: "/usr still has an overlay (a hotfix?): keeping dpkg's database and the snapshot" };

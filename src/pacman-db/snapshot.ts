@@ -99,13 +99,14 @@ function untrusted(dbPath: string): string | null {
 }
 
 /** Put the snapshot back into `dbPath`/local when the boot it was taken in is over and /usr no longer has its overlay. */
-export function restorePacmanSnapshot(dbPath: string, overlayGone: boolean): RestoreResult {
+export function restorePacmanSnapshot(dbPath: string, overlayGone: boolean, dropping = false): RestoreResult {
   if (!existsSync(PACMAN_SNAPSHOT))
     return { done: false, message: "no snapshot of pacman's database: nothing to restore" };
   const distrust = untrusted(dbPath);
   if (distrust !== null) return { done: false, failed: true, message: distrust };
   const taken = readFileSync(`${PACMAN_SNAPSHOT}/boot_id`, 'utf8').trim();
-  if (taken === bootId())
+  // `dropping`: usr-guard overlay --drop is about to unmount this boot's overlay.
+  if (taken === bootId() && !dropping)
     return { done: false, message: 'the snapshot is from this boot: the overlay is still there, nothing to restore' };
   if (!overlayGone)
     return {

@@ -9,6 +9,8 @@ export interface BootcStatus {
   tracked: boolean;
   image: string | null;
   usrOverlay: { accessMode: string; persistence: string } | null;
+  /** status.usrOverlay is there (null or not): bootc 1.14 and later say it; earlier ones have no such field. */
+  usrOverlayKnown: boolean;
 }
 
 export class BootcStatusError extends Error {}
@@ -28,10 +30,16 @@ export function parseBootcStatus(text: string): BootcStatus {
   const image = isObject(doc.spec.image) && typeof doc.spec.image.image === 'string' ? doc.spec.image.image : null;
   const ov = doc.status.usrOverlay;
   const usrOverlay = isObject(ov) ? { accessMode: String(ov.accessMode), persistence: String(ov.persistence) } : null;
-  return { tracked: doc.spec.image !== null && doc.spec.image !== undefined, image, usrOverlay };
+  return {
+    tracked: doc.spec.image !== null && doc.spec.image !== undefined,
+    image,
+    usrOverlay,
+    usrOverlayKnown: Object.hasOwn(doc.status, 'usrOverlay'),
+  };
 }
 
-export type DeepResult = { ok: true; status: BootcStatus } | { ok: false; error: string };
+/** disagreements: where bootc's usrOverlay and usr-guard's own probe differ (status-bootc.ts). */
+export type DeepResult = { ok: true; status: BootcStatus; disagreements?: string[] } | { ok: false; error: string };
 
 export async function runBootcStatus(bootc: string, timeoutMs = 10_000): Promise<DeepResult> {
   const { execa } = await loadExeca();

@@ -45,6 +45,11 @@ export interface SandboxSpec {
    * with the image's var/, as bootc unpacks /var only from the first image.
    */
   varDir?: string;
+  /**
+   * A folder kept across runs that holds what changed in /etc (as an overlay's
+   * upper layer): /etc persists across boots on a real host, as /var does.
+   */
+  etcDir?: string;
   /** What /proc/sys/kernel/random/boot_id says in the sandbox. */
   bootId?: string;
   /** The root the sandbox's / (and its /usr, /var) stands on: this machine's, or another (a Debian sid root with dnf5). */
@@ -187,6 +192,7 @@ mount -t tmpfs ug-run "$R/run"
 ${usrMounts(spec, t)}
 ${spec.image ? `cp -a ${spec.image}/etc/. "$R/etc/"` : ''}
 ${varMount(spec)}
+${spec.etcDir ? `mkdir -p ${spec.etcDir}/up ${spec.etcDir}/wk && mount -t overlay ug-etc -o lowerdir="$R/etc",upperdir=${spec.etcDir}/up,workdir=${spec.etcDir}/wk "$R/etc"` : ''}
 ${spec.bootId ? `echo ${spec.bootId} > ${t}/boot_id && mount --bind ${t}/boot_id "$R/proc/sys/kernel/random/boot_id"` : ''}
 ${markerScript(spec)}
 set +e

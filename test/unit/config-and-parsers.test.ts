@@ -16,10 +16,25 @@ describe('usr-guard.conf', () => {
       promptTimeout: 60,
       overlayTimeout: 120,
       paths: { bootc: '/opt/bootc', ostree: '/usr/bin/ostree' },
+      export: { prometheus: null, ansibleFacts: null },
     });
   });
 
+  it('reads [export]: the files for a fleet', () => {
+    const r = parseConfig(
+      '[export]\nprometheus = /var/lib/ne/usr_guard.prom\nansible_facts = /etc/ansible/facts.d/usr_guard.fact\n',
+      'f.conf',
+    );
+    expect([r.warnings, r.config.export]).toEqual([
+      [],
+      { prometheus: '/var/lib/ne/usr_guard.prom', ansibleFacts: '/etc/ansible/facts.d/usr_guard.fact' },
+    ]);
+  });
+
   it.each([
+    ['[export]\nprometheus = usr_guard.prom\n', 'f.conf:2: prometheus must be an absolute path of a file'],
+    ['[export]\nansible_facts = /etc/ansible/facts.d/\n', 'f.conf:2: ansible_facts must be an absolute path of a file'],
+    ['[export]\ntextfile = /x\n', 'f.conf:2: unknown key "textfile" in [export]'],
     ['[guard]\nmode = sometimes\n', 'f.conf:2: mode must be one of'],
     ['[guard]\nthis is not ini\n', 'f.conf:2: expected "key = value"'],
     ['mode = refuse\n', 'f.conf:1: "mode" is outside any [section]'],
@@ -86,7 +101,14 @@ describe('bootc status --format=json', () => {
       tracked: true,
       image: 'quay.io/example/os:latest',
       usrOverlay: { accessMode: 'readWrite', persistence: 'transient' },
+      usrOverlayKnown: true,
     });
+  });
+  it("tells bootc 1.14's null usrOverlay (no overlay) from an earlier bootc's silence", () => {
+    const said = parseBootcStatus(host({ image: null }, { booted: {}, usrOverlay: null }));
+    expect([said.usrOverlay, said.usrOverlayKnown]).toEqual([null, true]);
+    const silent = parseBootcStatus(host({ image: null }, { booted: {} }));
+    expect([silent.usrOverlay, silent.usrOverlayKnown]).toEqual([null, false]);
   });
   it('reads the null form of a non-bootc system', () => {
     expect(parseBootcStatus(host({ image: null }, { staged: null, booted: null, type: null })).tracked).toBe(false);

@@ -17,6 +17,7 @@ const CONFIG: Config = {
   promptTimeout: 60,
   overlayTimeout: 120,
   paths: { bootc: '/usr/bin/bootc', ostree: '/usr/bin/ostree' },
+  export: { prometheus: null, ansibleFacts: null },
 };
 const pacman = (over = {}) =>
   invocation({ caller: 'pacman', manager: 'pacman', frontend: 'pacman', packages: ['ugfoo'], ...over });

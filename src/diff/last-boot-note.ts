@@ -1,0 +1,181 @@
+// Keeping the last-boot record (last-boot.ts) as the overlay changes: at each
+// change node sees (before it: what the overlay holds then), at `overlay
+// --drop`, and at the next boot, before dpkg's snapshot is put back, from the
+// database the overlay left in /var (exact to the boot's last run). Written
+// whole and durably (a new file, fsync, rename); never fatal to the caller.
+
+import { readFileSync, renameSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DB, SNAPSHOT } from '../dpkg-db/paths.js';
+import { bootId, checkSnapshot } from '../dpkg-db/snapshot.js';
+import { makeDirs, writeFileAtomic } from '../fs/atomic-write.js';
+import { notRootsAbove } from '../trust.js';
+import type { SystemState } from '../types.js';
+import { type FileChange, type PackageChange, packageChanges } from './compute.js';
+import {
+  encodeLastBoot,
+  LAST_BOOT,
+  type LastBoot,
+  OVERLAY_RECORD,
+  mergeFromDatabase,
+  parseLastBoot,
+  type RecordedPackage,
+  systemUsers,
+} from './last-boot.js';
+import { PACMAN_SNAPSHOT } from '../pacman-db/paths.js';
+import { dpkgView } from './packages.js';
+import { pacmanView } from './pacman-view.js';
+
+/** A record in /var, or why it cannot be read; null where there is none. */
+export function readRecord(path: string): LastBoot | { error: string } | null {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' ? null : { error: `cannot read ${path}: ${code ?? (e as Error).message}` };
+  }
+  return parseLastBoot(text);
+}
+
+/** The newest record, where it is whole. */
+function newest(): LastBoot | null {
+  const r = readRecord(OVERLAY_RECORD);
+  return r === null || 'error' in r ? null : r;
+}
+
+/**
+ * The record of the last overlay that is gone: the newest, where it is of an
+ * earlier boot (or was dropped); else the one it moved aside. null: none.
+ */
+export function readLastBoot(): LastBoot | { error: string } | null {
+  const r = readRecord(OVERLAY_RECORD);
+  if (r !== null && ('error' in r || r.bootId !== bootId() || r.how === 'drop')) return r;
+  return readRecord(LAST_BOOT);
+}
+
+/** Write `r` as the newest record; a newest of another boot is moved aside first (it is the last boot's). */
+function writeRecord(r: LastBoot): void {
+  makeDirs(dirname(OVERLAY_RECORD), 0o755);
+  const bad = notRootsAbove(dirname(OVERLAY_RECORD));
+  if (bad !== null) throw new Error(`${bad} is not root's alone: not keeping the overlay's record there`);
+  const known = newest();
+  if (known !== null && known.bootId !== r.bootId) renameSync(OVERLAY_RECORD, LAST_BOOT);
+  writeFileAtomic(OVERLAY_RECORD, Buffer.from(encodeLastBoot(r)), 0o644);
+}
+
+const readText = (path: string) => {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
+};
+
+/** The names of the system users now. */
+export const usersNow = () => [...systemUsers(readText('/etc/passwd')).keys()];
+
+/** A unit file dpkg lists for a package: its name. */
+const UNIT = /^\/(?:usr\/)?lib\/systemd\/system\/([^/]+\.(?:service|socket|timer|path|mount|automount|target))$/;
+
+/** What an apt package may leave behind, from dpkg's database `db`: its conffiles, its units. */
+function dpkgDetails(db: string, key: string): Pick<RecordedPackage, 'conffiles' | 'units'> {
+  const info = (ext: string) => {
+    const arch = readText(`${db}/arch`).trim();
+    return readText(`${db}/info/${key}.${ext}`) || (arch ? readText(`${db}/info/${key}:${arch}.${ext}`) : '');
+  };
+  const conffiles = info('conffiles')
+    .split('\n')
+    .map((l) => l.trim().split(' ')[0] ?? '')
+    .filter((p) => p.startsWith('/etc/'));
+  const units = info('list')
+    .split('\n')
+    .flatMap((l) => UNIT.exec(l)?.[1] ?? []);
+  return { conffiles, units: [...new Set(units)] };
+}
+
+/** The changes with what each may leave behind (apt's from `db`; the others by name only). */
+function detailed(changes: PackageChange[], db = DB): RecordedPackage[] {
+  return changes.map((c) =>
+    c.manager === 'apt' && c.change !== 'removed'
+      ? { ...c, ...dpkgDetails(db, c.name) }
+      : { ...c, conffiles: [], units: [] },
+  );
+}
+
+/**
+ * At a change node sees on an overlay (or at a drop): what the overlay holds now, as the diff computed it.
+ * The users before are kept from the boot's first note.
+ */
+export function noteOverlay(
+  state: SystemState,
+  diff: { packages: PackageChange[]; files: FileChange[]; notes: string[] },
+  how: 'change' | 'drop',
+): void {
+  const boot = bootId();
+  const known = newest();
+  const same = known?.bootId === boot ? known : null;
+  writeRecord({
+    version: 1,
+    bootId: boot,
+    state: state.state,
+    updated: new Date().toISOString(),
+    how,
+    packages: detailed(diff.packages),
+    files: diff.files,
+    filesCut: 0,
+    usersBefore: same?.usersBefore ?? usersNow(),
+    notes: diff.notes,
+  });
+}
+
+/**
+ * At the next boot, before dpkg's snapshot is put back: the packages as the
+ * overlay's last run left them in /var/lib/dpkg, against the snapshot taken
+ * before its first change. What it wrote, or null when there was nothing to
+ * learn (no snapshot of an earlier boot).
+ */
+export function finishLastBoot(): string | null {
+  const m = checkSnapshot();
+  if ('error' in m || m.bootId === bootId()) return null;
+  const before = dpkgView(`${SNAPSHOT}/db`);
+  const now = dpkgView(DB);
+  if (!before || !now) return null;
+  const merged = mergeFromDatabase(
+    newest(),
+    m.bootId,
+    'apt',
+    detailed(packageChanges('apt', before.versions, now.versions)),
+    new Date().toISOString(),
+  );
+  writeRecord(merged);
+  return `kept what the last boot's overlay held (${merged.packages.length} package change(s), ${merged.files.length} file(s) by hand) in ${OVERLAY_RECORD}, for 'usr-guard diff --last-boot'`;
+}
+
+/** The same for pacman, before its snapshot goes back: pacman's packages as the overlay left `dbPath`/local. */
+export function finishLastBootPacman(dbPath: string): string | null {
+  const taken = readText(`${PACMAN_SNAPSHOT}/boot_id`).trim();
+  if (taken === '' || taken === bootId()) return null;
+  const before = pacmanView(`${PACMAN_SNAPSHOT}/local`);
+  const now = pacmanView(`${dbPath}/local`);
+  if (!before || !now) return null;
+  const merged = mergeFromDatabase(
+    newest(),
+    taken,
+    'pacman',
+    detailed(packageChanges('pacman', before.versions, now.versions)),
+    new Date().toISOString(),
+  );
+  writeRecord(merged);
+  return `kept what the last boot's overlay held (${merged.packages.length} package change(s)) in ${OVERLAY_RECORD}, for 'usr-guard diff --last-boot'`;
+}
+
+/** finishLastBoot (or, given pacman's DBPath, finishLastBootPacman) for the boot units: what it did, or why it could not (never a throw: the restore goes on). */
+export function keepLastBoot(pacmanDb?: string): string[] {
+  try {
+    const done = pacmanDb === undefined ? finishLastBoot() : finishLastBootPacman(pacmanDb);
+    return done === null ? [] : [done];
+  } catch (e) {
+    return [`warning: could not keep what the last boot's overlay held: ${(e as Error).message}`];
+  }
+}

@@ -1,0 +1,134 @@
+// What a fleet sees of one host: the state, whether the overlay holds changes
+// (how many packages and files), whether a package database is stale or
+// unprotected, and the last boot's overlay. Pure: gathered by collect.ts,
+// written as a node_exporter textfile (Prometheus' text format) and as
+// Ansible local facts (JSON).
+
+import { type PackageManager, STATE_NAMES, type StateName } from '../types.js';
+
+export interface DatabaseFact {
+  name: 'dpkg' | 'rpm' | 'pacman';
+  path: string;
+  /** What keeps it true to /usr when a transient overlay goes (dpkg and pacman; null for rpm). */
+  protection: 'relocated' | 'snapshot' | 'none' | null;
+  /** It describes another image than the running one (dpkg, as the boot unit finds). */
+  stale: boolean;
+  /** On an image host, in /var and with nothing to put it back after an overlay. */
+  unprotected: boolean;
+}
+
+export interface FleetFacts {
+  version: string;
+  state: StateName;
+  hostKind: string;
+  imageBased: boolean;
+  mode: string;
+  overlay: {
+    /** /usr has an overlay with an upper layer (an unlock). */
+    present: boolean;
+    holdsChanges: boolean;
+    packages: Record<PackageManager, number>;
+    files: number;
+  };
+  databases: DatabaseFact[];
+  lastBoot: { bootId: string; packages: number; files: number } | null;
+  /** When this was gathered, in seconds since the epoch. */
+  time: number;
+}
+
+/** A label value in Prometheus' text format: backslash, double quote and newline escaped. */
+const label = (v: string) => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+
+/** One metric family: its HELP and TYPE lines, then its samples. */
+function family(name: string, help: string, samples: [Record<string, string>, number][]): string[] {
+  const lines = [`# HELP ${name} ${help}`, `# TYPE ${name} gauge`];
+  for (const [labels, value] of samples) {
+    const l = Object.entries(labels)
+      .map(([k, v]) => `${k}="${label(v)}"`)
+      .join(',');
+    lines.push(`${name}${l ? `{${l}}` : ''} ${value}`);
+  }
+  return lines;
+}
+
+const bit = (b: boolean) => (b ? 1 : 0);
+
+/** The node_exporter textfile: usr_guard_… gauges, labels on _info, one sample per state. */
+export function prometheusText(f: FleetFacts): string {
+  const managers: PackageManager[] = ['apt', 'dnf', 'pacman'];
+  return `${[
+    ...family('usr_guard_info', "usr-guard's version, the host's kind and usr-guard's mode.", [
+      [{ version: f.version, host_kind: f.hostKind, mode: f.mode }, 1],
+    ]),
+    ...family(
+      'usr_guard_state',
+      'The state of /usr that usr-guard sees: 1 for the current one, 0 for the others.',
+      STATE_NAMES.map((s) => [{ state: s }, bit(s === f.state)]),
+    ),
+    ...family('usr_guard_image_based', 'Whether the host is image-based (bootc, ostree, composefs).', [
+      [{}, bit(f.imageBased)],
+    ]),
+    ...family('usr_guard_overlay_present', 'Whether /usr has a writable overlay (an unlock) in this boot.', [
+      [{}, bit(f.overlay.present)],
+    ]),
+    ...family('usr_guard_overlay_changes', "Whether /usr's overlay holds changes that the next reboot discards.", [
+      [{}, bit(f.overlay.holdsChanges)],
+    ]),
+    ...family(
+      'usr_guard_overlay_packages',
+      'Packages the overlay added, removed or upgraded, per package manager.',
+      managers.map((m) => [{ manager: m }, f.overlay.packages[m]]),
+    ),
+    ...family(
+      'usr_guard_overlay_files',
+      'Files in the overlay that no changed package accounts for (changed by hand).',
+      [[{}, f.overlay.files]],
+    ),
+    ...family(
+      'usr_guard_database_stale',
+      'Whether a package database describes another image than the running one.',
+      f.databases.map((d) => [{ database: d.name }, bit(d.stale)]),
+    ),
+    ...family(
+      'usr_guard_database_unprotected',
+      'Whether a package database in /var has nothing to put it back after a transient overlay.',
+      f.databases.map((d) => [{ database: d.name }, bit(d.unprotected)]),
+    ),
+    ...family('usr_guard_last_boot_packages', "Packages the last boot's overlay changed (the reboot took them).", [
+      [{}, f.lastBoot?.packages ?? 0],
+    ]),
+    ...family('usr_guard_last_boot_files', "Files the last boot's overlay held by hand (the reboot took them).", [
+      [{}, f.lastBoot?.files ?? 0],
+    ]),
+    ...family('usr_guard_report_timestamp_seconds', 'When usr-guard wrote this, in seconds since the epoch.', [
+      [{}, f.time],
+    ]),
+  ].join('\n')}\n`;
+}
+
+/** Ansible's local facts (ansible_local.usr_guard): the same, as one JSON object. */
+export function ansibleFacts(f: FleetFacts): string {
+  return `${JSON.stringify(
+    {
+      version: f.version,
+      state: f.state,
+      host_kind: f.hostKind,
+      image_based: f.imageBased,
+      mode: f.mode,
+      overlay: {
+        present: f.overlay.present,
+        holds_changes: f.overlay.holdsChanges,
+        packages: f.overlay.packages,
+        files: f.overlay.files,
+      },
+      databases: f.databases,
+      last_boot:
+        f.lastBoot === null
+          ? null
+          : { boot_id: f.lastBoot.bootId, packages: f.lastBoot.packages, files: f.lastBoot.files },
+      time: f.time,
+    },
+    null,
+    2,
+  )}\n`;
+}
