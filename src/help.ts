@@ -46,7 +46,8 @@ and what usr-guard does there.
                  dpkgProtection, rpmDatabase (path, realPath, onUsr),
                  pacmanDatabase (path, realPath, onUsr, snapshotTaken),
                  pacmanProtection, unknowns, mode, and with --deep bootc
-                 (booted, staged, usrOverlay, usrOverlayKnown, disagreements)
+                 (ok, status: tracked, image, usrOverlay, usrOverlayKnown;
+                 error; disagreements)
   --deep         also ask 'bootc status --format=json' (slow; needs root):
                  show its status.usrOverlay (bootc 1.14 and later) and say
                  where it disagrees with usr-guard's own probe
