@@ -14,6 +14,8 @@ Commands:
   overlay    make a transient overlay on /usr (bootc usr-overlay), and check it
   diff       what this boot's overlay changed: packages and files, or the
              Containerfile lines that keep them
+  keep       build this boot's overlay into an image and boot it next
+             (bootc hosts; see KEEP in usr-guard(8) for the trade)
   restore-dpkg-db
              keep dpkg's database true to the image (run at boot)
   restore-pacman-db
@@ -171,6 +173,29 @@ restored or nothing to do, 1 when it could not (pacman's database is then as
 it was).
 `;
 
+const keep = `Usage: usr-guard keep [--dry-run] [--context DIR | --undo | --rebase]
+
+Make what this boot's overlay on /usr holds last: a recipe (a Containerfile
+FROM the booted image, with the RUN lines of what was installed or removed,
+the local package files, the files changed by hand copied from the overlay,
+the files deleted by hand removed) in /var/lib/usr-guard/keep/ and
+/etc/usr-guard/keep/, built with podman (or buildah) as
+localhost/usr-guard-keep:N, and staged for the next boot with bootc switch.
+
+The trade: after keep, bootc upgrade follows localhost/usr-guard-keep:N, not
+the vendor's image. keep --rebase builds the kept recipe on the vendor's
+newest image and switches to it; keep --undo goes back to the vendor's.
+
+  --dry-run      print the recipe (stdout) and the commands (stderr); run nothing
+  --context DIR  write the recipe into DIR only; build nothing
+  --undo         bootc switch back to the image followed before the first keep
+  --rebase       build /etc/usr-guard/keep/ on the vendor's newest image, switch
+
+Exit 0 when staged (or printed); 2 when there is nothing to keep, or on a
+mutable host or in a container (one line says why); 1 when a step failed
+(the line says which, and why; the builder's log: /var/lib/usr-guard/keep.log).
+`;
+
 export const HELP = {
   main,
   status,
@@ -182,4 +207,5 @@ export const HELP = {
   'restore-pacman-db': restorePacman,
   'dpkg-db': dpkgDb,
   diff,
+  keep,
 };

@@ -28,7 +28,7 @@ import { pacmanView } from '../diff/pacman-view.js';
 import { pacmanDbPath } from '../pacman-db/paths.js';
 import { readUpper } from '../diff/upper.js';
 
-interface Diff {
+export interface Diff {
   overlay: {
     state: string;
     upperdir: string | null;
@@ -40,7 +40,7 @@ interface Diff {
 }
 
 /** The diff, and the upper layer's entries it came from (for folding folders; not printed). */
-type Computed = { diff: Diff; upper: UpperEntry[] };
+export type Computed = { diff: Diff; upper: UpperEntry[] };
 
 /** The package managers whose database is here, with their view now. */
 function views(): [PackageManager, PackageView][] {
@@ -57,7 +57,7 @@ function views(): [PackageManager, PackageView][] {
   return out;
 }
 
-function compute(s: SystemState): Computed {
+export function compute(s: SystemState): Computed {
   const notes: string[] = [];
   const overlay: NonNullable<Diff['overlay']> = {
     state: s.state,
@@ -110,7 +110,7 @@ function compute(s: SystemState): Computed {
 }
 
 /** Whether /usr (the overlay as it is now) holds exactly `n` files under `folder`; counts no further than one more. */
-function holdsOnly(folder: string, n: number): boolean {
+export function holdsOnly(folder: string, n: number): boolean {
   let seen = 0;
   const walk = (dir: string): void => {
     for (const e of readdirSync(dir, { withFileTypes: true })) {
@@ -158,7 +158,8 @@ function human(d: Diff, upper: UpperEntry[]): string[] {
       );
   }
   for (const n of o.notes) lines.push(`note: ${n}`);
-  if (d.packages.length > 0 || d.files.length > 0) lines.push('To keep them: usr-guard diff --containerfile');
+  if (d.packages.length > 0 || d.files.length > 0)
+    lines.push('To keep them: usr-guard keep (the lines: usr-guard diff --containerfile)');
   return lines;
 }
 
