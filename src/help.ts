@@ -79,7 +79,8 @@ file.
                     where dnf is), dpkg-snapshot (the boot unit that restores
                     dpkg's database), pacman (the libalpm hook),
                     pacman-snapshot (the boot unit that restores pacman's
-                    database; both only where pacman is)
+                    database; both only where pacman is), keep-timer
+                    (usr-guard keep --rebase daily; installed disabled)
   --dry-run         list what would be written, write nothing
   --dpkg-db=image   move dpkg's database into the image
                     (/usr/lib/sysimage/dpkg), link /var/lib/dpkg to it, with

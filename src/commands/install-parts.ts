@@ -19,6 +19,8 @@ import manPacman from '../../man/pacman-image-based.7?raw';
 import pacmanHook from '../../hooks/pacman.hook?raw';
 import restoreUnit from '../../systemd/usr-guard-restore-dpkg-db.service?raw';
 import restorePacmanUnit from '../../systemd/usr-guard-restore-pacman-db.service?raw';
+import keepRebaseUnit from '../../systemd/usr-guard-keep-rebase.service?raw';
+import keepRebaseTimer from '../../systemd/usr-guard-keep-rebase.timer?raw';
 import loginReminder from '../../hooks/profile.sh?raw';
 import { pythonSitesWith } from '../probe/python.js';
 import { notRootsAbove } from '../trust.js';
@@ -123,6 +125,11 @@ export function parts(
       ? hasDnf.map((n) => ({ path: `/usr/sbin/${n}`, mode: 0o755, content: text(dnfShim) }))
       : [],
     ...pacmanParts(root, text),
+    // usr-guard keep --rebase, daily: installed disabled (no .wants link); the trade is the user's to take.
+    'keep-timer': [
+      { path: '/usr/lib/systemd/system/usr-guard-keep-rebase.service', mode: 0o644, content: text(keepRebaseUnit) },
+      { path: '/usr/lib/systemd/system/usr-guard-keep-rebase.timer', mode: 0o644, content: text(keepRebaseTimer) },
+    ],
   };
 }
 

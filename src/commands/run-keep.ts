@@ -4,7 +4,7 @@
 // is read), written as a build context, built FROM the booted image with
 // podman (or buildah) and switched to with bootc. docs/keep.md says how.
 
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { loadConfig } from '../config/index.js';
 import { groupFiles } from '../diff/compute.js';
 import { EXIT, Failure, UsageError } from '../exit-codes.js';
@@ -23,7 +23,7 @@ import {
 } from '../keep/build.js';
 import { CONTEXT, KEPT_RECIPE, localPackages, readRecord, writeContext } from '../keep/context.js';
 import { partsFromDiff } from '../keep/from-diff.js';
-import { bodyOf, hasChanges, labelledDigest, makeRecipe } from '../keep/recipe.js';
+import { BODY_MARK, bodyOf, hasChanges, labelledDigest, makeRecipe } from '../keep/recipe.js';
 import { has, runQuiet } from '../keep/run.js';
 import { buildAndSwitch, type Edge, switchBack } from '../keep/steps.js';
 import { compute, holdsOnly } from './run-diff.js';
@@ -63,6 +63,14 @@ export async function keepCommand(
   if (!existsSync(bootc)) throw nothing(`keep builds and switches images with bootc, and ${bootc} is not here`);
   if (!isRoot && !opts.dryRun && opts.context === null)
     throw nothing('keep builds and switches images: run it as root');
+  if (opts.context !== null) {
+    // The folder is replaced whole: only an empty one, or a recipe keep wrote before, never a folder of the user's.
+    const dir = opts.context;
+    const held = existsSync(dir) ? (statSync(dir).isDirectory() ? readdirSync(dir) : [dir]) : [];
+    const ours = existsSync(`${dir}/Containerfile`) && readFileSync(`${dir}/Containerfile`, 'utf8').includes(BODY_MARK);
+    if (held.length > 0 && !ours)
+      throw nothing(`--context ${dir}: the folder holds files that are not a recipe of keep; name an empty or new one`);
+  }
   const edge: Edge = { env, out, bootc, dryRun: opts.dryRun };
   const record = readRecord();
 
@@ -71,6 +79,9 @@ export async function keepCommand(
     return switchBack(edge, record.followed, undoArgs(record.followed));
   }
 
+  // Plain keep: nothing to keep without an overlay, whatever bootc says.
+  if (!opts.rebase && (s.usr?.overlay !== 'unlock' || !s.usr.upperdir))
+    throw nothing(`nothing to keep: /usr has no overlay (${s.state})`);
   const status = bootcStatus(bootc, env);
   if (!status.booted) throw new Failure('keep: bootc status names no booted image with a digest');
 
@@ -81,8 +92,7 @@ export async function keepCommand(
     return buildAndSwitch(edge, { rebaseOn: record.followed, n: record.n + 1, record });
   }
 
-  if (s.usr?.overlay !== 'unlock' || !s.usr.upperdir)
-    throw nothing(`nothing to keep: /usr has no overlay (${s.state})`);
+  const upperdir = s.usr!.upperdir!;
   const c = compute(s);
   const parts = partsFromDiff({ ...c.diff, groups: groupFiles(c.diff.files, c.upper, holdsOnly) });
   const wanted = new Map<string, PackageManager>(
@@ -108,7 +118,7 @@ export async function keepCommand(
   });
 
   if (opts.context !== null) {
-    writeContext(opts.context, recipe, s.usr.upperdir, earlier ? KEPT_RECIPE : null);
+    writeContext(opts.context, recipe, upperdir, earlier ? KEPT_RECIPE : null);
     out.err([`usr-guard keep: the recipe is in ${opts.context}/ (Containerfile and its files); nothing was built.`]);
     return EXIT.OK;
   }
@@ -125,7 +135,7 @@ export async function keepCommand(
     return EXIT.OK;
   }
   if (!builder) throw new Failure(`keep: ${NO_BUILDER}`);
-  writeContext(CONTEXT, recipe, s.usr.upperdir, earlier ? KEPT_RECIPE : null);
+  writeContext(CONTEXT, recipe, upperdir, earlier ? KEPT_RECIPE : null);
   if (labelledDigest(recipe.containerfile) !== status.booted.digest)
     throw new Failure('keep: the recipe names another base');
   return buildAndSwitch(edge, {

@@ -32,6 +32,8 @@ export interface KeepRecord {
   n: number;
   /** The image the host followed before its first keep. */
   followed: ImageRef | null;
+  /** The digest of the image the last kept image was built on (--rebase builds again only when the vendor's moved). */
+  baseDigest: string | null;
 }
 
 export function readRecord(): KeepRecord {
@@ -44,9 +46,10 @@ export function readRecord(): KeepRecord {
         f && typeof f.image === 'string' && typeof f.transport === 'string'
           ? { image: f.image, transport: f.transport }
           : null,
+      baseDigest: typeof doc.baseDigest === 'string' ? doc.baseDigest : null,
     };
   } catch {
-    return { n: 0, followed: null };
+    return { n: 0, followed: null, baseDigest: null };
   }
 }
 

@@ -128,6 +128,12 @@ export async function buildAndSwitch(e: Edge, job: BuildJob): Promise<number> {
     if (r.transport !== 'containers-storage') must("pulling the vendor's image", program(builder), pullArgs(r), e.env);
     base = r.image;
     from = { image: r.image, digest: imageDigest(builder, r.image, e.env), label: DIGEST_LABEL };
+    if (from.digest === job.record.baseDigest) {
+      e.out.err([
+        `usr-guard keep: nothing to rebase: the kept image is built on ${r.image}'s newest (${from.digest}).`,
+      ]);
+      return EXIT.OK;
+    }
     copyContext(KEPT_RECIPE, CONTEXT);
   } else {
     must('copying the booted image into containers-storage', e.bootc, copyToStorageArgs(), e.env);
@@ -163,7 +169,7 @@ export async function buildAndSwitch(e: Edge, job: BuildJob): Promise<number> {
   }
   copyContext(CONTEXT, KEPT_RECIPE);
   must('the switch', e.bootc, switchArgs(tag), e.env);
-  writeRecord({ n: job.n, followed: job.record.followed });
+  writeRecord({ n: job.n, followed: job.record.followed, baseDigest: from?.digest ?? job.booted ?? null });
   const vendor = job.record.followed?.image ?? "the vendor's image";
   e.out.err([
     `usr-guard keep: built ${tag}; the next boot boots it (bootc switch --transport containers-storage ${tag}). Reboot to use it.`,
