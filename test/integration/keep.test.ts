@@ -54,7 +54,9 @@ function host(script: string, image = w.image) {
 const CHANGES = `apt-get install -y ughello >/dev/null 2>&1
 dpkg -i ${'$D'}/ugloc_1.0_all.deb >/dev/null 2>&1
 mkdir -p /var/lib/usr-guard/packages && cp ${'$D'}/ugloc_1.0_all.deb /var/lib/usr-guard/packages/
-echo "edited by hand" >>/usr/share/base-files/motd`;
+echo "edited by hand" >>/usr/share/base-files/motd
+rm /usr/share/base-files/dot.bashrc
+mkdir -p /usr/share/ug-odd && echo odd >"/usr/share/ug-odd/it's a \\$name"`;
 
 describe.skipIf(why !== null)('usr-guard keep with a real builder', () => {
   describe('an apt install, a local .deb and a hand edit, kept', () => {
@@ -84,6 +86,8 @@ echo @@end`);
       expect(dry).toContain('RUN apt-get install -y ughello\n');
       expect(dry).toContain('RUN apt-get install -y /tmp/usr-guard-keep/ugloc_1.0_all.deb');
       expect(dry).toContain('COPY "keep-1/usr/" "/usr/"');
+      expect(dry).toContain("RUN printf '%b\\0' '/usr/share/base-files/dot.bashrc' | xargs -0 rm -rf --");
+      expect(dry).not.toContain('odd'); // its name is in the context, never in the Containerfile
       expect(dry).toContain('RUN usr-guard dpkg-db move\nRUN bootc container lint\n');
       expect(dry).toMatch(/^\/usr\/bin\/bootc image copy-to-storage --target containers-storage:localhost\/bootc$/m);
       expect(dry).toMatch(
@@ -159,7 +163,7 @@ echo @@end`);
           boots: [
             `echo @@restore; usr-guard restore-dpkg-db 2>&1; echo "rc=$?"
 echo @@dpkg; dpkg-query -W -f '\${Package} \${db:Status-Abbrev}\\n' ughello ugloc; dpkg --audit; echo "audit rc=$?"
-echo @@files; /usr/bin/ughello; /usr/bin/ugloc; tail -n1 /usr/share/base-files/motd
+echo @@files; /usr/bin/ughello; /usr/bin/ugloc; tail -n1 /usr/share/base-files/motd; cat "/usr/share/ug-odd/it's a \\$name"; ls /usr/share/base-files/dot.bashrc 2>&1
 echo @@state; usr-guard status --json
 echo @@keep; usr-guard keep 2>&1; echo "rc=$?"
 echo @@end`,
@@ -168,8 +172,10 @@ echo @@end`,
         boot = b!.stdout + b!.stderr;
       }, 600_000);
 
-      it('has the packages, their files, and the hand edit', () => {
-        expect(part(boot, 'files')).toBe('ughello 1.0\nugloc 1.0\nedited by hand\n');
+      it('has the packages, their files, the hand edit, the file of an odd name added by hand, not the one deleted', () => {
+        expect(part(boot, 'files')).toBe(
+          "ughello 1.0\nugloc 1.0\nedited by hand\nodd\nls: cannot access '/usr/share/base-files/dot.bashrc': No such file or directory\n",
+        );
       });
 
       it("dpkg's database, the image's, says they are installed", () => {
