@@ -201,6 +201,21 @@ describe('odd names', () => {
     );
   });
 
+  it('whatever the names, every line of the recipe is one instruction or a comment (fuzz)', () => {
+    const name = fc
+      .string({ unit: 'binary', minLength: 1, maxLength: 10 })
+      .filter((n) => !/[\0/]/.test(n) && n !== '.' && n !== '..');
+    fc.assert(
+      fc.property(fc.array(name, { minLength: 1, maxLength: 3 }), fc.array(name, { maxLength: 3 }), (del, cp) => {
+        const r = makeRecipe(input({ deleted: del.map((n) => `/usr/${n}`), copied: cp.map((n) => `/usr/share/${n}`) }));
+        for (const l of r.containerfile.trimEnd().split('\n')) expect(l).toMatch(/^(#|FROM |LABEL |RUN |COPY )/);
+        expect(r.containerfile.split('\n').filter((l) => l.startsWith('RUN printf'))).toHaveLength(1);
+        expect(r.files.map(([from]) => from)).toEqual(cp.map((n) => `/usr/share/${n}`));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('reads as it is where it is plain', () => {
     expect(printfWord('/usr/share/a b-c_d.e')).toBe("'/usr/share/a b-c_d.e'");
     expect(printfWord("/usr/it's $HOME\\")).toBe("'/usr/it\\0047s \\0044HOME\\0134'");
