@@ -190,6 +190,23 @@ echo @@end`,
     });
   });
 
+  it('buildah where there is no podman', async () => {
+    const image = mkdtempSync(join(tmpdir(), 'ug-image-buildah-'));
+    dirs.push(image);
+    spawnSync('cp', ['-a', `${w.image}/.`, `${image}/`]);
+    spawnSync('mknod', [`${image}/usr/bin/podman`, 'c', '0', '0']);
+    const r = await host(
+      `apt-get install -y ughello >/dev/null 2>&1
+usr-guard keep 2>&1; echo "@@rc=$?"; grep '^[$] ' /var/lib/usr-guard/keep.log; cat /run/ug-bootc/switches`,
+      image,
+    );
+    expect(r.stdout).toContain('@@rc=0');
+    expect(r.stdout).toMatch(
+      /^\$ \/usr\/bin\/buildah bud --pull=never -f \/var\/lib\/usr-guard\/keep\/Containerfile -t localhost\/usr-guard-keep:1 /m,
+    );
+    expect(r.stdout).toContain('switch --transport containers-storage localhost/usr-guard-keep:1');
+  });
+
   describe('failing paths: nothing is switched, nothing of the host changes', () => {
     /** usr-guard keep after `changes`, dpkg's status compared around it; what is left of a switch and of /etc's recipe. */
     const failing = (changes: string, image = w.image) =>
