@@ -48,6 +48,13 @@ const OPTIONS: Record<string, ParseArgsConfig['options']> = {
     containerfile: { type: 'boolean' },
     'last-boot': { type: 'boolean' },
   },
+  keep: {
+    ...COMMON,
+    'dry-run': { type: 'boolean' },
+    context: { type: 'string' },
+    undo: { type: 'boolean' },
+    rebase: { type: 'boolean' },
+  },
 };
 
 /**
@@ -164,6 +171,30 @@ async function run(argv: string[], out: Out): Promise<number> {
       const { diffCommand } = await import('./commands/run-diff.js');
       return diffCommand(
         { json: values.json === true, containerfile: values.containerfile === true },
+        env,
+        isRoot,
+        out,
+      );
+    }
+    case 'keep': {
+      if (positionals.length > 0) throw usage('keep', `unexpected argument '${positionals[0]}'`);
+      const context = values.context as string | undefined;
+      const modes = [
+        values.undo === true && '--undo',
+        values.rebase === true && '--rebase',
+        context !== undefined && '--context',
+      ];
+      const chosen = modes.filter(Boolean);
+      if (chosen.length > 1) throw usage('keep', `${chosen.join(' and ')} do not go together`);
+      if (context !== undefined && !context.startsWith('/')) throw usage('keep', '--context needs an absolute folder');
+      const { keepCommand } = await import('./commands/run-keep.js');
+      return keepCommand(
+        {
+          dryRun: values['dry-run'] === true,
+          context: context ?? null,
+          undo: values.undo === true,
+          rebase: values.rebase === true,
+        },
         env,
         isRoot,
         out,

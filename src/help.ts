@@ -16,6 +16,8 @@ Commands:
   diff       what this boot's overlay changed: packages and files, or the
              Containerfile lines that keep them; --last-boot: what the
              reboot took, and what it left in /etc and /var
+  keep       build this boot's overlay into an image and boot it next
+             (bootc hosts; see KEEP in usr-guard(8) for the trade)
   restore-dpkg-db
              keep dpkg's database true to the image (run at boot)
   restore-pacman-db
@@ -91,7 +93,8 @@ file.
                     dpkg's database), export (the boot unit that writes
                     the files [export] names), pacman (the libalpm hook),
                     pacman-snapshot (the boot unit that restores pacman's
-                    database; both only where pacman is)
+                    database; both only where pacman is), keep-timer
+                    (usr-guard keep --rebase daily; installed disabled)
   --dry-run         list what would be written, write nothing
   --dpkg-db=image   move dpkg's database into the image
                     (/usr/lib/sysimage/dpkg), link /var/lib/dpkg to it, with
@@ -199,6 +202,29 @@ restored or nothing to do, 1 when it could not (pacman's database is then as
 it was).
 `;
 
+const keep = `Usage: usr-guard keep [--dry-run] [--context DIR | --undo | --rebase]
+
+Make what this boot's overlay on /usr holds last: a recipe (a Containerfile
+FROM the booted image, with the RUN lines of what was installed or removed,
+the local package files, the files changed by hand copied from the overlay,
+the files deleted by hand removed) in /var/lib/usr-guard/keep/ and
+/etc/usr-guard/keep/, built with podman (or buildah) as
+localhost/usr-guard-keep:N, and staged for the next boot with bootc switch.
+
+The trade: after keep, bootc upgrade follows localhost/usr-guard-keep:N, not
+the vendor's image. keep --rebase builds the kept recipe on the vendor's
+newest image and switches to it; keep --undo goes back to the vendor's.
+
+  --dry-run      print the recipe (stdout) and the commands (stderr); run nothing
+  --context DIR  write the recipe into DIR only; build nothing
+  --undo         bootc switch back to the image followed before the first keep
+  --rebase       build /etc/usr-guard/keep/ on the vendor's newest image, switch
+
+Exit 0 when staged (or printed); 2 when there is nothing to keep, or on a
+mutable host or in a container (one line says why); 1 when a step failed
+(the line says which, and why; the builder's log: /var/lib/usr-guard/keep.log).
+`;
+
 export const HELP = {
   main,
   status,
@@ -210,4 +236,5 @@ export const HELP = {
   'restore-pacman-db': restorePacman,
   'dpkg-db': dpkgDb,
   diff,
+  keep,
 };

@@ -21,6 +21,8 @@ import restoreUnit from '../../systemd/usr-guard-restore-dpkg-db.service?raw';
 import locksUnit from '../../systemd/usr-guard-dpkg-locks.service?raw';
 import restorePacmanUnit from '../../systemd/usr-guard-restore-pacman-db.service?raw';
 import exportUnit from '../../systemd/usr-guard-export.service?raw';
+import keepRebaseUnit from '../../systemd/usr-guard-keep-rebase.service?raw';
+import keepRebaseTimer from '../../systemd/usr-guard-keep-rebase.timer?raw';
 import loginReminder from '../../hooks/profile.sh?raw';
 import { pythonSitesWith } from '../probe/python.js';
 import { notRootsAbove } from '../trust.js';
@@ -143,6 +145,11 @@ export function parts(
       ? hasDnf.map((n) => ({ path: `/usr/sbin/${n}`, mode: 0o755, content: text(dnfShim) }))
       : [],
     ...pacmanParts(root, text),
+    // usr-guard keep --rebase, daily: installed disabled (no .wants link); the trade is the user's to take.
+    'keep-timer': [
+      { path: '/usr/lib/systemd/system/usr-guard-keep-rebase.service', mode: 0o644, content: text(keepRebaseUnit) },
+      { path: '/usr/lib/systemd/system/usr-guard-keep-rebase.timer', mode: 0o644, content: text(keepRebaseTimer) },
+    ],
   };
 }
 

@@ -144,7 +144,7 @@ function lastWrite(manager: PackageManager, s: SystemState): number | null {
 }
 
 /** Whether /usr (the overlay as it is now) holds exactly `n` files under `folder`; counts no further than one more. */
-function holdsOnly(folder: string, n: number): boolean {
+export function holdsOnly(folder: string, n: number): boolean {
   let seen = 0;
   const walk = (dir: string): void => {
     for (const e of readdirSync(dir, { withFileTypes: true })) {
@@ -196,7 +196,8 @@ function human(d: Diff, upper: UpperEntry[], listed: boolean): string[] {
       );
   }
   for (const n of o.notes) lines.push(`note: ${printable(n)}`);
-  if (d.packages.length > 0 || d.files.length > 0) lines.push('To keep them: usr-guard diff --containerfile');
+  if (d.packages.length > 0 || d.files.length > 0)
+    lines.push('To keep them: usr-guard keep (the lines: usr-guard diff --containerfile)');
   return lines;
 }
 

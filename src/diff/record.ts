@@ -16,7 +16,7 @@ import { baselineFile, RUN_DIR, runDir, writeRunFile } from './run-dir.js';
  * (`dpkg -i "x\e[2J\e]0;t\ay.deb"`) reaches every user's login. Pure.
  */
 export function summaryLine(hotfix: boolean): string {
-  return `usr-guard: this boot's overlay on /usr holds changes; they go ${whenGone(hotfix)}. To see them: usr-guard diff (to keep them: usr-guard diff --containerfile)`;
+  return `usr-guard: this boot's overlay on /usr holds changes; they go ${whenGone(hotfix)}. To see them: usr-guard diff (to keep them: usr-guard keep)`;
 }
 
 /**

@@ -8,7 +8,7 @@
 // The root overlay also hides this machine's own /.dockerenv (a whiteout), so the
 // sandbox is a host, not a container, unless a test says otherwise.
 
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -161,8 +161,8 @@ mount -t devpts -o newinstance,ptmxmode=0666,mode=620 ug-pts ${root}/dev/pts && 
 ln -s /proc/self/fd ${root}/dev/fd && ln -s /proc/self/fd/0 ${root}/dev/stdin && ln -s /proc/self/fd/1 ${root}/dev/stdout && ln -s /proc/self/fd/2 ${root}/dev/stderr`;
 }
 
-/** Run spec.script in a fresh sandbox and return what it printed. */
-export function runInSandbox(spec: SandboxSpec): Result {
+/** The command that runs spec.script in a fresh sandbox, and its folder (remove it when done). */
+function sandboxCommand(spec: SandboxSpec): { work: string; args: string[] } {
   const work = mkdtempSync(join(tmpdir(), 'ug-sandbox-'));
   const t = `${work}/mnt`;
   const env = {
@@ -198,9 +198,15 @@ ${markerScript(spec)}
 set +e
 exec chroot "$R" /usr/bin/env -i ${envArgs} /bin/sh -c ${shq(spec.script)}
 `;
+  // A PID namespace too: whatever a script leaves running (a daemon, a sleep) ends with it.
+  return { work, args: ['-m', '-p', '--fork', '--propagation', 'private', 'sh', '-c', outer] };
+}
+
+/** Run spec.script in a fresh sandbox and return what it printed. */
+export function runInSandbox(spec: SandboxSpec): Result {
+  const { work, args } = sandboxCommand(spec);
   try {
-    // A PID namespace too: whatever a script leaves running (a daemon, a sleep) ends with it.
-    const r = spawnSync('unshare', ['-m', '-p', '--fork', '--propagation', 'private', 'sh', '-c', outer], {
+    const r = spawnSync('unshare', args, {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'pipe'],
       timeout: 300_000,
@@ -209,6 +215,20 @@ exec chroot "$R" /usr/bin/env -i ${envArgs} /bin/sh -c ${shq(spec.script)}
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/** runInSandbox without blocking the event loop (a run of minutes: vitest's worker must go on answering). */
+export function runInSandboxAsync(spec: SandboxSpec, timeoutMs = 600_000): Promise<Result> {
+  const { work, args } = sandboxCommand(spec);
+  return new Promise<Result>((resolve, reject) => {
+    const child = spawn('unshare', args, { stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutMs });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  }).finally(() => rmSync(work, { recursive: true, force: true }));
 }
 
 /**

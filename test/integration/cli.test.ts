@@ -16,7 +16,7 @@ describe('usr-guard CLI', () => {
     const help = run(['--help']);
     expect(help.status).toBe(0);
     expect(help.stdout).toMatch(/Usage: usr-guard COMMAND/);
-    for (const cmd of ['status', 'check', 'install', 'uninstall']) {
+    for (const cmd of ['status', 'check', 'install', 'uninstall', 'keep']) {
       const r = run([cmd, '--help']);
       expect(r.status).toBe(0);
       expect(r.stdout).toMatch(new RegExp(`^Usage: usr-guard ${cmd}`));
@@ -26,11 +26,11 @@ describe('usr-guard CLI', () => {
   it.each([
     [
       [],
-      'usr-guard: a command is needed: status, check, install, uninstall, overlay, restore-dpkg-db, restore-pacman-db, dpkg-db, diff (see usr-guard --help)',
+      'usr-guard: a command is needed: status, check, install, uninstall, overlay, restore-dpkg-db, restore-pacman-db, dpkg-db, diff, keep (see usr-guard --help)',
     ],
     [
       ['frobnicate'],
-      "usr-guard: unknown command 'frobnicate': the commands are status, check, install, uninstall, overlay, restore-dpkg-db, restore-pacman-db, dpkg-db, diff (see usr-guard --help)",
+      "usr-guard: unknown command 'frobnicate': the commands are status, check, install, uninstall, overlay, restore-dpkg-db, restore-pacman-db, dpkg-db, diff, keep (see usr-guard --help)",
     ],
     [['-x'], "usr-guard: unknown option '-x': before a command only --help and --version (see usr-guard --help)"],
     [
@@ -53,6 +53,12 @@ describe('usr-guard CLI', () => {
       ['uninstall', '--without', 'man'],
       "usr-guard: uninstall: unknown option '--without' (see usr-guard uninstall --help)",
     ],
+    [
+      ['keep', '--undo', '--rebase'],
+      'usr-guard: keep: --undo and --rebase do not go together (see usr-guard keep --help)',
+    ],
+    [['keep', '--context', 'ctx'], 'usr-guard: keep: --context needs an absolute folder (see usr-guard keep --help)'],
+    [['keep', 'now'], "usr-guard: keep: unexpected argument 'now' (see usr-guard keep --help)"],
   ])('usage error %j: exit 2, one line on stderr in one voice, nothing on stdout', (args, msg) => {
     const r = run(args);
     expect(r.status).toBe(2);

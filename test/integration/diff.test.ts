@@ -87,7 +87,7 @@ ${LOGIN}`);
 
   it('reminds at login, in one line that names nothing (diff says what the overlay holds now)', () => {
     expect(between(r.stdout, '@@login:', '@@end').trim()).toBe(
-      "usr-guard: this boot's overlay on /usr holds changes; they go at reboot. To see them: usr-guard diff (to keep them: usr-guard diff --containerfile)",
+      "usr-guard: this boot's overlay on /usr holds changes; they go at reboot. To see them: usr-guard diff (to keep them: usr-guard keep)",
     );
   });
 

@@ -80,7 +80,7 @@ describe('install --root', () => {
     const r = run('install', '--root', scratch(), '--without', 'apt,bogus');
     expect(r.status).toBe(2);
     expect(r.stderr).toBe(
-      "usr-guard: install: --without: unknown part 'bogus'; the parts are program, hooks, apt, dpkg, dpkg-db, config, login-reminder, man, dpkg-snapshot, export, dnf-plugin, dnf5-actions, dnf-shim, pacman, pacman-snapshot (see usr-guard install --help)\n",
+      "usr-guard: install: --without: unknown part 'bogus'; the parts are program, hooks, apt, dpkg, dpkg-db, config, login-reminder, man, dpkg-snapshot, export, dnf-plugin, dnf5-actions, dnf-shim, pacman, pacman-snapshot, keep-timer (see usr-guard install --help)\n",
     );
   });
 

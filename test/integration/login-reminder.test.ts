@@ -15,7 +15,7 @@ beforeAll(() => ({ image, repo } = aptFixture(['ughello'])));
 afterAll(() => removeAll(image, repo));
 
 const REMINDER =
-  "usr-guard: this boot's overlay on /usr holds changes; they go at reboot. To see them: usr-guard diff (to keep them: usr-guard diff --containerfile)";
+  "usr-guard: this boot's overlay on /usr holds changes; they go at reboot. To see them: usr-guard diff (to keep them: usr-guard keep)";
 const PROFILE = '/etc/profile.d/usr-guard.sh';
 
 // A change on the overlay leaves the summary; a kill (or a full /run) between its files leaves no upperdir.

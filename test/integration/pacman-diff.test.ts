@@ -72,7 +72,7 @@ describe.skipIf(missing !== null)('usr-guard diff after pacman on an overlay', (
     );
     // The reminder speaks only to a terminal (script gives one), and names nothing: diff says what the overlay holds.
     expect(between(r.stdout, '@@login:', '@@end').replace(/\r/g, '').trim()).toBe(
-      "usr-guard: this boot's overlay on /usr holds changes; they go at reboot. To see them: usr-guard diff (to keep them: usr-guard diff --containerfile)",
+      "usr-guard: this boot's overlay on /usr holds changes; they go at reboot. To see them: usr-guard diff (to keep them: usr-guard keep)",
     );
   });
 });

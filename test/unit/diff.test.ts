@@ -144,7 +144,7 @@ describe('the Containerfile lines', () => {
 describe('the login line', () => {
   it('says that the overlay holds changes, when they go, and where to see them; it names nothing that root installed', () => {
     expect(summaryLine(false)).toBe(
-      "usr-guard: this boot's overlay on /usr holds changes; they go at reboot. To see them: usr-guard diff (to keep them: usr-guard diff --containerfile)",
+      "usr-guard: this boot's overlay on /usr holds changes; they go at reboot. To see them: usr-guard diff (to keep them: usr-guard keep)",
     );
     expect(summaryLine(true)).toContain('they go at the next deployment');
     expect(summaryLine(false)).not.toMatch(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u);
