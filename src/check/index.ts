@@ -12,9 +12,11 @@ import type { Out } from '../output.js';
 import { keepPacmanTrue } from '../pacman-db/keep.js';
 import { probeSystem } from '../probe/index.js';
 import { recordRun } from '../runstate/run-record.js';
+import type { RunFacts } from '../runstate/index.js';
 import type { Config, Invocation, SystemState, Verdict } from '../types.js';
 import { decideWithVariables } from './variables.js';
 import { keepReplay } from '../runstate/replay.js';
+import { LOCKED, TRANSIENT } from './decide.js';
 
 /**
  * Say no. People read stderr. dnf's callers also get the refusal in one line:
@@ -30,9 +32,6 @@ async function refuse(message: string[], state: SystemState, inv: Invocation, ou
   if (inv.caller === 'dnf5') (await import('../invocation/dnf/dnf5-action.js')).stopDnf5(refusalSummary(state, inv));
   return EXIT.REFUSED;
 }
-
-/** States where a dnf refusal may offer dnf's own --transient. */
-const OFFERS_TRANSIENT = new Set(['image-locked', 'image-overlay-readonly']);
 
 /**
  * Before the first change a transient overlay gets in a boot, save dpkg's
@@ -72,7 +71,7 @@ async function keepDpkgTrue(state: SystemState, inv: Invocation, out: Out): Prom
  */
 async function keepTrack(state: SystemState, out: Out): Promise<boolean> {
   // Only root changes packages; another user's run would change nothing to note.
-  if (!TRACKED.has(state.state) || process.getuid?.() !== 0) return true;
+  if (!TRANSIENT.has(state.state) || process.getuid?.() !== 0) return true;
   try {
     const { recordChange } = await import('../diff/record.js');
     await recordChange(state);
@@ -102,8 +101,11 @@ async function keepAll(
   if (dpkg && tracked) keepReplay(env.USR_GUARD_REPLAY_KEY, state, inv, v);
 }
 
-/** States whose overlay `usr-guard diff` compares with the image. */
-const TRACKED = new Set(['image-overlay', 'image-hotfix']);
+/** /usr as the shim's first test sees it (runstate's table): the fast path, an image host's writable /usr, or read-only. */
+function usrOf(s: SystemState): RunFacts['usr'] {
+  if (s.usr?.readOnly !== false) return 'read-only';
+  return s.host.ostreeBooted || s.host.composefs ? 'writable' : 'mutable';
+}
 
 export async function checkCommand(
   opts: CheckOptions,
@@ -114,9 +116,10 @@ export async function checkCommand(
 ): Promise<number> {
   const loaded = await loadConfig(env, isRoot);
   out.err(loaded.warnings.map((w) => `usr-guard: warning: ${w}`));
-  const inv = await buildInvocation(opts, args, env, process.ppid, terminalAvailable);
   const state = probeSystem({ env, bootcPath: loaded.config.paths.bootc });
-  if (inv.manager === 'dnf' && inv.changes && OFFERS_TRANSIENT.has(state.state)) {
+  const inv = await buildInvocation(opts, args, env, process.ppid, terminalAvailable, usrOf(state));
+  // A dnf refusal on an image host may offer dnf's own --transient.
+  if (inv.manager === 'dnf' && inv.changes && LOCKED.has(state.state) && state.state !== 'readonly-usr') {
     const { dnfHasTransient } = await import('../probe/dnf-transient.js');
     inv.transientOption = dnfHasTransient(inv.caller, env, args[0]);
   }

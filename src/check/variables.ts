@@ -11,7 +11,7 @@
 // choice: it applies, and goes to the trail on a read-only /usr.
 
 import { loadConfig, type ConfigResult } from '../config/index.js';
-import { decide } from './decide.js';
+import { decide, meetsReadOnly } from './decide.js';
 import type { Out } from '../output.js';
 import type { Config, Invocation, SystemState, Verdict, VerdictKind } from '../types.js';
 
@@ -35,7 +35,7 @@ export async function decideWithVariables(
   let verdict = decide(state, inv, config);
   if (verdict.verdict !== 'proceed' && verdict.verdict !== 'warn') return { config, verdict };
   // Would this let a change meet a read-only /usr (where usr-guard's strictest mode refuses)?
-  const pastReadOnly = decide(state, inv, { ...config, mode: 'refuse' }).verdict === 'refuse';
+  const pastReadOnly = meetsReadOnly(state, inv);
   // A hook of this run spoke before (runstate/run-record.ts): it said so, and put it in the trail.
   const toldBefore = inv.said !== null;
   if (pastReadOnly && loaded.variable) {
