@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { loadConfig } from '../config/index.js';
 import { SNAPSHOT, STALE_NOTE } from '../dpkg-db/paths.js';
 import { EXIT } from '../exit-codes.js';
-import { refusalLines, refusalSummary, staleDpkgDbLine } from '../messages/index.js';
+import { notRootLine, refusalLines, refusalSummary, staleDpkgDbLine } from '../messages/index.js';
 import { buildInvocation, terminalAvailable } from '../invocation/index.js';
 import type { CheckOptions } from '../invocation/options.js';
 import type { Out } from '../output.js';
@@ -27,7 +27,8 @@ import { LOCKED, TRANSIENT } from './decide.js';
  * node would cost a refused run more than all the rest).
  */
 async function refuse(message: string[], state: SystemState, inv: Invocation, out: Out): Promise<number> {
-  out.err(message);
+  // A user who is not root could not have changed packages anyway: said once, with the refusal.
+  out.err(message.length > 0 && process.getuid?.() !== 0 ? [...message, notRootLine(inv)] : message);
   if (inv.caller === 'dnf') out.out(`stop=${refusalSummary(state, inv)}\n`);
   if (inv.caller === 'dnf5') (await import('../invocation/dnf/dnf5-action.js')).stopDnf5(refusalSummary(state, inv));
   return EXIT.REFUSED;

@@ -77,6 +77,11 @@ export function refusalLines(s: SystemState, inv: Invocation, declined = false):
   return [refusalHeadline(inv), ...refusalDetails(s, inv, declined)];
 }
 
+/** A refusal to a user who is not root: changing packages needs root too. */
+export function notRootLine(inv: Invocation): string {
+  return `  Changing packages also needs root: run ${inv.frontend} as root (for example with sudo).`;
+}
+
 /** Where an overlay could have been offered and was not: why, in a line (where the refusal names one to try). */
 export function notOfferedLines(s: SystemState, inv: Invocation): string[] {
   if (isUnattended(inv) || transientRoute(s, inv) === null) return [];
