@@ -135,6 +135,11 @@ function refusalDetails(s: SystemState, inv: Invocation, declined = false): stri
  * The refusal in one line, for clients that show only an exception or an
  * error string (Ansible, PackageKit, Cockpit, dnf5daemon): why, and the next step.
  */
+/** The hook shim's fallback (usr-guard gone or failed): its one line for dnf's plugin and dnf5's action. */
+export function fallbackSummary(manager: Invocation['manager']): string {
+  return `usr-guard refused: /usr is read-only; nothing was changed. See man ${manager}-image-based.`;
+}
+
 export function refusalSummary(s: SystemState, inv: Invocation): string {
   const next = refusalDetails(s, inv).find((l) => /^\s+(To |Turn |The packages|Change )/.test(l)) ?? '';
   const why = s.host.imageBased ? '/usr is read-only on this image-based host' : '/usr is read-only';
