@@ -8,6 +8,7 @@ import { EXIT } from '../exit-codes.js';
 import { notRootLine, refusalLines, refusalSummary, staleDpkgDbLine } from '../messages/index.js';
 import { buildInvocation, terminalAvailable } from '../invocation/index.js';
 import type { CheckOptions } from '../invocation/options.js';
+import { diffNoteFailedLine, snapshotFailedLine, snapshotWaitLine, warningLine } from '../messages/check.js';
 import type { Out } from '../output.js';
 import { keepPacmanTrue } from '../pacman-db/keep.js';
 import { probeSystem } from '../probe/index.js';
@@ -53,14 +54,14 @@ async function keepDpkgTrue(state: SystemState, inv: Invocation, out: Out): Prom
   if (inv.manager !== 'apt') return false;
   try {
     const { takeSnapshot } = await import('../dpkg-db/snapshot.js');
-    const r = takeSnapshot(() => out.err(["usr-guard: another run is saving dpkg's database: waiting for it"]));
+    const r = takeSnapshot(() => out.err([snapshotWaitLine]));
     if (r.outcome === 'skipped') {
-      out.err([`usr-guard: warning: ${r.message}`]);
+      out.err([warningLine(r.message)]);
       return false;
     }
     return true;
   } catch (e) {
-    out.err([`usr-guard: warning: could not save dpkg's database: ${(e as Error).message}`]);
+    out.err([snapshotFailedLine((e as Error).message)]);
     return false;
   }
 }
@@ -78,7 +79,7 @@ async function keepTrack(state: SystemState, out: Out): Promise<boolean> {
     await recordChange(state);
     return true;
   } catch (e) {
-    out.err([`usr-guard: warning: could not note this change for usr-guard diff: ${(e as Error).message}`]);
+    out.err([diffNoteFailedLine((e as Error).message)]);
     return false;
   }
 }
@@ -116,7 +117,7 @@ export async function checkCommand(
   out: Out,
 ): Promise<number> {
   const loaded = await loadConfig(env, isRoot);
-  out.err(loaded.warnings.map((w) => `usr-guard: warning: ${w}`));
+  out.err(loaded.warnings.map(warningLine));
   const state = probeSystem({ env, bootcPath: loaded.config.paths.bootc });
   const inv = await buildInvocation(opts, args, env, process.ppid, terminalAvailable, usrOf(state));
   // A dnf refusal on an image host may offer dnf's own --transient.

@@ -12,6 +12,7 @@
 
 import { loadConfig, type ConfigResult } from '../config/index.js';
 import { decide, meetsReadOnly } from './decide.js';
+import { variableNotTakenLine, warningLine } from '../messages/check.js';
 import type { Out } from '../output.js';
 import type { Config, Invocation, SystemState, Verdict, VerdictKind } from '../types.js';
 
@@ -40,13 +41,11 @@ export async function decideWithVariables(
   const toldBefore = inv.said !== null;
   if (pastReadOnly && loaded.variable) {
     if (!toldBefore) {
-      out.err([
-        `usr-guard: ${loaded.variable} is not taken: /usr is read-only, and no variable lets a change meet it (see usr-guard(8), ENVIRONMENT)`,
-      ]);
+      out.err([variableNotTakenLine(loaded.variable)]);
       await trail(`ignored ${loaded.variable} on a read-only /usr (${state.state})`, inv);
     }
     const own = await loadConfig({ ...env, USR_GUARD_MODE: undefined, USR_GUARD_CONFIG: undefined }, isRoot);
-    if (env.USR_GUARD_CONFIG && !toldBefore) out.err(own.warnings.map((w) => `usr-guard: warning: ${w}`));
+    if (env.USR_GUARD_CONFIG && !toldBefore) out.err(own.warnings.map(warningLine));
     config = own.config;
     verdict = decide(state, inv, config);
     if ((verdict.verdict === 'proceed' || verdict.verdict === 'warn') && !toldBefore)
