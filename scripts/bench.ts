@@ -20,7 +20,7 @@ const pacmanLine = /^Exec = \/bin\/sh -c '(.*)'$/m.exec(file('hooks/pacman.hook'
 /** What libalpm writes to the pacman hook's stdin (NeedsTargets): a transaction of ten packages. */
 const PACMAN_TARGETS = "printf '%s\\n' strace gdb vim git curl openssl zlib xz zstd less > /tmp/pacman-targets";
 /** The program as the hook shim starts it: through its loader, which checks the file is whole. */
-const LOADER = /^loader='([\s\S]*?)'$/m.exec(file('hooks/usr-guard-hook'))![1]!;
+const LOADER = /^\tloader='([\s\S]*?)'$/m.exec(file('hooks/usr-guard-hook'))![1]!;
 const check = (prog: string, caller = 'cli') => [
   '/usr/bin/node',
   '-e',

@@ -63,8 +63,8 @@ const check = `Usage: usr-guard check --caller NAME [OPTIONS] [-- ARGS...]
 Decide whether a package-manager run may go on. Messages go to stderr.
 Exit 0: go on (perhaps after a warning). Exit 10: refused or declined.
 
-  --caller NAME     apt (APT::Install::Pre-Invoke),
-                    apt-dpkg (DPkg::Pre-Invoke),
+  --caller NAME     apt-json (apt's JSON hooks),
+                    apt (APT::Install::Pre-Invoke),
                     apt-pkgs (DPkg::Pre-Install-Pkgs v3), dpkg (pre-invoke=),
                     dnf, dnf5, dnf-shim, pacman (the libalpm hook), cli
   --command CMD     the command being run (for messages)

@@ -101,21 +101,10 @@ export interface SystemState {
   unknowns: string[];
 }
 
-export type Caller =
-  | 'apt-json'
-  | 'apt'
-  | 'apt-dpkg'
-  | 'apt-pkgs'
-  | 'dpkg'
-  | 'dnf'
-  | 'dnf5'
-  | 'dnf-shim'
-  | 'pacman'
-  | 'cli';
+export type Caller = 'apt-json' | 'apt' | 'apt-pkgs' | 'dpkg' | 'dnf' | 'dnf5' | 'dnf-shim' | 'pacman' | 'cli';
 export const CALLERS: readonly Caller[] = [
   'apt-json',
   'apt',
-  'apt-dpkg',
   'apt-pkgs',
   'dpkg',
   'dnf',

@@ -18,10 +18,10 @@ import type { Config, Invocation, StateName, SystemState, Verdict } from '../typ
 
 const PROCEED: Verdict = { verdict: 'proceed', message: [] };
 
-/** States where a changing command on / would hit a read-only /usr. */
-const LOCKED: ReadonlySet<StateName> = new Set(['image-locked', 'image-overlay-readonly', 'readonly-usr']);
-/** States where /usr is writable but will not keep what is written. */
-const TRANSIENT: ReadonlySet<StateName> = new Set(['image-overlay', 'image-hotfix']);
+/** States where a changing command on / would hit a read-only /usr (the only place they are named). */
+export const LOCKED: ReadonlySet<StateName> = new Set(['image-locked', 'image-overlay-readonly', 'readonly-usr']);
+/** States where /usr is writable but will not keep what is written: warned, replayed, tracked for diff. */
+export const TRANSIENT: ReadonlySet<StateName> = new Set(['image-overlay', 'image-hotfix']);
 
 /**
  * apt's hooks that run before the admin's own DPkg::Pre-Invoke lines may have.
@@ -31,13 +31,19 @@ const TRANSIENT: ReadonlySet<StateName> = new Set(['image-overlay', 'image-hotfi
  * pre-invoke, which run after every DPkg::Pre-Invoke: later (after the download),
  * but never before the admin's remount.
  */
-const BEFORE_ADMIN_HOOKS: ReadonlySet<Invocation['caller']> = new Set(['apt-json', 'apt', 'apt-dpkg']);
+const BEFORE_ADMIN_HOOKS: ReadonlySet<Invocation['caller']> = new Set(['apt-json', 'apt']);
 
 /** What usr-guard could do to make /usr writable, if anything. */
 function remedy(s: SystemState): Verdict['action'] | null {
   if (s.state === 'image-locked' && s.host.imageBased) return 'usr-overlay';
   if (s.state === 'image-overlay-readonly') return 'remount-rw';
   return null;
+}
+
+/** Would this run's change meet a read-only /usr (where the strictest mode refuses)? What check/variables.ts asks. */
+export function meetsReadOnly(s: SystemState, inv: Invocation): boolean {
+  if (!inv.changes || inv.root !== '/' || !LOCKED.has(s.state)) return false;
+  return !(s.state === 'readonly-usr' && BEFORE_ADMIN_HOOKS.has(inv.caller));
 }
 
 /** Said once per run: what this run was told already is not said again, and a declined offer is not made twice. */
@@ -60,9 +66,7 @@ function judge(s: SystemState, inv: Invocation, config: Config): Verdict {
     return inv.role === 'decide' ? { verdict: 'warn', message: overlayWarningLines(s, inv) } : PROCEED;
   }
 
-  if (s.state === 'readonly-usr' && BEFORE_ADMIN_HOOKS.has(inv.caller)) return PROCEED;
-
-  if (LOCKED.has(s.state)) {
+  if (meetsReadOnly(s, inv)) {
     const refuse: Verdict = { verdict: 'refuse', message: refusalLines(s, inv) };
     // mode = warn lets it through: a backstop only says so where nobody has.
     if (config.mode === 'warn')
@@ -79,6 +83,7 @@ function judge(s: SystemState, inv: Invocation, config: Config): Verdict {
       : { ...refuse, message: [...refuse.message, ...notOfferedLines(s, inv)] };
   }
 
+  if (LOCKED.has(s.state)) return PROCEED; // readonly-usr, before the admin's own hooks
   // unknown: refuse only on positive evidence; say that we could not tell.
   return inv.role === 'decide' ? { verdict: 'warn', message: unknownWarningLines(s) } : PROCEED;
 }

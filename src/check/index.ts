@@ -5,16 +5,19 @@ import { existsSync } from 'node:fs';
 import { loadConfig } from '../config/index.js';
 import { SNAPSHOT, STALE_NOTE } from '../dpkg-db/paths.js';
 import { EXIT } from '../exit-codes.js';
-import { refusalLines, refusalSummary, staleDpkgDbLine } from '../messages/index.js';
+import { notRootLine, refusalLines, refusalSummary, staleDpkgDbLine } from '../messages/index.js';
 import { buildInvocation, terminalAvailable } from '../invocation/index.js';
 import type { CheckOptions } from '../invocation/options.js';
+import { diffNoteFailedLine, snapshotFailedLine, snapshotWaitLine, warningLine } from '../messages/check.js';
 import type { Out } from '../output.js';
 import { keepPacmanTrue } from '../pacman-db/keep.js';
 import { probeSystem } from '../probe/index.js';
 import { recordRun } from '../runstate/run-record.js';
+import type { RunFacts } from '../runstate/index.js';
 import type { Config, Invocation, SystemState, Verdict } from '../types.js';
 import { decideWithVariables } from './variables.js';
 import { keepReplay } from '../runstate/replay.js';
+import { LOCKED, TRANSIENT } from './decide.js';
 
 /**
  * Say no. People read stderr. dnf's callers also get the refusal in one line:
@@ -25,14 +28,12 @@ import { keepReplay } from '../runstate/replay.js';
  * node would cost a refused run more than all the rest).
  */
 async function refuse(message: string[], state: SystemState, inv: Invocation, out: Out): Promise<number> {
-  out.err(message);
+  // A user who is not root could not have changed packages anyway: said once, with the refusal.
+  out.err(message.length > 0 && process.getuid?.() !== 0 ? [...message, notRootLine(inv)] : message);
   if (inv.caller === 'dnf') out.out(`stop=${refusalSummary(state, inv)}\n`);
   if (inv.caller === 'dnf5') (await import('../invocation/dnf/dnf5-action.js')).stopDnf5(refusalSummary(state, inv));
   return EXIT.REFUSED;
 }
-
-/** States where a dnf refusal may offer dnf's own --transient. */
-const OFFERS_TRANSIENT = new Set(['image-locked', 'image-overlay-readonly']);
 
 /**
  * Before the first change a transient overlay gets in a boot, save dpkg's
@@ -53,14 +54,14 @@ async function keepDpkgTrue(state: SystemState, inv: Invocation, out: Out): Prom
   if (inv.manager !== 'apt') return false;
   try {
     const { takeSnapshot } = await import('../dpkg-db/snapshot.js');
-    const r = takeSnapshot(() => out.err(["usr-guard: another run is saving dpkg's database: waiting for it"]));
+    const r = takeSnapshot(() => out.err([snapshotWaitLine]));
     if (r.outcome === 'skipped') {
-      out.err([`usr-guard: warning: ${r.message}`]);
+      out.err([warningLine(r.message)]);
       return false;
     }
     return true;
   } catch (e) {
-    out.err([`usr-guard: warning: could not save dpkg's database: ${(e as Error).message}`]);
+    out.err([snapshotFailedLine((e as Error).message)]);
     return false;
   }
 }
@@ -72,13 +73,13 @@ async function keepDpkgTrue(state: SystemState, inv: Invocation, out: Out): Prom
  */
 async function keepTrack(state: SystemState, out: Out, inv?: Invocation): Promise<boolean> {
   // Only root changes packages; another user's run would change nothing to note.
-  if (!TRACKED.has(state.state) || process.getuid?.() !== 0) return true;
+  if (!TRANSIENT.has(state.state) || process.getuid?.() !== 0) return true;
   try {
     const { recordChange } = await import('../diff/record.js');
     out.err((await recordChange(state, inv)).map((w) => `usr-guard: warning: ${w}`));
     return true;
   } catch (e) {
-    out.err([`usr-guard: warning: could not note this change for usr-guard diff: ${(e as Error).message}`]);
+    out.err([diffNoteFailedLine((e as Error).message)]);
     return false;
   }
 }
@@ -102,8 +103,11 @@ async function keepAll(
   if (dpkg && tracked) keepReplay(env.USR_GUARD_REPLAY_KEY, state, inv, v);
 }
 
-/** States whose overlay `usr-guard diff` compares with the image. */
-const TRACKED = new Set(['image-overlay', 'image-hotfix']);
+/** /usr as the shim's first test sees it (runstate's table): the fast path, an image host's writable /usr, or read-only. */
+function usrOf(s: SystemState): RunFacts['usr'] {
+  if (s.usr?.readOnly !== false) return 'read-only';
+  return s.host.ostreeBooted || s.host.composefs ? 'writable' : 'mutable';
+}
 
 export async function checkCommand(
   opts: CheckOptions,
@@ -113,10 +117,11 @@ export async function checkCommand(
   out: Out,
 ): Promise<number> {
   const loaded = await loadConfig(env, isRoot);
-  out.err(loaded.warnings.map((w) => `usr-guard: warning: ${w}`));
-  const inv = await buildInvocation(opts, args, env, process.ppid, terminalAvailable);
+  out.err(loaded.warnings.map(warningLine));
   const state = probeSystem({ env, bootcPath: loaded.config.paths.bootc });
-  if (inv.manager === 'dnf' && inv.changes && OFFERS_TRANSIENT.has(state.state)) {
+  const inv = await buildInvocation(opts, args, env, process.ppid, terminalAvailable, usrOf(state));
+  // A dnf refusal on an image host may offer dnf's own --transient.
+  if (inv.manager === 'dnf' && inv.changes && LOCKED.has(state.state) && state.state !== 'readonly-usr') {
     const { dnfHasTransient } = await import('../probe/dnf-transient.js');
     inv.transientOption = dnfHasTransient(inv.caller, env, args[0]);
   }

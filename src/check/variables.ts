@@ -11,7 +11,8 @@
 // choice: it applies, and goes to the trail on a read-only /usr.
 
 import { loadConfig, type ConfigResult } from '../config/index.js';
-import { decide } from './decide.js';
+import { decide, meetsReadOnly } from './decide.js';
+import { variableNotTakenLine, warningLine } from '../messages/check.js';
 import type { Out } from '../output.js';
 import type { Config, Invocation, SystemState, Verdict, VerdictKind } from '../types.js';
 
@@ -35,18 +36,16 @@ export async function decideWithVariables(
   let verdict = decide(state, inv, config);
   if (verdict.verdict !== 'proceed' && verdict.verdict !== 'warn') return { config, verdict };
   // Would this let a change meet a read-only /usr (where usr-guard's strictest mode refuses)?
-  const pastReadOnly = decide(state, inv, { ...config, mode: 'refuse' }).verdict === 'refuse';
+  const pastReadOnly = meetsReadOnly(state, inv);
   // A hook of this run spoke before (runstate/run-record.ts): it said so, and put it in the trail.
   const toldBefore = inv.said !== null;
   if (pastReadOnly && loaded.variable) {
     if (!toldBefore) {
-      out.err([
-        `usr-guard: ${loaded.variable} is not taken: /usr is read-only, and no variable lets a change meet it (see usr-guard(8), ENVIRONMENT)`,
-      ]);
+      out.err([variableNotTakenLine(loaded.variable)]);
       await trail(`ignored ${loaded.variable} on a read-only /usr (${state.state})`, inv);
     }
     const own = await loadConfig({ ...env, USR_GUARD_MODE: undefined, USR_GUARD_CONFIG: undefined }, isRoot);
-    if (env.USR_GUARD_CONFIG && !toldBefore) out.err(own.warnings.map((w) => `usr-guard: warning: ${w}`));
+    if (env.USR_GUARD_CONFIG && !toldBefore) out.err(own.warnings.map(warningLine));
     config = own.config;
     verdict = decide(state, inv, config);
     if ((verdict.verdict === 'proceed' || verdict.verdict === 'warn') && !toldBefore)

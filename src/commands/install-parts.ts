@@ -80,7 +80,9 @@ export function nodeFor(root: string): string | null {
 
 /** The hook shim, running `node` (its default is /usr/bin/node). */
 export function hookShimWith(node: string | null): string {
-  return node === null || node === '/usr/bin/node' ? hookShim : hookShim.replace(/^node=.*$/m, `node='${node}'`);
+  return node === null || node === '/usr/bin/node'
+    ? hookShim
+    : hookShim.replace(/^usr_guard_node=.*$/m, `usr_guard_node='${node}'`);
 }
 
 /** Parts by name, for --without. Each lists the files it owns in this root; the dnf parts only where dnf is. */

@@ -7,7 +7,7 @@ import type { PackageManager } from '../types.js';
 import type { Owners, PackageVersions } from './packages.js';
 
 /** When what the overlay holds goes: a hotfix overlay lasts until the next deployment. */
-export const whenGone = (hotfix: boolean) => (hotfix ? 'at the next deployment' : 'at reboot');
+export { whenGone } from '../messages/overlay.js';
 
 export interface PackageChange {
   manager: PackageManager;

@@ -5,19 +5,10 @@
 
 import { existsSync } from 'node:fs';
 import type { Invocation, PackageManager, SystemState } from '../types.js';
-import { whenGone } from './compute.js';
+import { summaryLine } from '../messages/overlay.js';
 import { baselineFile, RUN_DIR, runDir, writeRunFile } from './run-dir.js';
 
-/**
- * The login line: that the overlay holds changes, when they go, where to see
- * them. It names no package: later runs of the boot are not seen by node
- * (they replay its verdict in the shell), what the overlay holds now is what
- * `usr-guard diff` computes from the baseline, and no name that root installs
- * (`dpkg -i "x\e[2J\e]0;t\ay.deb"`) reaches every user's login. Pure.
- */
-export function summaryLine(hotfix: boolean): string {
-  return `usr-guard: this boot's overlay on /usr holds changes; they go ${whenGone(hotfix)}. To see them: usr-guard diff (to keep them: usr-guard keep)`;
-}
+export { summaryLine };
 
 /**
  * Called before a change on an overlay: keep the baseline (at the boot's

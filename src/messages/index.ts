@@ -84,6 +84,11 @@ export function refusalLines(s: SystemState, inv: Invocation, declined = false):
   return [refusalHeadline(inv), ...refusalDetails(s, inv, declined)];
 }
 
+/** A refusal to a user who is not root: changing packages needs root too. */
+export function notRootLine(inv: Invocation): string {
+  return `  Changing packages also needs root: run ${inv.frontend} as root (for example with sudo).`;
+}
+
 /** Where an overlay could have been offered and was not: why, in a line (where the refusal names one to try). */
 export function notOfferedLines(s: SystemState, inv: Invocation): string[] {
   if (isUnattended(inv) || transientRoute(s, inv) === null) return [];
@@ -137,6 +142,11 @@ function refusalDetails(s: SystemState, inv: Invocation, declined = false): stri
  * The refusal in one line, for clients that show only an exception or an
  * error string (Ansible, PackageKit, Cockpit, dnf5daemon): why, and the next step.
  */
+/** The hook shim's fallback (usr-guard gone or failed): its one line for dnf's plugin and dnf5's action. */
+export function fallbackSummary(manager: Invocation['manager']): string {
+  return `usr-guard refused: /usr is read-only; nothing was changed. See man ${manager}-image-based.`;
+}
+
 export function refusalSummary(s: SystemState, inv: Invocation): string {
   const next =
     refusalDetails(s, inv).find((l) => /^\s+(To |Turn |The packages|The image already|Change )/.test(l)) ?? '';

@@ -12,26 +12,19 @@ import { lstatSync } from 'node:fs';
 import { writeFileAtomic } from '../fs/atomic-write.js';
 import { rootOnly } from '../trust.js';
 import { runDir } from '../diff/run-dir.js';
-import { whenGone } from '../diff/compute.js';
-import type { Invocation, SystemState, Verdict } from '../types.js';
+import { replayLine } from '../messages/overlay.js';
+import { TRANSIENT } from '../check/decide.js';
+import type { Caller, Invocation, SystemState, Verdict } from '../types.js';
 
 export const REPLAY_FILE = '/run/usr-guard/replay';
 
-/** States where the shell may say node's verdict again: /usr writable, an image host's overlay. */
-const REPLAYED_STATES = new Set(['image-overlay', 'image-hotfix']);
-/** Hooks whose runs the shell replays (or, for apt's first two, lets by in silence). */
-const REPLAYED_CALLERS = new Set(['apt-json', 'apt', 'apt-pkgs', 'dpkg', 'dnf']);
-
-/** The one line a later run of the boot hears in place of the whole warning. Pure. */
-export function replayLine(s: SystemState): string {
-  const hotfix = s.state === 'image-hotfix';
-  return `usr-guard: warning: /usr is ${hotfix ? 'a hotfix' : 'a transient'} overlay: this change is discarded ${whenGone(hotfix)}; /etc and /var keep theirs (usr-guard diff lists what the overlay holds).`;
-}
+/** Callers whose later runs of a boot the shell replays (apt's first two hooks leave it to Pre-Install-Pkgs). */
+export const REPLAYED_CALLERS: ReadonlySet<Caller> = new Set(['apt-json', 'apt', 'apt-pkgs', 'dpkg', 'dnf']);
 
 /** May this verdict be said again by the shell? Pure. */
 export function replayable(s: SystemState, inv: Invocation, v: Verdict): boolean {
   return (
-    REPLAYED_STATES.has(s.state) &&
+    TRANSIENT.has(s.state) &&
     REPLAYED_CALLERS.has(inv.caller) &&
     inv.changes &&
     inv.root === '/' &&

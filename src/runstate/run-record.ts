@@ -7,7 +7,8 @@
 //
 // One small file per run in /run/usr-guard/runs (a boot starts without it),
 // root's, written whole. The hook shim tests only whether the file is there
-// (hooks/usr-guard-hook, run_marker); node reads what it says.
+// (hooks/usr-guard-hook, usr_guard_marked), and writes one where it replayed
+// for apt's run; node reads what it says. Who speaks: ./index.ts.
 
 import { lstatSync, readdirSync, readFileSync, unlinkSync } from 'node:fs';
 import { makeDirs, writeFileAtomic } from '../fs/atomic-write.js';
@@ -16,8 +17,7 @@ import type { VerdictKind } from '../types.js';
 import { parentOf } from '../invocation/proc.js';
 
 export const RUNS_DIR = '/run/usr-guard/runs';
-// 'hook': the shim run as a program (apt's Pre-Install-Pkgs), a script named so.
-const SHELLS = new Set(['sh', 'dash', 'bash', 'hook']);
+const SHELLS = new Set(['sh', 'dash', 'bash']);
 
 function comm(pid: number): string {
   try {
@@ -40,7 +40,7 @@ export function startTime(pid: number): string | null {
 
 /**
  * The process that runs the hook lines: past the shells between it and us
- * (apt's `sh -c`, the shim run as a program), at most three of them, and past
+ * (apt's `sh -c`, a script's), at most three of them, and past
  * a fork of it (apt runs APT::Install::Pre-Invoke in a child of its own).
  */
 export function hookRunner(ppid: number): number {

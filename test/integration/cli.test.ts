@@ -42,11 +42,11 @@ describe('usr-guard CLI', () => {
     [['status', 'extra'], "usr-guard: status: unexpected argument 'extra' (see usr-guard status --help)"],
     [
       ['check'],
-      'usr-guard: check: --caller must be one of apt-json, apt, apt-dpkg, apt-pkgs, dpkg, dnf, dnf5, dnf-shim, pacman, cli (see usr-guard check --help)',
+      'usr-guard: check: --caller must be one of apt-json, apt, apt-pkgs, dpkg, dnf, dnf5, dnf-shim, pacman, cli (see usr-guard check --help)',
     ],
     [
       ['check', '--caller', 'zypper'],
-      "usr-guard: check: --caller must be one of apt-json, apt, apt-dpkg, apt-pkgs, dpkg, dnf, dnf5, dnf-shim, pacman, cli, not 'zypper' (see usr-guard check --help)",
+      "usr-guard: check: --caller must be one of apt-json, apt, apt-pkgs, dpkg, dnf, dnf5, dnf-shim, pacman, cli, not 'zypper' (see usr-guard check --help)",
     ],
     [['install', '--root'], "usr-guard: install: option '--root' needs a value (see usr-guard install --help)"],
     [

@@ -87,7 +87,11 @@ describe.each(SHIM)('the hook shim %s', (name) => {
   // The shim's own names are the shell's variables, which the caller's environment can hold.
   it('a locked host is refused whatever the environment says of the shim (usr_guard_done=1)', () => {
     const r = apt(
-      { ...LOCKED, image: images.get(name)!, env: { usr_guard_done: '1', runner_read: '1' } },
+      {
+        ...LOCKED,
+        image: images.get(name)!,
+        env: { usr_guard_done: '1', usr_guard_speaks: 'quiet', usr_guard_key: 'x' },
+      },
       'apt-get install -y ughello',
     );
     expect(r.rc).not.toBe(0);

@@ -55,7 +55,7 @@ describe('hook lines', () => {
     (line) => {
       expect(line.length).toBeLessThanOrEqual(100);
       expect(line).toMatch(
-        /(^c=[a-z-]+;command \. |^c=apt-pkgs command \. |^)\/usr\/libexec\/usr-guard\/hook( apt-pkgs)? 9>&2 2>&-\|\|(:|\[ \$\? != 10 \]) # read-only \/usr: apt-image-based\(7\)$/,
+        /(^c=[a-z-]+;command \. |^c=apt-pkgs command \. |^)\/usr\/libexec\/usr-guard\/hook 9>&2 2>&-\|\|(:|\[ \$\? != 10 \]) # read-only \/usr: apt-image-based\(7\)$/,
       );
       expect(line.startsWith('c=') ? line.includes('||: #') : line.includes('||[ $? != 10 ] #')).toBe(true);
     },

@@ -93,8 +93,9 @@ describe('node decides again when what it depended on changed', () => {
   ])('%s', (_what, change) => {
     const r = twice(change);
     expect(r.rc).toBe(0);
-    // apt's first hooks trust that a record is there; Pre-Install-Pkgs checks its key, before dpkg runs.
-    expect(r.starts).toEqual(['node apt-pkgs']);
+    // apt's JSON hook compares the record's key too: node decides there, before the download (was: at
+    // Pre-Install-Pkgs, after it, where any record of root's let apt's first hooks by).
+    expect(r.starts).toEqual(['node apt-json']);
     expect(r.said).toMatch(/usr-guard: warning: \/usr is a transient overlay: changes there \(ugother\)/);
   });
 

@@ -3,7 +3,8 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DIST, REPO, runInSandbox, type SandboxSpec } from '../helpers/sandbox.js';
+import { DIST, runInSandbox, shq, type SandboxSpec } from '../helpers/sandbox.js';
+import { shimFunction } from '../helpers/shim.js';
 
 // The bundle must run alone: copy it to a folder with no node_modules anywhere above.
 const alone = mkdtempSync(join(tmpdir(), 'ug-alone-'));
@@ -15,7 +16,7 @@ afterAll(() => rmSync(alone, { recursive: true, force: true }));
 function status(spec: Omit<SandboxSpec, 'script'>) {
   const r = runInSandbox({
     ...spec,
-    script: `${prog} status --json && { sh ${REPO}/hooks/usr-guard-hook fast-path; echo "@@fast=$?"; }`,
+    script: `${prog} status --json && { sh -c ${shq(`${shimFunction('usr_guard_fast')}\nusr_guard_fast`)}; echo "@@fast=$?"; }`,
   });
   expect(r.stderr).toBe('');
   expect(r.code).toBe(0);

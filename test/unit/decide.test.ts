@@ -30,7 +30,6 @@ const table: Row[] = [
   ['image-overlay-readonly', { interactive: true }, 'auto', 'offer'],
   // Not image-based: apt's hooks wait for the admin's DPkg::Pre-Invoke (a remount); Pre-Install-Pkgs and dpkg judge.
   ['readonly-usr', {}, 'auto', 'proceed'],
-  ['readonly-usr', { caller: 'apt-dpkg' }, 'auto', 'proceed'],
   ['readonly-usr', { caller: 'apt-pkgs', role: 'backstop' }, 'auto', 'refuse'],
   ['readonly-usr', { caller: 'dpkg' }, 'auto', 'refuse'],
   ['readonly-usr', { caller: 'dpkg', interactive: true }, 'auto', 'refuse'],

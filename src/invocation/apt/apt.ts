@@ -8,11 +8,11 @@
 // - every other libapt front end (aptitude, python-apt, unattended-upgrades,
 //   PackageKit): DPkg::Pre-Install-Pkgs, on the transaction, when dpkg is
 //   about to run, with the configuration apt really uses.
-// The rest of a run's hooks back these up (role 'backstop').
+// The rest of a run's hooks back these up: who speaks is src/runstate/index.ts's table.
 
 import { readFileSync } from 'node:fs';
 import type { CheckOptions } from '../options.js';
-import type { Invocation } from '../../types.js';
+import type { Asked, HookFacts } from '../../runstate/index.js';
 import { findFrontend, type Frontend } from '../proc.js';
 import { aptOperation, debPackageName, parseAptArgv } from './argv.js';
 import { aptBool } from './cmdline.js';
@@ -37,11 +37,11 @@ function readHookInput(fd: number): string {
   }
 }
 
-function baseInvocation(opts: CheckOptions, env: NodeJS.ProcessEnv, fe: Frontend | null): Invocation {
+function baseInvocation(opts: CheckOptions, env: NodeJS.ProcessEnv, fe: Frontend | null): Asked {
   const frontend = fe?.name ?? 'apt';
   const argv = fe?.argv ?? [];
   const [command = null, ...words] = nonOptions(argv);
-  const inv: Invocation = {
+  const inv: Asked = {
     caller: opts.caller,
     manager: 'apt',
     frontend,
@@ -49,7 +49,6 @@ function baseInvocation(opts: CheckOptions, env: NodeJS.ProcessEnv, fe: Frontend
     // dpkg takes DPKG_ROOT for its root when no --root is given (chroots are entered by apt before any hook runs).
     root: env.DPKG_ROOT || '/',
     interactive: true,
-    role: 'backstop',
     packages: words.map(debPackageName),
     // unattended-upgrades upgrades; aptitude's commands are apt-get's; python-apt's are unknown.
     operation: /^unattended-upgr/.test(frontend)
@@ -58,8 +57,6 @@ function baseInvocation(opts: CheckOptions, env: NodeJS.ProcessEnv, fe: Frontend
         ? aptOperation(command, words)
         : 'other',
     commandLine: fe ? [fe.name, ...argv].join(' ') : undefined,
-    runKey: null,
-    said: null,
   };
   return withAskable(
     inv,
@@ -69,7 +66,7 @@ function baseInvocation(opts: CheckOptions, env: NodeJS.ProcessEnv, fe: Frontend
 }
 
 /** Set who may be asked (see askable.ts). */
-function withAskable(inv: Invocation, assumeYes: boolean, env: NodeJS.ProcessEnv): Invocation {
+function withAskable(inv: Asked, assumeYes: boolean, env: NodeJS.ProcessEnv): Asked {
   inv.notAsked = notAskedBecause(assumeYes, env);
   inv.interactive = inv.notAsked === undefined;
   return inv;
@@ -83,7 +80,7 @@ function asked(names: string[], argv: string[]): string[] {
 }
 
 /** Pre-Install-Pkgs' v3 list: the configuration apt really uses (dpkg's options, Assume-Yes) and the transaction. */
-function fromHookInfo(inv: Invocation, info: HookInfo, argv: string[]): void {
+function fromHookInfo(inv: Asked, info: HookInfo, argv: string[]): void {
   inv.root = hookRoot(info) ?? inv.root;
   if (hookAssumeYes(info)) withAskable(inv, true, {});
   const unpacked = [...new Set(info.actions.filter((a) => a.action === 'unpack').map((a) => a.name))];
@@ -106,13 +103,12 @@ async function jsonConfig(hello: JsonHello, fe: Frontend | null, env: NodeJS.Pro
 }
 
 /** The JSON hook: decide on install.pre-prompt; any other notification is a later step of a decided run (or a failed one). */
-async function fromJsonHook(inv: Invocation, env: NodeJS.ProcessEnv, fe: Frontend | null): Promise<void> {
+async function fromJsonHook(inv: Asked, env: NodeJS.ProcessEnv, fe: Frontend | null): Promise<HookFacts> {
   const { hello, notification } = exchange(hookSocket(env));
   if (notification.method !== PRE_PROMPT) {
     inv.changes = false;
-    return;
+    return { prePrompt: false };
   }
-  inv.role = 'decide';
   const { cmd, options, lists } = await jsonConfig(hello, fe, env);
   const flag = (key: string, fallback: boolean) =>
     options ? aptBool(options.get(key.toLowerCase()) ?? '', 0) === 1 : fallback;
@@ -143,33 +139,36 @@ async function fromJsonHook(inv: Invocation, env: NodeJS.ProcessEnv, fe: Fronten
   inv.localFiles = local.files;
   inv.localPaths = local.paths;
   inv.packages = (inv.operation === 'remove' ? tx.removed : tx.added).filter((n) => !local.names.includes(n));
+  return { prePrompt: true };
 }
 
-export async function aptInvocation(opts: CheckOptions, env: NodeJS.ProcessEnv, ppid: number): Promise<Invocation> {
+/** apt's commands that run no JSON hook (APT::Install::Pre-Invoke is the first hook to hear them). */
+const NO_JSON_HOOK = new Set(['build-dep', 'satisfy', 'dselect-upgrade']);
+
+export async function aptInvocation(
+  opts: CheckOptions,
+  env: NodeJS.ProcessEnv,
+  ppid: number,
+): Promise<{ asked: Asked; hook: HookFacts }> {
   const fe = findFrontend(ppid);
   const inv = baseInvocation(opts, env, fe);
-  const underAptCli = fe !== null && APT_CLIS.has(fe.name);
-  if (opts.caller === 'apt-json') {
-    await fromJsonHook(inv, env, fe);
-  } else if (opts.caller === 'apt') {
+  if (opts.caller === 'apt-json') return { asked: inv, hook: await fromJsonHook(inv, env, fe) };
+  if (opts.caller === 'apt') {
     const cmd = parseAptArgv(inv.frontend, fe?.argv ?? []);
-    inv.role = 'decide';
     inv.changes = !cmd.readOnly;
     withAskable(inv, cmd.assumeYes, env);
     inv.packages = cmd.packages;
     inv.operation = cmd.operation;
     if (cmd.command === 'build-dep') inv.aptCommand = 'build-dep';
-  } else if (opts.caller === 'apt-pkgs') {
-    const fd = env.APT_HOOK_INFO_FD ?? '0';
-    if (!/^\d{1,4}$/.test(fd))
-      throw new HookInfoError(
-        `apt hook input: APT_HOOK_INFO_FD=${JSON.stringify(fd).slice(0, 40)} is not a file descriptor`,
-      );
-    fromHookInfo(inv, parseHookInfo(readHookInput(Number(fd))), fe?.argv ?? []);
-    inv.role = underAptCli ? 'backstop' : 'decide';
-  } else {
-    // apt-dpkg: DPkg::Pre-Invoke, which usr-guard's own snippet no longer has; an older, kept one may.
-    inv.role = underAptCli ? 'backstop' : 'decide';
+    const jsonHooked = fe !== null && APT_CLIS.has(fe.name) && cmd.command !== null && !NO_JSON_HOOK.has(cmd.command);
+    return { asked: inv, hook: { jsonHooked } };
   }
-  return inv;
+  // apt-pkgs
+  const fd = env.APT_HOOK_INFO_FD ?? '0';
+  if (!/^\d{1,4}$/.test(fd))
+    throw new HookInfoError(
+      `apt hook input: APT_HOOK_INFO_FD=${JSON.stringify(fd).slice(0, 40)} is not a file descriptor`,
+    );
+  fromHookInfo(inv, parseHookInfo(readHookInput(Number(fd))), fe?.argv ?? []);
+  return { asked: inv, hook: {} };
 }

@@ -1,11 +1,12 @@
 // dpkg's own hook (pre-invoke= in /etc/dpkg/dpkg.cfg.d), as an Invocation:
-// it decides for a bare dpkg, and backs up the front end's hooks under one.
+// it decides for a bare dpkg, and backs up the front end's hooks under one
+// whose run's mark is there (src/runstate/index.ts).
 // dpkg runs its hooks for --no-act too (dpkg 1.21): a dry run changes nothing.
 
 import { realpathSync } from 'node:fs';
 import { DB, SYSIMAGE_DB } from '../../dpkg-db/paths.js';
 import type { CheckOptions } from '../options.js';
-import type { Invocation } from '../../types.js';
+import type { Asked } from '../../runstate/index.js';
 import { findFrontend } from '../proc.js';
 import { notAskedBecause } from '../askable.js';
 
@@ -39,7 +40,7 @@ function dbInImage(env: NodeJS.ProcessEnv): boolean {
   }
 }
 
-export async function dpkgInvocation(_opts: CheckOptions, env: NodeJS.ProcessEnv, ppid: number): Promise<Invocation> {
+export async function dpkgInvocation(_opts: CheckOptions, env: NodeJS.ProcessEnv, ppid: number): Promise<Asked> {
   const action = env.DPKG_HOOK_ACTION ?? '';
   const fe = findFrontend(ppid);
   const argv = fe?.argv ?? [];
@@ -68,19 +69,11 @@ export async function dpkgInvocation(_opts: CheckOptions, env: NodeJS.ProcessEnv
     root: env.DPKG_ROOT || '/',
     interactive: notAskedBecause(false, env) === undefined,
     notAsked: notAskedBecause(false, env),
-    // Under a libapt front end the front end's hooks have decided: apt says so
-    // (DPKG_FRONTEND_LOCKED), and every one of them (aptitude, python-apt) runs dpkg with --status-fd.
-    role:
-      env.DPKG_FRONTEND_LOCKED === 'true' || argv.some((a) => a === '--status-fd' || a.startsWith('--status-fd='))
-        ? 'backstop'
-        : 'decide',
     packages: files.length > 0 || ARCH.test(action) ? [] : words,
     localFiles: local.files,
     localPaths: local.paths,
     changed: files.length > 0 ? local.names : ARCH.test(action) ? [] : words,
     operation,
     commandLine: fe ? [fe.name, ...fe.argv].join(' ') : undefined,
-    runKey: null,
-    said: null,
   };
 }

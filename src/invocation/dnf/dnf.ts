@@ -6,7 +6,7 @@
 // the shim decides from the command line where they will not run.
 
 import type { CheckOptions } from '../options.js';
-import type { Invocation } from '../../types.js';
+import type { Asked } from '../../runstate/index.js';
 import { argvOf, base, frontendOf } from '../proc.js';
 import { parseDnfArgv } from './argv.js';
 import { readDnf5Transaction } from './dnf5-action.js';
@@ -19,7 +19,7 @@ const DNF_CLIS = new Set(['dnf', 'dnf-3', 'dnf4', 'dnf5', 'yum', 'microdnf']);
  * dnf4 plugin one rebuilt from dnf's configuration; dnf5's action passes
  * `${pid} ${conf.installroot}` (its actions get no argv: it is read from /proc).
  */
-export async function dnfInvocation(opts: CheckOptions, args: string[], env: NodeJS.ProcessEnv): Promise<Invocation> {
+export async function dnfInvocation(opts: CheckOptions, args: string[], env: NodeJS.ProcessEnv): Promise<Asked> {
   let frontend = opts.caller === 'dnf-shim' && env.USR_GUARD_DNF_NAME ? env.USR_GUARD_DNF_NAME : 'dnf';
   let argv = args;
   let root: string | undefined;
@@ -33,7 +33,7 @@ export async function dnfInvocation(opts: CheckOptions, args: string[], env: Nod
     root = args[1] || undefined;
   }
   const cmd = parseDnfArgv(dnfCli ? argv : []);
-  const inv: Invocation = {
+  const inv: Asked = {
     caller: opts.caller,
     manager: 'dnf',
     frontend,
@@ -50,13 +50,9 @@ export async function dnfInvocation(opts: CheckOptions, args: string[], env: Nod
         : cmd.assumeYes
           ? 'it runs with -y (assume yes)'
           : undefined,
-    // The shim decided (and warned) before it started dnf; the plugin and the action then only back it up.
-    role: env.USR_GUARD_DECIDED === '1' ? 'backstop' : 'decide',
     packages: cmd.packages,
     operation: cmd.operation,
     commandLine: [frontend, ...argv].join(' '),
-    runKey: null,
-    said: null,
   };
   if (opts.caller === 'dnf') {
     // The plugin's view of the transaction: every package it changes, and package files from the command line.

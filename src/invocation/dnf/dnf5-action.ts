@@ -77,7 +77,10 @@ export function readDnf5Transaction(): Dnf5Transaction {
   return dnf5Transaction(get('trans_packages', { output: ['name', 'action'] }));
 }
 
+/** The request that stops dnf5 (the hook shim's fallback sends the same: test/unit/messages.test.ts). Pure. */
+export const stopRequest = (message: string) => ({ op: 'stop', domain: 'stop', args: { message } });
+
 /** Stop dnf5 with `message` (it prints "Action calls for stop: <message>"). */
 export function stopDnf5(message: string): void {
-  send({ op: 'stop', domain: 'stop', args: { message } });
+  send(stopRequest(message));
 }

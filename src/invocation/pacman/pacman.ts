@@ -7,7 +7,7 @@
 // it decides alone (there is no other hook to back it up), and never asks.
 
 import { fstatSync, readFileSync, statSync } from 'node:fs';
-import type { Invocation } from '../../types.js';
+import type { Asked } from '../../runstate/index.js';
 import { argvOf, base, parentOf } from '../proc.js';
 import { pacmanChanges, pacmanOperation, parsePacmanArgv } from './argv.js';
 
@@ -51,7 +51,7 @@ function chrootedFrom(pid: number): boolean {
   }
 }
 
-export function pacmanInvocation(ppid: number, targets: string[]): Invocation {
+export function pacmanInvocation(ppid: number, targets: string[]): Asked {
   const alpm = parentOf(ppid);
   const all = alpm !== null ? (argvOf(alpm) ?? []) : [];
   // Another client of libalpm (pamac, an installer) has no pacman command line: its transaction is a change.
@@ -68,13 +68,9 @@ export function pacmanInvocation(ppid: number, targets: string[]): Invocation {
     root,
     interactive: false,
     notAsked: 'pacman runs its hooks without a terminal',
-    role: 'decide',
     packages: targets,
     operation: isPacman ? pacmanOperation(cmd) : 'other',
     commandLine: all.length > 0 ? all.join(' ') : undefined,
-    // The hook is the run's only one: there is no other hook to hear it.
-    runKey: null,
-    said: null,
     ...(cmd.op === 'U' ? { packageFiles: cmd.targets } : {}),
   };
 }
