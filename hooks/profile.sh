@@ -44,7 +44,7 @@ if [ -t 2 ] && { [ ! -e /proc/1/root ] || [ / -ef /proc/1/root ]; } 2>/dev/null;
 		for usr_guard_f in /run/ostree/deployment-state/*/unlocked-development /run/ostree/deployment-state/*/unlocked-transient; do
 			if [ -e "$usr_guard_f" ]; then usr_guard_when='at reboot'; fi
 		done
-		usr_guard_line="usr-guard: this boot's overlay on /usr holds changes; they go $usr_guard_when. To see them: usr-guard diff (to keep them: usr-guard diff --containerfile)"
+		usr_guard_line="usr-guard: this boot's overlay on /usr holds changes; they go $usr_guard_when. To see them: usr-guard diff (to keep them: usr-guard keep)"
 	fi
 	# An upper layer with nothing in it holds no change (an overlay just made, or a run that was then called off).
 	if [ -z "$usr_guard_held" ] && [ -n "$usr_guard_upper" ] && [ -d "$usr_guard_upper" ]; then

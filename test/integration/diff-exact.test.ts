@@ -112,7 +112,7 @@ echo "@@json:"; usr-guard diff --json; echo "@@containerfile:"; usr-guard diff -
 // The reminder speaks only to a terminal: script(1) gives the login shell one.
 const LOGIN = `echo "@@login:"; script -qec 'sh -l -c true' /dev/null </dev/null; echo "@@end"`;
 const REMINDER =
-  "usr-guard: this boot's overlay on /usr holds changes; they go at reboot. To see them: usr-guard diff (to keep them: usr-guard diff --containerfile)";
+  "usr-guard: this boot's overlay on /usr holds changes; they go at reboot. To see them: usr-guard diff (to keep them: usr-guard keep)";
 
 describe('changes made by hand only: no hook ran this boot', () => {
   it('diff lists them with no note on packages (dpkg wrote nothing this boot), and the login reminder speaks', () => {
