@@ -16,6 +16,8 @@ const entry: fc.Arbitrary<Entry> = fc.oneof(
 const manifest: fc.Arbitrary<Manifest> = fc.record({
   bootId: fc.string(),
   taken: fc.string(),
+  by: fc.constantFrom('boot' as const, 'first-change' as const),
+  marks: fc.option(fc.nat(), { nil: null }),
   entries: fc.array(entry, { maxLength: 8 }),
 });
 const text = fc.oneof(
