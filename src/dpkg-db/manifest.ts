@@ -36,9 +36,9 @@ export function manifestText(m: Manifest): string {
   return `${JSON.stringify({ format: FORMAT, bootId, taken, by, marks, entries, sha256: seal(m) })}\n`;
 }
 
-/** The manifest of the tree at `dir` as it is now. */
-export function manifestOf(dir: string, bootId: string, by: TakenBy, marks: number | null): Manifest {
-  return { bootId, taken: new Date().toISOString(), by, marks, entries: listTree(dir) };
+/** The manifest of a tree whose entries (listTree's) are `entries`. */
+export function manifestOf(entries: Entry[], bootId: string, by: TakenBy, marks: number | null): Manifest {
+  return { bootId, taken: new Date().toISOString(), by, marks, entries };
 }
 
 function isEntry(e: unknown): e is Entry {

@@ -58,9 +58,12 @@ export function mergeMarks(then: string, now: string, changed: readonly string[]
   return text(pick(stanzas(then), stanzas(now), (k) => names.has(nameOf(k))));
 }
 
+/** Each key from `then` or `now`, in `then`'s order and then `now`'s (a file unchanged reads back the same). */
 function pick(then: Map<string, string>, now: Map<string, string>, fromThen: (k: string) => boolean) {
   const out = new Map<string, string>();
-  for (const [k, s] of then) if (fromThen(k)) out.set(k, s);
-  for (const [k, s] of now) if (!fromThen(k)) out.set(k, s);
+  for (const k of new Set([...then.keys(), ...now.keys()])) {
+    const s = fromThen(k) ? then.get(k) : now.get(k);
+    if (s !== undefined) out.set(k, s);
+  }
   return out;
 }

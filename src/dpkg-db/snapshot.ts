@@ -32,7 +32,7 @@ import {
 import { dirname, join } from 'node:path';
 import { makeDirs, syncDir, writeError } from '../fs/atomic-write.js';
 import { step } from '../fs/test-stop.js';
-import { COPY, syncTree, tempName } from '../fs/trees.js';
+import { COPY, type Entry, listTree, syncTree, tempName } from '../fs/trees.js';
 import { notRootsAbove } from '../trust.js';
 import { otherHolder } from './locks.js';
 import { manifestOf, manifestText, type TakenBy } from './manifest.js';
@@ -139,16 +139,31 @@ function underLock(waiting: () => void, atBoot: boolean, take: (held: Held) => T
   }
 }
 
-/** A tree of hard links to `from` at `to` (folders and symbolic links made anew); a copy across file systems. */
-export function linkTree(from: string, to: string): void {
+/**
+ * A tree of hard links to `from` at `to` (folders and symbolic links made
+ * anew; a copy across file systems), and its entries as listTree lists them:
+ * one walk makes the snapshot and its manifest.
+ */
+export function linkTree(from: string, to: string, rel = '', out: Entry[] = []): Entry[] {
   mkdirSync(to, lstatSync(from).mode & 0o7777);
-  for (const e of readdirSync(from, { withFileTypes: true })) {
-    const a = join(from, e.name);
-    const b = join(to, e.name);
-    if (e.isDirectory()) linkTree(a, b);
-    else if (e.isSymbolicLink()) symlinkSync(readlinkSync(a), b);
-    else linkFile(a, b);
+  for (const name of readdirSync(from).sort()) {
+    const a = join(from, name);
+    const b = join(to, name);
+    const path = rel === '' ? name : `${rel}/${name}`;
+    const st = lstatSync(a);
+    if (st.isDirectory()) {
+      out.push(['d', path, 0]);
+      linkTree(a, b, path, out);
+    } else if (st.isSymbolicLink()) {
+      const target = readlinkSync(a);
+      symlinkSync(target, b);
+      out.push(['l', path, target]);
+    } else {
+      linkFile(a, b);
+      out.push(['f', path, st.size]);
+    }
   }
+  return out;
 }
 
 function linkFile(a: string, b: string): void {
@@ -167,8 +182,12 @@ function makeSnapshot(by: TakenBy): void {
   try {
     mkdirSync(fresh, 0o700);
     // Links where the boot unit takes it; a hook's fallback copies (it runs while dpkg may soon write).
-    if (by === 'boot') linkTree(realDb(), `${fresh}/db`);
-    else cpSync(realDb(), `${fresh}/db`, COPY);
+    let entries: Entry[];
+    if (by === 'boot') entries = linkTree(realDb(), `${fresh}/db`);
+    else {
+      cpSync(realDb(), `${fresh}/db`, COPY);
+      entries = listTree(`${fresh}/db`);
+    }
     let marks: number | null = null;
     if (existsSync(MARKS)) {
       mkdirSync(`${fresh}/apt`, 0o755);
@@ -177,7 +196,7 @@ function makeSnapshot(by: TakenBy): void {
       marks = lstatSync(`${fresh}/apt/extended_states`).size;
     }
     step('snapshot-copied');
-    writeFileSync(`${fresh}/manifest`, manifestText(manifestOf(`${fresh}/db`, bootId(), by, marks)), { mode: 0o644 });
+    writeFileSync(`${fresh}/manifest`, manifestText(manifestOf(entries, bootId(), by, marks)), { mode: 0o644 });
     chmodSync(fresh, 0o755);
     syncTree(fresh);
     step('snapshot-synced');

@@ -92,7 +92,7 @@ dpkg -s ughello >/dev/null && echo "@@installed"`,
 
   it('a full /var at the first change, room again before the second: both go', async () => {
     const { two } =
-      await twoBoots(`mount -t tmpfs -o size=64k,mode=755 full /var/lib/usr-guard && dd if=/dev/zero of=/var/lib/usr-guard/fill bs=4k 2>/dev/null
+      await twoBoots(`mkdir -p /var/lib/usr-guard && mount -t tmpfs -o size=64k,mode=755 full /var/lib/usr-guard && dd if=/dev/zero of=/var/lib/usr-guard/fill bs=4k 2>/dev/null
 apt-get install -y ugother >/dev/null 2>&1
 umount /var/lib/usr-guard
 apt-get install -y ughello >/dev/null 2>&1`);
