@@ -163,7 +163,8 @@ describe('the syncs (strace)', async () => {
     const varDir = newVar();
     const boot1 = runInSandbox({
       ...transient(varDir, 'boot-1'),
-      script: `${STRACE} dpkg -i ${debs}/uga_1.0_all.deb >/dev/null 2>&1; cat /tmp/st`,
+      // The boot unit's snapshot at the boot's start, then a change.
+      script: `${STRACE} usr-guard restore-dpkg-db >/dev/null 2>&1; cat /tmp/st; dpkg -i ${debs}/uga_1.0_all.deb >/dev/null 2>&1`,
     });
     await tick();
     const boot2 = runInSandbox({
@@ -185,8 +186,9 @@ ${STRACE} node ${DIST} install --without program --dpkg-db=image --root /tmp/r >
       boot2.stdout,
       /syncfs\(/,
       /rename\(".*dpkg\.usr-guard-new-[^"]*", "\/var\/lib\/dpkg"\)/,
-      /fsync\(/,
+      // then this boot's snapshot, synced before it replaces the one put back
       /rename\("\/var\/lib\/usr-guard\/dpkg-snapshot", ".*dpkg-snapshot\.old-/,
+      /rename\(".*dpkg-snapshot\.new-[^"]*", "\/var\/lib\/usr-guard\/dpkg-snapshot"\)/,
     );
     const reloc = order(
       move.stdout,
