@@ -23,22 +23,36 @@ export interface Manifest {
   by: TakenBy;
   /** The size of apt's marks (extended_states) in the snapshot, or null when there were none. */
   marks: number | null;
+  /**
+   * The database's folders (inode and ctime, each read before the folder was
+   * listed) and apt's marks (inode, mtime) as the snapshot found them: every
+   * change of dpkg and apt renames a file into its folder, which moves that
+   * folder's ctime. The same stamp at a later boot: nothing changed since.
+   * Empty for a hook's copy.
+   */
+  stamp: string;
   entries: Entry[];
 }
 
 const seal = (m: Manifest) =>
   createHash('sha256')
-    .update(JSON.stringify([FORMAT, m.bootId, m.taken, m.by, m.marks, m.entries]))
+    .update(JSON.stringify([FORMAT, m.bootId, m.taken, m.by, m.marks, m.stamp, m.entries]))
     .digest('hex');
 
 export function manifestText(m: Manifest): string {
-  const { bootId, taken, by, marks, entries } = m;
-  return `${JSON.stringify({ format: FORMAT, bootId, taken, by, marks, entries, sha256: seal(m) })}\n`;
+  const { bootId, taken, by, marks, stamp, entries } = m;
+  return `${JSON.stringify({ format: FORMAT, bootId, taken, by, marks, stamp, entries, sha256: seal(m) })}\n`;
 }
 
 /** The manifest of a tree whose entries (listTree's) are `entries`. */
-export function manifestOf(entries: Entry[], bootId: string, by: TakenBy, marks: number | null): Manifest {
-  return { bootId, taken: new Date().toISOString(), by, marks, entries };
+export function manifestOf(
+  entries: Entry[],
+  bootId: string,
+  by: TakenBy,
+  marks: number | null,
+  stamp: string,
+): Manifest {
+  return { bootId, taken: new Date().toISOString(), by, marks, stamp, entries };
 }
 
 function isEntry(e: unknown): e is Entry {
@@ -62,6 +76,7 @@ export function parseManifest(text: string): Manifest | { error: string } {
   if (
     typeof o.bootId !== 'string' ||
     typeof o.taken !== 'string' ||
+    typeof o.stamp !== 'string' ||
     (o.by !== 'boot' && o.by !== 'first-change') ||
     !(o.marks === null || (Number.isSafeInteger(o.marks) && (o.marks as number) >= 0)) ||
     !Array.isArray(o.entries) ||
@@ -73,6 +88,7 @@ export function parseManifest(text: string): Manifest | { error: string } {
     bootId: o.bootId,
     taken: o.taken,
     by: o.by,
+    stamp: o.stamp,
     marks: o.marks as number | null,
     entries: o.entries as Entry[],
   };

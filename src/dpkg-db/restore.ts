@@ -21,7 +21,7 @@ import { dpkgLocked } from './locks.js';
 import { parseManifest, treeDiffers, type Manifest } from './manifest.js';
 import { changedPackages, mergeMarks, mergeStatus } from './package-state.js';
 import { MARKS, SNAPSHOT } from './paths.js';
-import { bootId, MANIFEST, realDb, removeLeftovers } from './snapshot.js';
+import { bootId, MANIFEST, realDb, removeLeftovers, stampNow } from './snapshot.js';
 import { lockSnapshots } from './snapshot-lock.js';
 
 export type RestoreResult =
@@ -40,8 +40,11 @@ function untrusted(): string | null {
   return null;
 }
 
-/** The snapshot's manifest, when the snapshot is exactly what it lists; else why not. */
-export function checkSnapshot(): Manifest | { error: string } {
+/** The last boot whose start the snapshot also describes (nothing changed since it was taken): one line. */
+const STANDS_FOR = `${SNAPSHOT}/stands-for`;
+
+/** The manifest alone (no walk), its bootId the last boot whose start the snapshot describes. */
+function readManifest(): Manifest | { error: string } {
   let text: string;
   try {
     text = readFileSync(MANIFEST, 'utf8');
@@ -49,6 +52,14 @@ export function checkSnapshot(): Manifest | { error: string } {
     return { error: 'it has no manifest (cut short, or taken by usr-guard 0.1)' };
   }
   const m = parseManifest(text);
+  if ('error' in m) return m;
+  const later = read(STANDS_FOR).trim();
+  return later === '' ? m : { ...m, bootId: later };
+}
+
+/** The snapshot's manifest, when the snapshot is exactly what it lists; else why not. */
+export function checkSnapshot(): Manifest | { error: string } {
+  const m = readManifest();
   if ('error' in m) return m;
   const differs = treeDiffers(`${SNAPSHOT}/db`, m);
   if (differs !== null) return { error: differs };
@@ -81,6 +92,13 @@ function finishRemovals(): void {
   }
 }
 
+/** The database's folders and apt's marks are the very ones the snapshot found (./manifest.ts, stamp). */
+function unchangedSince(m: Manifest): boolean {
+  if (m.stamp === '') return false;
+  const folders = m.entries.filter((e) => e[0] === 'd').map((e) => e[1]);
+  return stampNow(folders) === m.stamp;
+}
+
 const read = (path: string) => {
   try {
     return readFileSync(path, 'utf8');
@@ -97,6 +115,16 @@ export function restoreSnapshot(overlayGone: boolean): RestoreResult {
       done: false,
       message:
         "no snapshot of dpkg's database from an earlier boot: nothing to put back (the first boot with usr-guard's unit, or the last boot could not take one: then dpkg may list packages whose files went with its overlay)",
+    };
+  }
+  // The boot that changed nothing (most boots): a dozen stats, no walk, no new tree.
+  const quick = readManifest();
+  if (!('error' in quick) && quick.by === 'boot' && quick.bootId !== bootId() && unchangedSince(quick)) {
+    writeFileAtomic(STANDS_FOR, Buffer.from(`${bootId()}\n`), 0o644);
+    return {
+      done: false,
+      keep: true,
+      message: `dpkg's database is as the snapshot of boot ${quick.bootId} holds it: the snapshot stands for this boot's start too`,
     };
   }
   const distrust = untrusted();

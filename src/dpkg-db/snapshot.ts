@@ -144,8 +144,11 @@ function underLock(waiting: () => void, atBoot: boolean, take: (held: Held) => T
  * anew; a copy across file systems), and its entries as listTree lists them:
  * one walk makes the snapshot and its manifest.
  */
-export function linkTree(from: string, to: string, rel = '', out: Entry[] = []): Entry[] {
-  mkdirSync(to, lstatSync(from).mode & 0o7777);
+export function linkTree(from: string, to: string, rel = '', out: Entry[] = [], stamps: string[] = []): Entry[] {
+  // Read before the folder is listed: a rename into it after moves its ctime past this stamp.
+  const st = lstatSync(from, { bigint: true });
+  stamps.push(`${rel}:${st.ino}:${st.ctimeNs}`);
+  mkdirSync(to, Number(st.mode) & 0o7777);
   for (const name of readdirSync(from).sort()) {
     const a = join(from, name);
     const b = join(to, name);
@@ -153,7 +156,7 @@ export function linkTree(from: string, to: string, rel = '', out: Entry[] = []):
     const st = lstatSync(a);
     if (st.isDirectory()) {
       out.push(['d', path, 0]);
-      linkTree(a, b, path, out);
+      linkTree(a, b, path, out, stamps);
     } else if (st.isSymbolicLink()) {
       const target = readlinkSync(a);
       symlinkSync(target, b);
@@ -164,6 +167,24 @@ export function linkTree(from: string, to: string, rel = '', out: Entry[] = []):
     }
   }
   return out;
+}
+
+/** apt replaces its marks by a rename (a new inode); mtime, not ctime: our links move the link count, and so its ctime. */
+function marksStamp(): string {
+  const st = lstatSync(MARKS, { bigint: true, throwIfNoEntry: false });
+  return st === undefined ? 'marks:none' : `marks:${st.ino}:${st.mtimeNs}`;
+}
+
+/** The stamp of the database now, for the folders `m` lists: `m.stamp` when nothing changed since it was taken. */
+export function stampNow(folders: string[]): string {
+  const db = realDb();
+  const out = [marksStamp()];
+  for (const rel of ['', ...folders]) {
+    const st = lstatSync(rel === '' ? db : join(db, rel), { bigint: true, throwIfNoEntry: false });
+    if (st === undefined) return 'gone';
+    out.push(`${rel}:${st.ino}:${st.ctimeNs}`);
+  }
+  return out.join(' ');
 }
 
 function linkFile(a: string, b: string): void {
@@ -183,8 +204,11 @@ function makeSnapshot(by: TakenBy): void {
     mkdirSync(fresh, 0o700);
     // Links where the boot unit takes it; a hook's fallback copies (it runs while dpkg may soon write).
     let entries: Entry[];
-    if (by === 'boot') entries = linkTree(realDb(), `${fresh}/db`);
-    else {
+    const stamps: string[] = [];
+    if (by === 'boot') {
+      stamps.push(marksStamp());
+      entries = linkTree(realDb(), `${fresh}/db`, '', [], stamps);
+    } else {
       cpSync(realDb(), `${fresh}/db`, COPY);
       entries = listTree(`${fresh}/db`);
     }
@@ -196,7 +220,9 @@ function makeSnapshot(by: TakenBy): void {
       marks = lstatSync(`${fresh}/apt/extended_states`).size;
     }
     step('snapshot-copied');
-    writeFileSync(`${fresh}/manifest`, manifestText(manifestOf(entries, bootId(), by, marks)), { mode: 0o644 });
+    writeFileSync(`${fresh}/manifest`, manifestText(manifestOf(entries, bootId(), by, marks, stamps.join(' '))), {
+      mode: 0o644,
+    });
     chmodSync(fresh, 0o755);
     syncTree(fresh);
     step('snapshot-synced');

@@ -45,7 +45,7 @@ async function twoBoots(image: string) {
   const boot1 = runInSandbox({
     ...transient(image, varDir, 'boot-1'),
     // The boot unit's command first, as usr-guard-restore-dpkg-db.service runs it early in every boot.
-    script: `usr-guard restore-dpkg-db 2>/dev/null\n${aptUseRepo(repo)}\napt-get install -y ughello >/dev/null && ughello`,
+    script: `[ -e /usr/lib/systemd/system/usr-guard-restore-dpkg-db.service ] && usr-guard restore-dpkg-db 2>/dev/null\n${aptUseRepo(repo)}\napt-get install -y ughello >/dev/null && ughello`,
   });
   await tick();
   const newOverlay =

@@ -19,6 +19,7 @@ const manifest: fc.Arbitrary<Manifest> = fc.record({
   taken: fc.string(),
   by: fc.constantFrom('boot' as const, 'first-change' as const),
   marks: fc.option(fc.nat(), { nil: null }),
+  stamp: fc.string(),
   entries: fc.array(entry, { maxLength: 8 }),
 });
 const text = fc.oneof(
