@@ -140,6 +140,16 @@ function underLock(waiting: () => void, atBoot: boolean, take: (held: Held) => T
 }
 
 /**
+ * The files dpkg opens with O_TRUNC where they are (strace over real apt and
+ * dpkg runs, docs/dpkg-database.md): its lock files, and the new files it
+ * renames into place (`updates/tmp.i`, `status-new`, `*.list-new`,
+ * `Unincorp.new`, `*.dpkg-tmp`), which exist between runs only after a crash.
+ * A link to one of those would change with it: they are copied (small, and
+ * mostly empty or absent).
+ */
+const IN_PLACE = /^(tmp\.i|lock|lock-frontend|Lock)$|(-new|\.new|\.dpkg-tmp)$/;
+
+/**
  * A tree of hard links to `from` at `to` (folders and symbolic links made
  * anew; a copy across file systems), and its entries as listTree lists them:
  * one walk makes the snapshot and its manifest.
@@ -162,7 +172,8 @@ export function linkTree(from: string, to: string, rel = '', out: Entry[] = [], 
       symlinkSync(target, b);
       out.push(['l', path, target]);
     } else {
-      linkFile(a, b);
+      if (IN_PLACE.test(name)) cpSync(a, b, COPY);
+      else linkFile(a, b);
       out.push(['f', path, st.size]);
     }
   }

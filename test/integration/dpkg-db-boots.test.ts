@@ -99,6 +99,14 @@ apt-get install -y ughello >/dev/null 2>&1`);
     nothingGone(two.stdout);
   }, 240_000);
 
+  it("a crash's leftovers that dpkg truncates in place (updates/tmp.i, status-new): copied, so the snapshot stays whole", async () => {
+    const { two } = await twoBoots('apt-get install -y ughello >/dev/null 2>&1', {
+      unit: `echo half > /var/lib/dpkg/updates/tmp.i; echo half > /var/lib/dpkg/status-new\n${UNIT}`,
+    });
+    expect(two.stdout).toMatch(/@@unit: usr-guard: restored dpkg's database/);
+    nothingGone(two.stdout);
+  }, 240_000);
+
   it('/var/lib/dpkg as a link to a folder elsewhere in /var', async () => {
     const { one, two } = await twoBoots('apt-get install -y ughello 2>&1 | grep -i "snapshot\\|save"', {
       unit: `mv /var/lib/dpkg /var/lib/dpkg-real && ln -s dpkg-real /var/lib/dpkg\n${UNIT}`,
