@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { manifestText, parseManifest, type Manifest } from '../../src/dpkg-db/manifest.js';
 import { changedPackages, mergeMarks, mergeStatus } from '../../src/dpkg-db/package-state.js';
+import { somethingPending } from '../../src/invocation/apt/dpkg.js';
 import { parseRecord, staleness, type DpkgRecord } from '../../src/dpkg-db/record.js';
 import type { Entry } from '../../src/fs/trees.js';
 
@@ -145,5 +146,27 @@ describe('what a boot changed (two copies of dpkg status, and apt marks)', () =>
         expect(changedPackages(a, mergeStatus(a, b, changed))).toEqual([]);
       }),
     );
+  });
+});
+
+describe('dpkg --configure -a: is anything pending?', () => {
+  it('a table of states, and journal entries', () => {
+    const st = (s: string) => `Package: a\nStatus: install ok ${s}\nVersion: 1\n\n`;
+    const table: [string, string[], boolean][] = [
+      [st('installed'), [], false],
+      [st('config-files') + st('not-installed'), [], false],
+      [st('unpacked'), [], true],
+      [st('half-configured'), [], true],
+      [st('half-installed'), [], true],
+      [st('triggers-awaited'), [], true],
+      [st('triggers-pending'), [], true],
+      [st('installed'), ['0003'], true],
+      [st('installed'), ['tmp.i'], false],
+    ];
+    for (const [status, journal, want] of table) expect(somethingPending(status, journal), status).toBe(want);
+  });
+
+  it('any text: an answer, never a throw', () => {
+    fc.assert(fc.property(fc.string(), fc.array(fc.string()), (s, j) => typeof somethingPending(s, j) === 'boolean'));
   });
 });
