@@ -120,7 +120,17 @@ export function restoreSnapshot(overlayGone: boolean): RestoreResult {
   // The boot that changed nothing (most boots): a dozen stats, no walk, no new tree.
   const quick = readManifest();
   if (!('error' in quick) && quick.by === 'boot' && quick.bootId !== bootId() && unchangedSince(quick)) {
-    writeFileAtomic(STANDS_FOR, Buffer.from(`${bootId()}\n`), 0o644);
+    try {
+      writeFileAtomic(STANDS_FOR, Buffer.from(`${bootId()}\n`), 0o644);
+    } catch (e) {
+      // A full /var: the snapshot still describes this boot's start, under its own boot's name.
+      return {
+        done: false,
+        keep: true,
+        failed: true,
+        message: `dpkg's database is as the snapshot of boot ${quick.bootId} holds it, which stays; ${writeError('write', STANDS_FOR, e).message}`,
+      };
+    }
     return {
       done: false,
       keep: true,
