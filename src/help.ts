@@ -44,7 +44,8 @@ and what usr-guard does there.
   --json         print the state as JSON: state, why, usr (mountPoint, fsType,
                  source, readOnly, overlay, upperdir), host, container,
                  transactionalUpdate, dpkgDatabase (path, realPath, onUsr,
-                 location, snapshot, migrationPending, stale, record),
+                 location, snapshot, migrationPending, stale, record,
+                 bootUnitNote),
                  dpkgProtection, rpmDatabase (path, realPath, onUsr),
                  pacmanDatabase (path, realPath, onUsr, snapshotTaken),
                  pacmanProtection, unknowns, mode, and with --deep bootc
@@ -128,14 +129,18 @@ usr-guard-dpkg-locks.service runs early in a boot: it binds writable files in
 
 const restore = `Usage: usr-guard restore-dpkg-db
 
-What usr-guard-restore-dpkg-db.service runs early in a boot of an image-based
-host, before systemd-tmpfiles. An image that carries its own database gets it
-(the one in /var, from an earlier image, is kept aside in
-/var/lib/usr-guard/dpkg-of-earlier-image-*). A snapshot taken before a
-transient overlay changed the database in an earlier boot is put back when
-/usr has no overlay now (a new folder, synced, then a rename), only when its
-manifest says it is whole, never while dpkg holds its lock, and only when
-root owns it all the way down. A database in /var that describes another
+What usr-guard-restore-dpkg-db.service runs early in every boot of an
+image-based host, before systemd-tmpfiles and before anything can change
+dpkg's database. An image that carries its own database gets it (the one in
+/var, from an earlier image, is kept aside in
+/var/lib/usr-guard/dpkg-of-earlier-image-*). When packages changed since the
+snapshot taken at the start of an earlier boot and /usr has no overlay now,
+that snapshot (dpkg's database and apt's marks) is put back (a new folder,
+synced, then a rename), keeping the holds, selections and marks of packages
+that did not change; only when its manifest says it is whole and taken at a
+boot's start, never while dpkg holds its lock, and only when root owns it all
+the way down. Then this boot's snapshot is taken (hard links, in
+/var/lib/usr-guard/dpkg-snapshot). A database in /var that describes another
 image is said. Exit 0 when done or nothing to do, 1 when something stopped
 it (said, and in the journal; dpkg's database is then as it was).
 `;

@@ -1,18 +1,22 @@
 // `usr-guard restore-dpkg-db`: what usr-guard-restore-dpkg-db.service runs
-// early in a boot of an image-based host, before systemd-tmpfiles. In order:
-// an image that carries its own database gets it (the old one kept aside);
-// a snapshot taken before a transient overlay is put back; a database left
-// in /var that describes another image is said (the journal, and a note in
-// /run that the overlay warning repeats). Exit 0 when done or when there is
-// nothing to do, 1 when something stopped it (said, and in the journal).
+// early in every boot of an image-based host, before systemd-tmpfiles and
+// before anything can change dpkg's database. In order: an image that carries
+// its own database gets it (the old one kept aside); what a transient overlay
+// of an earlier boot changed is put back from the snapshot taken at that
+// boot's start; this boot's snapshot is taken (links, ../dpkg-db/snapshot.ts);
+// a database left in /var that describes another image is said (the journal,
+// and a note in /run that the overlay warning repeats). What went wrong is
+// also in /run/usr-guard/dpkg-snapshot-note for `usr-guard status`. Exit 0
+// when done or when there is nothing to do, 1 when something stopped it.
 
 import { rmSync } from 'node:fs';
 import { trail } from '../offer/trail.js';
 import { loadConfig } from '../config/index.js';
 import { migrateIntoImage } from '../dpkg-db/migrate.js';
-import { STALE_NOTE } from '../dpkg-db/paths.js';
+import { SNAPSHOT_NOTE, STALE_NOTE } from '../dpkg-db/paths.js';
 import { snapshotFacts, staleFact } from '../dpkg-db/report.js';
-import { restoreSnapshot } from '../dpkg-db/snapshot.js';
+import { checkSnapshot, restoreSnapshot } from '../dpkg-db/restore.js';
+import { takeBootSnapshot } from '../dpkg-db/snapshot.js';
 import { runDir, writeRunFile } from '../diff/run-dir.js';
 import { EXIT } from '../exit-codes.js';
 import type { Out } from '../output.js';
@@ -41,8 +45,22 @@ export async function restoreCommand(env: NodeJS.ProcessEnv, isRoot: boolean, ou
   // What the last boot's overlay held, from the database it left, before the snapshot goes back (diff --last-boot).
   if (!overlay) for (const kept of (await import('../diff/last-boot-note.js')).keepLastBoot()) await say(kept, null);
   const r = restoreSnapshot(!overlay);
+  const problems: string[] = [];
   await say(r.message, r.done ? 'notice' : 'failed' in r && r.failed ? 'warning' : null);
-  failed ||= 'failed' in r && r.failed === true;
+  if (!r.done && r.failed) problems.push(r.message);
+  failed ||= !r.done && r.failed === true;
+  // A snapshot that could not be put back now stays, for the next boot: it still describes the image's packages.
+  if (r.done || !r.keep) {
+    const t = takeNow(r.done || !r.failed);
+    if (t !== null) {
+      await say(t, 'warning');
+      problems.push(t);
+      failed = true;
+    }
+  }
+  runDir();
+  if (problems.length > 0) writeRunFile(SNAPSHOT_NOTE, `${problems.join(' ')}\n`);
+  else rmSync(SNAPSHOT_NOTE, { force: true });
   // Stale only when no overlay holds changes of its own (a hotfix keeps them across boots).
   const { stale } = overlay ? { stale: null } : staleFact(snapshotFacts());
   if (stale !== null) {
@@ -51,6 +69,23 @@ export async function restoreCommand(env: NodeJS.ProcessEnv, isRoot: boolean, ou
     writeRunFile(STALE_NOTE, `${stale}\n`);
   } else rmSync(STALE_NOTE, { force: true });
   return failed ? EXIT.INTERNAL : EXIT.OK;
+}
+
+/** This boot's snapshot, before anything changes dpkg's database; null when taken, else what the boot will lack. */
+function takeNow(oldStillTrue: boolean): string | null {
+  let why: string;
+  try {
+    const t = takeBootSnapshot();
+    if (!('message' in t)) return null;
+    why = t.message;
+  } catch (e) {
+    why = (e as Error).message;
+  }
+  const old = checkSnapshot();
+  // One of an earlier boot, put back or found unchanged just now: its packages are this boot's at its start.
+  if (oldStillTrue && !('error' in old) && old.by === 'boot')
+    return `could not take this boot's snapshot of dpkg's database (${why}): the one of boot ${old.bootId} stays, whose packages are those of this boot's start, and the next boot puts it back`;
+  return `could not take this boot's snapshot of dpkg's database (${why}): what a transient overlay changes in this boot cannot be put back at the next one, which will say so`;
 }
 
 /** What to do about a database in /var that describes another image. */

@@ -134,17 +134,26 @@ function dpkgRows(db: DpkgDbReport | null, imageHost: boolean): [string, string]
   if (db === null || !imageHost) return [];
   const rows: [string, string][] = [];
   const snap = db.snapshot;
+  if (db.bootUnitNote) rows.push(['dpkg snapshot', db.bootUnitNote]);
   if (snap && !snap.valid)
     rows.push([
       'dpkg snapshot',
       `not whole (${snap.problem}): never put back; dpkg's database may list packages whose files are gone`,
     ]);
+  else if (snap && !snap.atBoot)
+    rows.push([
+      'dpkg snapshot',
+      `taken at the first change of boot ${snap.bootId}, not by the boot unit at its start: never put back`,
+    ]);
   else if (snap?.thisBoot)
-    rows.push(['dpkg snapshot', "taken in this boot, before the overlay's first change: put back at the next boot"]);
+    rows.push([
+      'dpkg snapshot',
+      "taken by the boot unit at this boot's start: what an overlay changes is put back at the next boot",
+    ]);
   else if (snap) {
     rows.push([
       'dpkg snapshot',
-      "from an earlier boot, waiting to be put back (usr-guard-restore-dpkg-db.service, or 'usr-guard restore-dpkg-db'): until then dpkg lists packages whose files are gone",
+      `taken at the start of boot ${snap.bootId}: the boot unit (usr-guard-restore-dpkg-db.service, or 'usr-guard restore-dpkg-db') puts back what an overlay changed since`,
     ]);
   }
   if (db.migrationPending)

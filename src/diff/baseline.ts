@@ -15,7 +15,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { DB, SNAPSHOT } from '../dpkg-db/paths.js';
-import { bootId, checkSnapshot } from '../dpkg-db/snapshot.js';
+import { checkSnapshot } from '../dpkg-db/restore.js';
+import { bootId } from '../dpkg-db/snapshot.js';
 import { PACMAN_SNAPSHOT, pacmanDbPath } from '../pacman-db/paths.js';
 import type { PackageManager } from '../types.js';
 import { dpkgView, rpmView, type Owners, type PackageVersions, type PackageView } from './packages.js';

@@ -7,7 +7,8 @@
 import { readFileSync, renameSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DB, SNAPSHOT } from '../dpkg-db/paths.js';
-import { bootId, checkSnapshot } from '../dpkg-db/snapshot.js';
+import { bootId } from '../dpkg-db/snapshot.js';
+import { checkSnapshot } from '../dpkg-db/restore.js';
 import { makeDirs, writeFileAtomic } from '../fs/atomic-write.js';
 import { notRootsAbove } from '../trust.js';
 import type { SystemState } from '../types.js';

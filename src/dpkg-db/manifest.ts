@@ -1,7 +1,8 @@
 // The manifest of a snapshot of dpkg's database: written last, once every
-// file of the copy is on the disk, it lists each file with its size, each
-// link and folder, and the boot the copy was taken in, sealed with a sha256
-// of that listing. A snapshot is put back only when its manifest is whole and
+// file of the snapshot is on the disk, it lists each file with its size, each
+// link and folder, the boot the snapshot was taken in and by whom (the boot
+// unit at the boot's start, or a hook at the boot's first change), and the
+// size of apt's marks beside it, sealed with a sha256 of that listing. A snapshot is put back only when its manifest is whole and
 // the copy holds exactly what it lists: a copy cut short, a file truncated
 // by a power cut, or a mix of two copies never becomes dpkg's database.
 // parseManifest is pure (and fuzzed: test/unit/fuzz-dpkg-db.test.ts).
@@ -9,27 +10,49 @@
 import { createHash } from 'node:crypto';
 import { listTree, type Entry } from '../fs/trees.js';
 
-const FORMAT = 'usr-guard dpkg-db snapshot 1';
+// Format 1 (usr-guard 0.1's hook snapshots) said nothing of when in the boot it was taken: never put back.
+const FORMAT = 'usr-guard dpkg-db snapshot 2';
+
+/** 'boot': by the boot unit before anything could change the database; 'first-change': by a hook, maybe late. */
+export type TakenBy = 'boot' | 'first-change';
 
 export interface Manifest {
   bootId: string;
   /** When it was taken, as an ISO date. */
   taken: string;
+  by: TakenBy;
+  /** The size of apt's marks (extended_states) in the snapshot, or null when there were none. */
+  marks: number | null;
+  /**
+   * The database's folders (inode and ctime, each read before the folder was
+   * listed) and apt's marks (inode, mtime) as the snapshot found them: every
+   * change of dpkg and apt renames a file into its folder, which moves that
+   * folder's ctime. The same stamp at a later boot: nothing changed since.
+   * Empty for a hook's copy.
+   */
+  stamp: string;
   entries: Entry[];
 }
 
 const seal = (m: Manifest) =>
   createHash('sha256')
-    .update(JSON.stringify([FORMAT, m.bootId, m.taken, m.entries]))
+    .update(JSON.stringify([FORMAT, m.bootId, m.taken, m.by, m.marks, m.stamp, m.entries]))
     .digest('hex');
 
 export function manifestText(m: Manifest): string {
-  return `${JSON.stringify({ format: FORMAT, bootId: m.bootId, taken: m.taken, entries: m.entries, sha256: seal(m) })}\n`;
+  const { bootId, taken, by, marks, stamp, entries } = m;
+  return `${JSON.stringify({ format: FORMAT, bootId, taken, by, marks, stamp, entries, sha256: seal(m) })}\n`;
 }
 
-/** The manifest of the tree at `dir` as it is now. */
-export function manifestOf(dir: string, bootId: string): Manifest {
-  return { bootId, taken: new Date().toISOString(), entries: listTree(dir) };
+/** The manifest of a tree whose entries (listTree's) are `entries`. */
+export function manifestOf(
+  entries: Entry[],
+  bootId: string,
+  by: TakenBy,
+  marks: number | null,
+  stamp: string,
+): Manifest {
+  return { bootId, taken: new Date().toISOString(), by, marks, stamp, entries };
 }
 
 function isEntry(e: unknown): e is Entry {
@@ -53,12 +76,22 @@ export function parseManifest(text: string): Manifest | { error: string } {
   if (
     typeof o.bootId !== 'string' ||
     typeof o.taken !== 'string' ||
+    typeof o.stamp !== 'string' ||
+    (o.by !== 'boot' && o.by !== 'first-change') ||
+    !(o.marks === null || (Number.isSafeInteger(o.marks) && (o.marks as number) >= 0)) ||
     !Array.isArray(o.entries) ||
     !o.entries.every(isEntry)
   ) {
     return { error: 'its manifest lacks a field' };
   }
-  const m: Manifest = { bootId: o.bootId, taken: o.taken, entries: o.entries as Entry[] };
+  const m: Manifest = {
+    bootId: o.bootId,
+    taken: o.taken,
+    by: o.by,
+    stamp: o.stamp,
+    marks: o.marks as number | null,
+    entries: o.entries as Entry[],
+  };
   if (o.sha256 !== seal(m)) return { error: "its manifest's seal (sha256) does not match its listing" };
   return m;
 }

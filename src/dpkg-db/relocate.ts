@@ -18,11 +18,11 @@ import { step } from '../fs/test-stop.js';
 import { moveAside, moveTree } from '../fs/trees.js';
 import { UsageError } from '../exit-codes.js';
 import { dpkgLocked, LOCK_FILES, otherHolder } from './locks.js';
-import { DB, SYSIMAGE_DB } from './paths.js';
+import { DB, MARKS, SYSIMAGE_DB } from './paths.js';
 
 export const LINK = '../../usr/lib/sysimage/dpkg';
 /** apt's marks (automatically installed or not): they describe the image's packages, so they live with its database. */
-export const MARKS = '/var/lib/apt/extended_states';
+export { MARKS };
 export const IMAGE_MARKS = '/usr/lib/sysimage/apt/extended_states';
 const fail = (why: string) => new UsageError(`--dpkg-db=image: ${why}`);
 

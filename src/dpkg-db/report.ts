@@ -3,14 +3,17 @@
 // database in /var that describes another image than the running one.
 
 import { existsSync, lstatSync, readFileSync } from 'node:fs';
-import { DB, RECORD, SNAPSHOT, SYSIMAGE_DB } from './paths.js';
+import { DB, RECORD, SNAPSHOT, SNAPSHOT_NOTE, SYSIMAGE_DB } from './paths.js';
 import { readRecord, recordOf, staleness, staleSentence } from './record.js';
-import { bootId, checkSnapshot } from './snapshot.js';
+import { checkSnapshot } from './restore.js';
+import { bootId } from './snapshot.js';
 
 export interface SnapshotFacts {
   /** The boot it was taken in, when its manifest says. */
   bootId: string | null;
   thisBoot: boolean;
+  /** Taken by the boot unit at its boot's start (else by a hook at the first change: never put back). */
+  atBoot: boolean;
   /** Whole: its manifest is valid and it holds exactly what that lists. */
   valid: boolean;
   problem: string | null;
@@ -26,13 +29,15 @@ export interface DpkgDbReport {
   stale: string | null;
   /** What the image recorded of its database, when it stays in /var: whether there is a record. */
   record: 'present' | 'absent' | 'unreadable';
+  /** What the boot unit could not do with the snapshot in this boot (its words), or null. */
+  bootUnitNote: string | null;
 }
 
 export function snapshotFacts(): SnapshotFacts | null {
   if (!existsSync(SNAPSHOT)) return null;
   const m = checkSnapshot();
-  if ('error' in m) return { bootId: null, thisBoot: false, valid: false, problem: m.error };
-  return { bootId: m.bootId, thisBoot: m.bootId === bootId(), valid: true, problem: null };
+  if ('error' in m) return { bootId: null, thisBoot: false, atBoot: false, valid: false, problem: m.error };
+  return { bootId: m.bootId, thisBoot: m.bootId === bootId(), atBoot: m.by === 'boot', valid: true, problem: null };
 }
 
 /** Does /var's database describe another image? Compared as it was before this boot's overlay changed it (the snapshot). */
@@ -56,6 +61,7 @@ export function dpkgDbReport(): DpkgDbReport {
     migrationPending: location === 'var' && existsSync(`${SYSIMAGE_DB}/status`),
     stale,
     record,
+    bootUnitNote: location === 'var' ? staleNote(SNAPSHOT_NOTE) : null,
   };
 }
 

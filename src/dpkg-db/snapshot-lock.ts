@@ -18,8 +18,8 @@ export interface Held {
   release(): void;
 }
 
-/** Take the lock; `waiting` is told before a wait. null when another run held it for WAIT_SECONDS. */
-export function lockSnapshots(waiting: () => void): Held | null {
+/** Take the lock; `waiting` is told before a wait. null when another run held it for `seconds`. */
+export function lockSnapshots(waiting: () => void, seconds = WAIT_SECONDS): Held | null {
   const fd = openSync(SNAPSHOT_LOCK, constants.O_RDWR | constants.O_CREAT | constants.O_NOFOLLOW, 0o600);
   const release = () => closeSync(fd);
   const flock = systemTool('flock');
@@ -28,7 +28,7 @@ export function lockSnapshots(waiting: () => void): Held | null {
     spawnSync(flock, [...args, '3'], { stdio: ['ignore', 'ignore', 'ignore', fd] }).status;
   if (run(['-n']) === 0) return { how: 'free', release };
   waiting();
-  if (run(['-w', String(WAIT_SECONDS)]) === 0) return { how: 'waited', release };
+  if (run(['-w', String(seconds)]) === 0) return { how: 'waited', release };
   release();
   return null;
 }

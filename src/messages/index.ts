@@ -3,7 +3,7 @@
 // was asked: an install is kept by installing it in the image, a removal by
 // removing it there, an upgrade by a new image.
 
-import { pacmanContainerfileLines, pacmanPersistLine, savedLine } from './pacman.js';
+import { pacmanContainerfileLines, pacmanPersistLine } from './pacman.js';
 import { printable } from '../printable.js';
 import type { Invocation, SystemState } from '../types.js';
 
@@ -167,7 +167,9 @@ function persistLine(s: SystemState, inv: Invocation): string {
   if (s.dpkgProtection === 'relocated')
     return `  /etc and /var persist; dpkg's database (${db.realPath}) is in the image and goes with it.`;
   if (s.dpkgProtection === 'snapshot' && s.state === 'image-overlay')
-    return `  /etc and /var persist; ${savedLine("dpkg's", db.realPath, s.dpkgSnapshotTaken)}.`;
+    return s.dpkgSnapshotTaken
+      ? `  /etc and /var persist; dpkg's database (${db.realPath}) was saved at this boot's start and is put back at the next boot.`
+      : `  /etc and /var persist; dpkg's database (${db.realPath}) has no snapshot of this boot's start ('usr-guard status' says why): afterwards dpkg will list packages whose files are gone.`;
   return `  /etc and /var persist, and so does dpkg's database in ${db.realPath}: afterwards dpkg will list packages whose files are gone.`;
 }
 

@@ -3,7 +3,7 @@
 // restore functions of src/dpkg-db/ and src/pacman-db/ (their rule of which
 // snapshot may be put back is theirs). One function, so that rule lives once.
 
-import { restoreSnapshot } from '../dpkg-db/snapshot.js';
+import { restoreSnapshot } from '../dpkg-db/restore.js';
 import { restorePacmanSnapshot } from '../pacman-db/snapshot.js';
 import type { SystemState } from '../types.js';
 

@@ -9,8 +9,8 @@ import { PACMAN_SNAPSHOT } from './paths.js';
 /** Whether pacman's database is kept true (saved, or nothing to save): false where it is not (yet). */
 export async function keepPacmanTrue(state: SystemState, inv: Invocation, out: Out): Promise<boolean> {
   if (state.state !== 'image-overlay' || state.pacmanProtection !== 'snapshot' || !state.pacmanDatabase) return true;
-  // Taken already in this boot (or kept from an earlier one): no need to load the code that takes it.
-  if (existsSync(PACMAN_SNAPSHOT)) return true;
+  // Taken already in this boot (or kept from an earlier one; whole only with its manifest, written last).
+  if (existsSync(`${PACMAN_SNAPSHOT}/manifest`)) return true;
   // Saved at pacman's first change, inside pacman's lock.
   if (inv.manager !== 'pacman') return false;
   try {

@@ -24,6 +24,7 @@ import {
 import { dirname, join } from 'node:path';
 import { bootId } from '../dpkg-db/snapshot.js';
 import { makeDirs, syncDir, writeError } from '../fs/atomic-write.js';
+import { step } from '../fs/test-stop.js';
 import { COPY, moveAside, syncTree, tempName } from '../fs/trees.js';
 import { notRootsAbove, notRootsWithin } from '../trust.js';
 import { PACMAN_SNAPSHOT } from './paths.js';
@@ -39,13 +40,31 @@ export function manifestOf(dir: string, under = ''): string[] {
   return lines.sort();
 }
 
+/**
+ * What runs killed half-way left (`pacman-snapshot.new-*`, `.old-*`), and a
+ * snapshot without its manifest (usr-guard 0.1's restore deleted in place):
+ * never put back, and no reason to skip taking a whole one. Called where
+ * pacman holds its transaction lock (its hook): one writer.
+ */
+function removeLeftovers(dir: string): void {
+  for (const name of readdirSync(dir))
+    if (name.startsWith('pacman-snapshot.new-') || name.startsWith('pacman-snapshot.old-'))
+      rmSync(`${dir}/${name}`, { recursive: true, force: true });
+  if (existsSync(PACMAN_SNAPSHOT) && !existsSync(`${PACMAN_SNAPSHOT}/manifest`)) {
+    const aside = tempName(PACMAN_SNAPSHOT, 'old');
+    renameSync(PACMAN_SNAPSHOT, aside);
+    rmSync(aside, { recursive: true, force: true });
+  }
+}
+
 /** Take the snapshot of `dbPath`/local unless there is one: the oldest one is closest to what the image holds. */
 export function takePacmanSnapshot(dbPath: string): 'taken' | 'kept' {
-  if (existsSync(PACMAN_SNAPSHOT)) return 'kept';
+  if (existsSync(`${PACMAN_SNAPSHOT}/manifest`)) return 'kept';
   const dir = dirname(PACMAN_SNAPSHOT);
   makeDirs(dir, 0o755);
   const bad = notRootsAbove(dir);
   if (bad !== null) throw new Error(`${bad} is not root's alone: not keeping pacman's database there`);
+  removeLeftovers(dir);
   const fresh = tempName(PACMAN_SNAPSHOT, 'new');
   try {
     mkdirSync(fresh, 0o700);
@@ -139,9 +158,14 @@ export function restorePacmanSnapshot(dbPath: string, overlayGone: boolean, drop
   moveAside(local, old);
   renameSync(fresh, local);
   syncDir(dbPath);
-  rmSync(old, { recursive: true, force: true });
-  rmSync(PACMAN_SNAPSHOT, { recursive: true, force: true });
+  step('pacman-restore-renamed');
+  // As dpkg's: the snapshot gets a name of its own before it is removed, so a removal cut short leaves no half snapshot.
+  const done = tempName(PACMAN_SNAPSHOT, 'old');
+  renameSync(PACMAN_SNAPSHOT, done);
   syncDir(dirname(PACMAN_SNAPSHOT));
+  step('pacman-restore-done');
+  rmSync(old, { recursive: true, force: true });
+  rmSync(done, { recursive: true, force: true });
   return {
     done: true,
     message: `restored pacman's database from the snapshot taken before the transient overlay (boot ${taken})`,

@@ -121,7 +121,8 @@ function pacmanFacts(): Pick<SystemState, 'pacmanDatabase' | 'pacmanProtection' 
   return {
     pacmanDatabase: db,
     pacmanProtection: db?.onUsr ? 'relocated' : existsSync(PACMAN_RESTORE_UNIT) ? 'snapshot' : 'none',
-    pacmanSnapshotTaken: existsSync(PACMAN_SNAPSHOT),
+    // Whole only with its manifest (written last): a half one is no snapshot.
+    pacmanSnapshotTaken: existsSync(`${PACMAN_SNAPSHOT}/manifest`),
   };
 }
 

@@ -53,3 +53,23 @@ describe.skipIf(missing !== null)(
     });
   },
 );
+
+describe.skipIf(missing !== null)("another root named in dnf's -c FILE goes on, as without usr-guard", () => {
+  const conf = 'mkdir -p /var/tmp/tgt && { cat /etc/dnf/dnf.conf; echo installroot=/var/tmp/tgt; } > /tmp/tgt.conf';
+  it.each([
+    ['dnf -y -c FILE install', 'dnf -y -c /tmp/tgt.conf --releasever=1 install ugrpm'],
+    [
+      'the shim alone (--noplugins, --config=FILE)',
+      'dnf --noplugins -y --config=/tmp/tgt.conf --releasever=1 install ugrpm',
+    ],
+  ])('%s', (_name, cmd) => {
+    const r = dnf(
+      LOCKED,
+      `${conf}\n${cmd} >/dev/null 2>&1; rc=$?; rpm --root /var/tmp/tgt -q ugrpm >/dev/null && echo @@there; (exit $rc)`,
+    );
+    expect(r.stderr).not.toContain(HEADLINE);
+    expect(r.stdout).toContain('@@there');
+    expect(r.rc).toBe(0);
+    expect(r.unchanged).toBe(true); // the host's rpm database and /usr
+  });
+});

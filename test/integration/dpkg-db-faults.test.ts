@@ -44,7 +44,8 @@ describe("concurrent runs at a boot's first change", async () => {
       const varDir = newVar();
       const boot1 = runInSandbox({
         ...transient(varDir, 'boot-1'),
-        script: `${DIGEST}
+        script: `usr-guard restore-dpkg-db 2>/dev/null
+${DIGEST}
 digest > /var/tmp/before
 for n in uga ugb ugc ugd; do dpkg -i ${debs}/\${n}_1.0_all.deb >/dev/null 2>&1 & done; wait
 ls /var/lib/usr-guard`,
@@ -63,7 +64,8 @@ ls /var/lib/usr-guard`,
 });
 
 describe('a kill at each step', async () => {
-  it('of the snapshot: no half snapshot, dpkg goes on, and the next run takes a whole one', {
+  // A boot whose unit took no snapshot: the hooks' fallback (never put back) is still whole or absent.
+  it("of a hook's fallback snapshot: no half snapshot, dpkg goes on, and the next run takes a whole one", {
     timeout: 600_000,
   }, async () => {
     for (const stop of ['snapshot-copied', 'snapshot-synced']) {
@@ -85,9 +87,9 @@ dpkg -i ${debs}/ugb_1.0_all.deb >/dev/null 2>&1; echo "@@after:" $(ls /var/lib/u
     const base = newVar();
     runInSandbox({
       ...transient(base, 'boot-1'),
-      script: `${DIGEST}\ndigest > /var/tmp/before\n${aptUseRepo(repo)}\napt-get install -y ughello >/dev/null 2>&1`,
+      script: `usr-guard restore-dpkg-db 2>/dev/null\n${DIGEST}\ndigest > /var/tmp/before\n${aptUseRepo(repo)}\napt-get install -y ughello >/dev/null 2>&1`,
     });
-    for (const stop of ['restore-copied', 'restore-synced', 'restore-moved-aside', 'restore-renamed', 'restore-done']) {
+    for (const stop of ['restore-copied', 'restore-synced', 'restore-moved-aside', 'restore-renamed']) {
       const varDir = newVar();
       execFileSync('cp', ['-a', `${base}/.`, varDir]); // with the overlay's whiteouts
       const r = runInSandbox({
@@ -110,7 +112,10 @@ ls -d /var/lib/dpkg.* /var/lib/usr-guard/dpkg-snapshot* 2>/dev/null`,
       );
       expect(r.stdout, stop).not.toContain('@@said-not-whole');
       expect(r.stdout, stop).toContain('@@exact');
-      expect(r.stdout, stop).toMatch(/@@exact\n\/var\/lib\/usr-guard\/dpkg-snapshot.lock\n$/); // no leftovers
+      // No leftovers: this boot's snapshot, and the lock.
+      expect(r.stdout, stop).toMatch(
+        /@@exact\n\/var\/lib\/usr-guard\/dpkg-snapshot\n\/var\/lib\/usr-guard\/dpkg-snapshot.lock\n$/,
+      );
     }
   }, 900_000);
 
@@ -158,7 +163,8 @@ describe('the syncs (strace)', async () => {
     const varDir = newVar();
     const boot1 = runInSandbox({
       ...transient(varDir, 'boot-1'),
-      script: `${STRACE} dpkg -i ${debs}/uga_1.0_all.deb >/dev/null 2>&1; cat /tmp/st`,
+      // The boot unit's snapshot at the boot's start, then a change.
+      script: `${STRACE} usr-guard restore-dpkg-db >/dev/null 2>&1; cat /tmp/st; dpkg -i ${debs}/uga_1.0_all.deb >/dev/null 2>&1`,
     });
     await tick();
     const boot2 = runInSandbox({
@@ -180,8 +186,9 @@ ${STRACE} node ${DIST} install --without program --dpkg-db=image --root /tmp/r >
       boot2.stdout,
       /syncfs\(/,
       /rename\(".*dpkg\.usr-guard-new-[^"]*", "\/var\/lib\/dpkg"\)/,
-      /fsync\(/,
+      // then this boot's snapshot, synced before it replaces the one put back
       /rename\("\/var\/lib\/usr-guard\/dpkg-snapshot", ".*dpkg-snapshot\.old-/,
+      /rename\(".*dpkg-snapshot\.new-[^"]*", "\/var\/lib\/usr-guard\/dpkg-snapshot"\)/,
     );
     const reloc = order(
       move.stdout,
@@ -213,16 +220,17 @@ describe('a snapshot that is not whole', async () => {
     const varDir = newVar();
     runInSandbox({
       ...transient(varDir, 'boot-1'),
-      script: `${aptUseRepo(repo)}\napt-get install -y ughello >/dev/null 2>&1`,
+      script: `usr-guard restore-dpkg-db 2>/dev/null\n${aptUseRepo(repo)}\napt-get install -y ughello >/dev/null 2>&1`,
     });
     const waiting = runInSandbox({ ...locked(varDir, 'boot-2'), script: 'usr-guard status' });
     await tick();
     expect(waiting.stdout).toMatch(
-      /dpkg snapshot\s+from an earlier boot, waiting to be put back \(usr-guard-restore-dpkg-db.service, or 'usr-guard restore-dpkg-db'\): until then dpkg lists packages whose files are gone/,
+      /dpkg snapshot\s+taken at the start of boot boot-1: the boot unit \(usr-guard-restore-dpkg-db.service, or 'usr-guard restore-dpkg-db'\) puts back what an overlay changed since/,
     );
     const r = runInSandbox({
       ...locked(varDir, 'boot-2'),
-      script: `: > /var/lib/usr-guard/dpkg-snapshot/db/status
+      // Replaced, not written in place: the snapshot's files are links to the database's of boot 1's start.
+      script: `S=/var/lib/usr-guard/dpkg-snapshot/db; : > $S/status.new && mv $S/status.new $S/status
 before=$(sha256sum </var/lib/dpkg/status)
 usr-guard status | grep 'dpkg snapshot'
 ${journal.listen}

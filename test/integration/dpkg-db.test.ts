@@ -44,7 +44,8 @@ async function twoBoots(image: string) {
   dirs.push(varDir);
   const boot1 = runInSandbox({
     ...transient(image, varDir, 'boot-1'),
-    script: `${aptUseRepo(repo)}\napt-get install -y ughello >/dev/null && ughello`,
+    // The boot unit's command first, as usr-guard-restore-dpkg-db.service runs it early in every boot.
+    script: `[ -e /usr/lib/systemd/system/usr-guard-restore-dpkg-db.service ] && usr-guard restore-dpkg-db 2>/dev/null\n${aptUseRepo(repo)}\napt-get install -y ughello >/dev/null && ughello`,
   });
   await tick();
   const newOverlay =
@@ -69,8 +70,10 @@ describe('dpkg agrees with /usr after a reboot', () => {
   it('with the snapshot (the boot unit restores it)', async () => {
     const { boot1, boot2 } = await twoBoots(keep(buildImage()));
     expect(boot1.stdout).toContain('ughello 1.0');
-    expect(boot1.stderr).toContain('is saved now and put back at the next boot');
-    expect(boot2.stdout).toContain("restored dpkg's database from the snapshot");
+    expect(boot1.stderr).toContain("was saved at this boot's start and is put back at the next boot");
+    expect(boot2.stdout).toContain(
+      "restored dpkg's database and apt's marks from the snapshot taken at the start of boot boot-1",
+    );
     expect(boot2.stdout).toContain('@@file-gone');
     expect(boot2.stdout).toContain('@@dpkg-says-not-installed');
     expect(boot2.stdout).toContain('@@audit:\n');
@@ -122,7 +125,7 @@ apt-get install -y ughello >/dev/null; echo "@@rc=$?"; ls -A /var/lib/usr-guard 
     const image = buildImageOnce();
     runInSandbox({
       ...transient(image, varDir, 'boot-1'),
-      script: `${aptUseRepo(repo)}\napt-get install -y ughello >/dev/null 2>&1`,
+      script: `usr-guard restore-dpkg-db 2>/dev/null\n${aptUseRepo(repo)}\napt-get install -y ughello >/dev/null 2>&1`,
     });
     const r = runInSandbox({
       ...locked(image, varDir, 'boot-2'),

@@ -195,3 +195,31 @@ ls -d /var/lib/pacman/local.usr-guard-* 2>/dev/null`,
     );
   });
 });
+
+describe.skipIf(missing !== null)('a kill while the boot unit removes the snapshot it put back, and leftovers', () => {
+  it('leave no half snapshot that is "kept": the next change takes a whole one, and the next boot puts it back', () => {
+    const image = sharedImage();
+    const { varDir } = firstBoot(image);
+    const boot2 = runInSandbox({
+      ...locked(image, varDir, 'boot-2'),
+      script: `${setup()}
+USR_GUARD_TEST_STOP_AT=pacman-restore-done usr-guard restore-pacman-db >/dev/null 2>&1; echo "@@killed=$?"
+pacman -Q ugfoo >/dev/null 2>&1 || echo "@@restored"
+# What usr-guard 0.1's restore left when cut short (a snapshot without its manifest), and a killed take's copy.
+mkdir -p /var/lib/usr-guard/pacman-snapshot/local /var/lib/usr-guard/pacman-snapshot.new-1-dead
+${NEW_OVERLAY}
+pacman -S --noconfirm ugfoo 2>&1 | grep -o "is saved now" | head -1
+echo "@@left:" $(ls /var/lib/usr-guard | grep pacman)
+test -f /var/lib/usr-guard/pacman-snapshot/manifest && echo "@@whole"`,
+    });
+    expect(boot2.stdout).toContain('@@killed=137\n@@restored\n');
+    expect(boot2.stdout).toContain('is saved now\n');
+    expect(boot2.stdout).toContain('@@left: pacman-snapshot\n@@whole\n');
+    const boot3 = runInSandbox({
+      ...locked(image, varDir, 'boot-3'),
+      script: `${RESTORE}\npacman -Q ugfoo >/dev/null 2>&1 && echo "@@pacman-says-installed" || echo "@@pacman-says-not-installed"`,
+    });
+    expect(boot3.stdout).toContain("restored pacman's database");
+    expect(boot3.stdout).toContain('@@pacman-says-not-installed');
+  });
+});

@@ -219,12 +219,13 @@ describe.skipIf(why !== null)('the real ostree admin unlock, then a reboot', () 
     ['transient, remounted read-write', 'ostree admin unlock --transient && mount -o remount,rw /usr'],
   ])('%s: the next boot is locked again, and dpkg agrees with /usr', async (_kind, unlock) => {
     const [, out] = await boot([
-      `${unlock} >/dev/null && ${INSTALL} && echo @@installed`,
+      // The boot unit runs early in every boot: its snapshot of the boot's start.
+      `usr-guard restore-dpkg-db >/dev/null 2>&1; ${unlock} >/dev/null && ${INSTALL} && echo @@installed`,
       `${AFTER_REBOOT}\ntry apt 'apt-get install -y ughello'\necho @@end`,
     ]);
     expect(json(out!, 'state')).toMatchObject({ state: 'image-locked', usr: { readOnly: true, overlay: 'none' } });
     expect(part(out!, 'ostree')).not.toContain('Unlocked');
-    expect(part(out!, 'restore')).toContain("restored dpkg's database from the snapshot");
+    expect(part(out!, 'restore')).toContain("restored dpkg's database and apt's marks from the snapshot");
     // ostree leaves its overlay folder in /var/tmp (systemd-tmpfiles clears it at boot; not here).
     expect(part(out!, 'checks').split('\n')).toEqual([
       'file-gone',

@@ -5,6 +5,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { manifestText, parseManifest, type Manifest } from '../../src/dpkg-db/manifest.js';
+import { changedPackages, mergeMarks, mergeStatus } from '../../src/dpkg-db/package-state.js';
+import { somethingPending } from '../../src/invocation/apt/dpkg.js';
 import { parseRecord, staleness, type DpkgRecord } from '../../src/dpkg-db/record.js';
 import type { Entry } from '../../src/fs/trees.js';
 
@@ -16,6 +18,9 @@ const entry: fc.Arbitrary<Entry> = fc.oneof(
 const manifest: fc.Arbitrary<Manifest> = fc.record({
   bootId: fc.string(),
   taken: fc.string(),
+  by: fc.constantFrom('boot' as const, 'first-change' as const),
+  marks: fc.option(fc.nat(), { nil: null }),
+  stamp: fc.string(),
   entries: fc.array(entry, { maxLength: 8 }),
 });
 const text = fc.oneof(
@@ -80,5 +85,88 @@ describe("an image's record of its dpkg database", () => {
         expect(r === null || r.startsWith('it ')).toBe(true);
       }),
     );
+  });
+});
+
+describe('what a boot changed (two copies of dpkg status, and apt marks)', () => {
+  const st = (name: string, status: string, version = '1.0') =>
+    `Package: ${name}\nStatus: ${status}\nArchitecture: all\nVersion: ${version}\nDescription: x\n multi-line\n`;
+  const file = (...s: string[]) => s.map((x) => `${x}\n`).join('');
+  const image = file(st('a', 'install ok installed'), st('b', 'install ok installed'));
+
+  it('a version, a status, a package added or gone: changed; a hold, a selection, a stanza of nothing installed: not', () => {
+    const table: [string, string[]][] = [
+      [image, []],
+      [file(st('a', 'hold ok installed'), st('b', 'install ok installed')), []],
+      [file(st('a', 'install ok installed'), st('b', 'deinstall ok installed')), []],
+      [file(st('a', 'install ok installed'), st('b', 'install ok installed'), st('z', 'hold ok not-installed')), []],
+      [file(st('a', 'install ok installed', '2.0'), st('b', 'install ok installed')), ['a:all']],
+      [file(st('a', 'install ok half-configured'), st('b', 'install ok installed')), ['a:all']],
+      [file(st('a', 'install ok installed')), ['b:all']],
+      [
+        file(st('a', 'install ok installed'), st('b', 'install ok installed'), st('c', 'install ok installed')),
+        ['c:all'],
+      ],
+    ];
+    for (const [now, changed] of table) expect(changedPackages(image, now), now).toEqual(changed);
+  });
+
+  it("puts back the changed packages as they were, keeps the others' holds, and reads back the same when nothing changed", () => {
+    const now = file(st('a', 'hold ok installed'), st('c', 'install ok installed'));
+    const changed = changedPackages(image, now);
+    expect(changed).toEqual(['b:all', 'c:all']);
+    expect(mergeStatus(image, now, changed)).toBe(file(st('a', 'hold ok installed'), st('b', 'install ok installed')));
+    expect(mergeStatus(image, image, [])).toBe(image);
+    const marks = (...names: string[]) =>
+      names.map((n) => `Package: ${n}\nArchitecture: amd64\nAuto-Installed: 1\n\n`).join('');
+    // b (changed) automatic again; a's mark made in this boot (unchanged package) stays.
+    expect(mergeMarks(marks('b'), marks('a'), changed)).toBe(marks('b', 'a'));
+  });
+
+  it('any two texts: never a throw; a text against itself changes nothing and merges to itself', () => {
+    const stanza = fc
+      .tuple(
+        fc.constantFrom('a', 'b', 'c'),
+        fc.constantFrom('install', 'hold', 'purge'),
+        fc.constantFrom('installed', 'not-installed', 'unpacked'),
+        fc.constantFrom('1', '2'),
+      )
+      .map(([n, w, s, v]) => st(n, `${w} ok ${s}`, v));
+    const text = fc.oneof(
+      fc.string(),
+      fc.array(stanza, { maxLength: 4 }).map((a) => file(...a)),
+    );
+    fc.assert(
+      fc.property(text, text, (a, b) => {
+        const changed = changedPackages(a, b);
+        expect(changedPackages(a, a)).toEqual([]);
+        mergeStatus(a, b, changed);
+        mergeMarks(a, b, changed);
+        // What is put back has the packages' states of `a`.
+        expect(changedPackages(a, mergeStatus(a, b, changed))).toEqual([]);
+      }),
+    );
+  });
+});
+
+describe('dpkg --configure -a: is anything pending?', () => {
+  it('a table of states, and journal entries', () => {
+    const st = (s: string) => `Package: a\nStatus: install ok ${s}\nVersion: 1\n\n`;
+    const table: [string, string[], boolean][] = [
+      [st('installed'), [], false],
+      [st('config-files') + st('not-installed'), [], false],
+      [st('unpacked'), [], true],
+      [st('half-configured'), [], true],
+      [st('half-installed'), [], true],
+      [st('triggers-awaited'), [], true],
+      [st('triggers-pending'), [], true],
+      [st('installed'), ['0003'], true],
+      [st('installed'), ['tmp.i'], false],
+    ];
+    for (const [status, journal, want] of table) expect(somethingPending(status, journal), status).toBe(want);
+  });
+
+  it('any text: an answer, never a throw', () => {
+    fc.assert(fc.property(fc.string(), fc.array(fc.string()), (s, j) => typeof somethingPending(s, j) === 'boolean'));
   });
 });

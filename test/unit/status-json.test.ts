@@ -16,7 +16,14 @@ it('every field of status --json (and of its usr and databases) is named in stat
     pacmanDatabase: { path: '/var/lib/pacman', realPath: '/var/lib/pacman', onUsr: false },
     pacmanSnapshotTaken: false,
   };
-  const report = { location: 'var', snapshot: null, migrationPending: false, stale: null, record: 'absent' } as const;
+  const report = {
+    location: 'var',
+    snapshot: null,
+    migrationPending: false,
+    stale: null,
+    record: 'absent',
+    bootUnitNote: null,
+  } as const;
   const json = JSON.parse(statusJson(s, defaultConfig(), null, report));
   const nested = ['usr', 'dpkgDatabase', 'rpmDatabase', 'pacmanDatabase'];
   const names = [...Object.keys(json), ...nested.flatMap((k) => Object.keys(json[k]))];

@@ -3,7 +3,7 @@
 // whose run's mark is there (src/runstate/index.ts).
 // dpkg runs its hooks for --no-act too (dpkg 1.21): a dry run changes nothing.
 
-import { realpathSync } from 'node:fs';
+import { readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { DB, SYSIMAGE_DB } from '../../dpkg-db/paths.js';
 import type { CheckOptions } from '../options.js';
 import type { Asked } from '../../runstate/index.js';
@@ -40,6 +40,28 @@ function dbInImage(env: NodeJS.ProcessEnv): boolean {
   }
 }
 
+/**
+ * Does dpkg's status file name a package that `--configure -a` or
+ * `--triggers-only -a` would act on (unpacked, half-configured or -installed,
+ * awaiting or pending triggers)? With nothing there, dpkg does nothing, and
+ * nothing is refused. Journal entries not yet in the status file count as work.
+ */
+export function somethingPending(status: string, journal: string[]): boolean {
+  if (journal.some((n) => /^\d+$/.test(n))) return true;
+  return /^Status:[ \t]*\S+[ \t]+\S+[ \t]+(unpacked|half-configured|half-installed|triggers-awaited|triggers-pending)[ \t]*$/m.test(
+    status,
+  );
+}
+
+/** For `--configure -a`/`--pending` and `--triggers-only -a`: read dpkg's database (where its hooks are told it is). */
+function pendingIn(admindir: string): boolean {
+  try {
+    return somethingPending(readFileSync(`${admindir}/status`, 'utf8'), readdirSync(`${admindir}/updates`));
+  } catch {
+    return true; // cannot tell: as before, it counts as a change
+  }
+}
+
 export async function dpkgInvocation(_opts: CheckOptions, env: NodeJS.ProcessEnv, ppid: number): Promise<Asked> {
   const action = env.DPKG_HOOK_ACTION ?? '';
   const fe = findFrontend(ppid);
@@ -52,6 +74,9 @@ export async function dpkgInvocation(_opts: CheckOptions, env: NodeJS.ProcessEnv
       : /^(configure|triggers-only)$/.test(action)
         ? 'fix'
         : 'other';
+  // `dpkg --configure -a` (or --pending, `--triggers-only -a`) with nothing to do changes nothing.
+  const all = argv.some((a) => a === '-a' || a === '--pending');
+  const idle = operation === 'fix' && words.length === 0 && all && !pendingIn(env.DPKG_ADMINDIR || '/var/lib/dpkg');
   // Archives are files: their packages are read from them; the file is what a Containerfile copies.
   const files = operation === 'install' ? words.filter((w) => w.endsWith('.deb')) : [];
   // Loaded only for archives: reading them starts dpkg-deb through child_process.
@@ -64,7 +89,7 @@ export async function dpkgInvocation(_opts: CheckOptions, env: NodeJS.ProcessEnv
     manager: 'apt',
     frontend: 'dpkg',
     // Architecture changes only touch dpkg's database: /usr too where that is in the image.
-    changes: (!ARCH.test(action) || dbInImage(env)) && !argv.some((a) => DRY_RUN.has(a)),
+    changes: (!ARCH.test(action) || dbInImage(env)) && !argv.some((a) => DRY_RUN.has(a)) && !idle,
     // dpkg sets DPKG_ROOT for its hooks from --root, --instdir or its own DPKG_ROOT.
     root: env.DPKG_ROOT || '/',
     interactive: notAskedBecause(false, env) === undefined,

@@ -13,6 +13,10 @@ export interface DnfCommand {
   /** Nothing will change whatever the command: --downloadonly, --assumeno, a test transaction, --help. */
   noChange: boolean;
   root: string;
+  /** The root came from the command line (--installroot, --setopt=installroot=): it wins over dnf's configuration. */
+  rootGiven: boolean;
+  /** -c/--config FILE: the configuration dnf reads instead of /etc/dnf/dnf.conf. */
+  config: string | null;
   assumeYes: boolean;
   /** --transient: dnf makes its own overlay on /usr. */
   transient: boolean;
@@ -234,6 +238,8 @@ export function parseDnfArgv(argv: string[]): DnfCommand {
     changes: false,
     noChange: false,
     root: '/',
+    rootGiven: false,
+    config: null,
     assumeYes: false,
     transient: false,
     operation: 'other',
@@ -244,11 +250,14 @@ export function parseDnfArgv(argv: string[]): DnfCommand {
     if (YES.has(name)) out.assumeYes = true;
     if (NO_CHANGE.has(name)) out.noChange = true;
     if (name === '--transient') out.transient = true;
+    if ((name === '-c' || name === '--config') && value) out.config = value;
     if (name === '--installroot' && value) out.root = value;
+    if (name === '--installroot' && value) out.rootGiven = true;
     if (name === '--setopt' && value?.includes('=')) {
       const key = value.slice(0, value.indexOf('='));
       const val = value.slice(value.indexOf('=') + 1);
       if (key === 'installroot' && val) out.root = val;
+      if (key === 'installroot' && val) out.rootGiven = true;
       if (key === 'tsflags' && val.split(/[\s,]+/).includes('test')) out.noChange = true;
       if (key === 'assumeyes' && DNF_TRUE.test(val)) out.assumeYes = true;
       if (key === 'assumeno' && DNF_TRUE.test(val)) out.noChange = true;

@@ -1,0 +1,235 @@
+// What the boot unit does with the snapshot of an earlier boot before it
+// takes this boot's (./snapshot.ts). The one rule: a snapshot is put back only
+// if it was taken before that boot's overlay held any package change, which
+// the manifest shows (taken by the boot unit, `by: 'boot'`, at the start of
+// an earlier boot; kept only while the database's packages at the start of
+// each later boot were what it holds). It is put back when packages' state
+// changed since (versions, Status but its wanted flag, conffiles) and /usr
+// has no overlay now; selections, holds and apt's marks of the packages whose
+// state did not change are this host's, made in /var alone, and stay
+// (./package-state.ts). What is put back becomes root's database, whose
+// maintainer scripts root runs: only a snapshot that root owns all the way
+// down, in folders only root can write, is ever restored.
+
+import { existsSync, lstatSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { syncDir, writeError, writeFileAtomic } from '../fs/atomic-write.js';
+import { step } from '../fs/test-stop.js';
+import { copyAside, moveAside, syncTree } from '../fs/trees.js';
+import { notRootsAbove, notRootsWithin } from '../trust.js';
+import { dpkgLocked } from './locks.js';
+import { parseManifest, treeDiffers, type Manifest } from './manifest.js';
+import { changedPackages, mergeMarks, mergeStatus } from './package-state.js';
+import { MARKS, SNAPSHOT } from './paths.js';
+import { bootId, MANIFEST, realDb, removeLeftovers, stampNow } from './snapshot.js';
+import { lockSnapshots } from './snapshot-lock.js';
+
+export type RestoreResult =
+  | { done: true; message: string }
+  /**
+   * failed: something is wrong (said in the journal). keep: the snapshot still is the best one to
+   * put back (this boot's already, or one that could not be put back now): no new one replaces it.
+   */
+  | { done: false; message: string; failed?: boolean; keep?: boolean };
+
+/** Why the snapshot must not be put back, or null. */
+function untrusted(): string | null {
+  if (!lstatSync(SNAPSHOT).isDirectory()) return `${SNAPSHOT} is not a folder (a link?): not putting it back`;
+  const bad = notRootsAbove(dirname(SNAPSHOT)) ?? notRootsWithin(SNAPSHOT);
+  if (bad !== null) return `${bad} is not root's alone: a snapshot others could have changed is never put back`;
+  return null;
+}
+
+/** The last boot whose start the snapshot also describes (nothing changed since it was taken): one line. */
+const STANDS_FOR = `${SNAPSHOT}/stands-for`;
+
+/** The manifest alone (no walk), its bootId the last boot whose start the snapshot describes. */
+function readManifest(): Manifest | { error: string } {
+  let text: string;
+  try {
+    text = readFileSync(MANIFEST, 'utf8');
+  } catch {
+    return { error: 'it has no manifest (cut short, or taken by usr-guard 0.1)' };
+  }
+  const m = parseManifest(text);
+  if ('error' in m) return m;
+  const later = read(STANDS_FOR).trim();
+  return later === '' ? m : { ...m, bootId: later };
+}
+
+/** The snapshot's manifest, when the snapshot is exactly what it lists; else why not. */
+export function checkSnapshot(): Manifest | { error: string } {
+  const m = readManifest();
+  if ('error' in m) return m;
+  const differs = treeDiffers(`${SNAPSHOT}/db`, m);
+  if (differs !== null) return { error: differs };
+  const marks = lstatSync(`${SNAPSHOT}/apt/extended_states`, { throwIfNoEntry: false });
+  if ((marks?.size ?? null) !== m.marks) return { error: "apt's marks in it are not as its manifest says" };
+  return m;
+}
+
+/** A restore stopped half-way leaves its removals to the next run. */
+function finishRemovals(): void {
+  const db = realDb();
+  const left = [dirname(SNAPSHOT), dirname(db)].some((dir) => {
+    try {
+      return readdirSync(dir).some((n) => n.startsWith('dpkg-snapshot.') || n.includes('.usr-guard-'));
+    } catch {
+      return false;
+    }
+  });
+  if (!left || dpkgLocked(db)) return;
+  try {
+    const held = lockSnapshots(() => undefined, 5);
+    if (held === null) return;
+    try {
+      removeLeftovers(held);
+    } finally {
+      held.release();
+    }
+  } catch {
+    // best effort: what is left is said nowhere and harms nothing
+  }
+}
+
+/** The database's folders and apt's marks are the very ones the snapshot found (./manifest.ts, stamp). */
+function unchangedSince(m: Manifest): boolean {
+  if (m.stamp === '') return false;
+  const folders = m.entries.filter((e) => e[0] === 'd').map((e) => e[1]);
+  return stampNow(folders) === m.stamp;
+}
+
+const read = (path: string) => {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
+};
+
+/**
+ * Put back what a transient overlay of an earlier boot changed, when /usr no longer has it.
+ * `dropping`: `usr-guard overlay --drop` is about to unmount this boot's overlay, so the
+ * snapshot of this boot's start goes back too.
+ */
+export function restoreSnapshot(overlayGone: boolean, dropping = false): RestoreResult {
+  if (!existsSync(SNAPSHOT)) {
+    finishRemovals();
+    return {
+      done: false,
+      message:
+        "no snapshot of dpkg's database from an earlier boot: nothing to put back (the first boot with usr-guard's unit, or the last boot could not take one: then dpkg may list packages whose files went with its overlay)",
+    };
+  }
+  // The boot that changed nothing (most boots): a dozen stats, no walk, no new tree.
+  const quick = readManifest();
+  if (!('error' in quick) && quick.by === 'boot' && unchangedSince(quick)) {
+    if (dropping) return { done: false, keep: true, message: "dpkg's database is as at this boot's start" };
+  }
+  if (!dropping && !('error' in quick) && quick.by === 'boot' && quick.bootId !== bootId() && unchangedSince(quick)) {
+    try {
+      writeFileAtomic(STANDS_FOR, Buffer.from(`${bootId()}\n`), 0o644);
+    } catch (e) {
+      // A full /var: the snapshot still describes this boot's start, under its own boot's name.
+      return {
+        done: false,
+        keep: true,
+        failed: true,
+        message: `dpkg's database is as the snapshot of boot ${quick.bootId} holds it, which stays; ${writeError('write', STANDS_FOR, e).message}`,
+      };
+    }
+    return {
+      done: false,
+      keep: true,
+      message: `dpkg's database is as the snapshot of boot ${quick.bootId} holds it: the snapshot stands for this boot's start too`,
+    };
+  }
+  const distrust = untrusted();
+  if (distrust !== null) return { done: false, failed: true, message: distrust };
+  const m = checkSnapshot();
+  if ('error' in m)
+    return {
+      done: false,
+      failed: true,
+      message: `the snapshot in ${SNAPSHOT} is not whole: ${m.error}. It is never put back; dpkg's database stays as it is, and may list packages whose files went with an overlay (see usr-guard(8), DPKG'S DATABASE)`,
+    };
+  if (m.bootId === bootId() && !dropping)
+    return { done: false, keep: true, message: "this boot's snapshot of dpkg's database is taken already" };
+  if (m.by !== 'boot')
+    return {
+      done: false,
+      failed: true,
+      message: `the snapshot of boot ${m.bootId} was taken at its first change, not at its start (the boot unit took none then), and may hold that boot's overlay changes: it is not put back. dpkg's database stays as it is, and may list packages whose files went with that overlay (see usr-guard(8), DPKG'S DATABASE)`,
+    };
+  if (!overlayGone)
+    return {
+      done: false,
+      message: "/usr still has an overlay (a hotfix?): its packages are the host's, dpkg's database stays",
+    };
+  const db = realDb();
+  const changed = changedPackages(read(`${SNAPSHOT}/db/status`), read(`${db}/status`));
+  if (changed.length === 0) return { done: false, message: `dpkg's packages are as at the start of boot ${m.bootId}` };
+  if (dpkgLocked(db))
+    return { done: false, failed: true, keep: true, message: 'dpkg holds its database locked: not restoring now' };
+  const held = lockSnapshots(() => undefined, 5);
+  if (held === null)
+    return {
+      done: false,
+      failed: true,
+      keep: true,
+      message: "another run holds the snapshot's lock: not restoring now",
+    };
+  try {
+    removeLeftovers(held);
+    return putBack(m, db, changed);
+  } finally {
+    held.release();
+  }
+}
+
+function putBack(m: Manifest, db: string, changed: string[]): RestoreResult {
+  let fresh: string;
+  try {
+    fresh = copyAside(`${SNAPSHOT}/db`, db, 'usr-guard-new');
+    step('restore-copied');
+    const differs = treeDiffers(fresh, m);
+    if (differs !== null) {
+      rmSync(fresh, { recursive: true, force: true });
+      return {
+        done: false,
+        failed: true,
+        keep: true,
+        message: `the copy of the snapshot is not whole (${differs}); dpkg's database is as it was`,
+      };
+    }
+    // This boot's selections and holds of the packages whose state did not change stay.
+    writeFileSync(`${fresh}/status`, mergeStatus(read(`${SNAPSHOT}/db/status`), read(`${db}/status`), changed));
+    syncTree(fresh);
+    step('restore-synced');
+    // The marks first: a stop before the database's rename finds the packages still changed, and does it all again.
+    if (m.marks !== null || existsSync(MARKS)) {
+      const marks = mergeMarks(read(`${SNAPSHOT}/apt/extended_states`), read(MARKS), changed);
+      writeFileAtomic(MARKS, Buffer.from(marks), 0o644);
+    }
+  } catch (e) {
+    // A full disk: dpkg's database stays as it is, and so does the snapshot, for the next boot.
+    return {
+      done: false,
+      failed: true,
+      keep: true,
+      message: `${writeError('copy the snapshot to', `${db}.usr-guard-new`, e).message}; dpkg's database is as it was`,
+    };
+  }
+  const old = `${db}.usr-guard-old`;
+  moveAside(db, old);
+  step('restore-moved-aside');
+  renameSync(fresh, db);
+  syncDir(dirname(db));
+  step('restore-renamed');
+  rmSync(old, { recursive: true, force: true });
+  const names = changed.map((k) => k.replace(/:$/, '')).join(', ');
+  return {
+    done: true,
+    message: `restored dpkg's database and apt's marks from the snapshot taken at the start of boot ${m.bootId}, before its transient overlay (packages put back: ${names})`,
+  };
+}
