@@ -5,33 +5,14 @@
 // transaction wherever they run (the shim leaves it to them: hooks/dnf-shim);
 // the shim decides from the command line where they will not run.
 
-import { readFileSync } from 'node:fs';
-import { parse } from 'ini';
 import type { CheckOptions } from '../options.js';
 import type { Asked } from '../../runstate/index.js';
-import { normaliseRoot } from '../root.js';
 import { argvOf, base, frontendOf } from '../proc.js';
 import { parseDnfArgv } from './argv.js';
 import { readDnf5Transaction } from './dnf5-action.js';
 
 // microdnf: Fedora's is dnf5 (its action reads microdnf's command line, which dnf5's options parse).
 const DNF_CLIS = new Set(['dnf', 'dnf-3', 'dnf4', 'dnf5', 'yum', 'microdnf']);
-
-/**
- * The installroot of dnf's configuration ([main] of its -c file, else
- * /etc/dnf/dnf.conf), as dnf itself reads it when the command line sets none;
- * null when it sets none (or cannot be read: dnf then stops on it itself).
- */
-function configuredRoot(config: string | null): string | null {
-  try {
-    const main = (parse(readFileSync(config ?? '/etc/dnf/dnf.conf', 'utf8')) as { main?: { installroot?: unknown } })
-      .main;
-    const root = typeof main?.installroot === 'string' ? main.installroot.trim() : '';
-    return root === '' ? null : normaliseRoot(root);
-  } catch {
-    return null;
-  }
-}
 
 /**
  * dnf callers pass a dnf command line after `--`: the shim its own argv, the
@@ -60,7 +41,8 @@ export async function dnfInvocation(opts: CheckOptions, args: string[], env: Nod
     // command line plainly says it is not (dnf5daemon, PackageKit: always).
     // With --transient dnf makes its own overlay: nothing for us to guard.
     changes: (opts.caller === 'dnf5' ? !cmd.noChange : cmd.changes) && !cmd.transient,
-    root: root ?? (cmd.rootGiven ? cmd.root : (configuredRoot(cmd.config) ?? cmd.root)),
+    root:
+      root ?? (cmd.rootGiven ? cmd.root : ((await import('./conf-root.js')).configuredRoot(cmd.config) ?? cmd.root)),
     // dnf5 runs its actions with pipes for stdin and stdout: nobody to ask there.
     interactive: !cmd.assumeYes && opts.caller !== 'dnf5',
     notAsked:
