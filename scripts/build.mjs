@@ -46,6 +46,7 @@ const LAZY_FILES = [
   /src\/help\.ts$/,
   /src\/probe\/dnf-transient\.ts$/,
   /src\/diff\/record\.ts$/,
+  /src\/check\/room-probe\.ts$/,
 ];
 const LAZY_PACKAGES = /^execa$/;
 

@@ -173,6 +173,19 @@ export interface Invocation {
   commandLine?: string;
   /** pacman -U only: the package files (or URLs) it was given, which a Containerfile must COPY (or fetch). */
   packageFiles?: string[];
+  /** apt and dpkg: the packages the run unpacks or removes, for the room check on an overlay (check/room-probe.ts). */
+  transaction?: TxPackage[];
+}
+
+/** One package of a transaction: by name and version (apt knows its size), or by its file (read from the file). */
+export interface TxPackage {
+  /** Empty for a package file whose package is read from the file. */
+  name: string;
+  arch?: string;
+  version?: string;
+  /** An absolute path of the .deb. */
+  file?: string;
+  removal?: boolean;
 }
 
 export const MODES = ['auto', 'refuse', 'prompt', 'overlay', 'warn', 'off'] as const;

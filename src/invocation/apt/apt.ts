@@ -11,6 +11,7 @@
 // The rest of a run's hooks back these up (role 'backstop').
 
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { CheckOptions } from '../options.js';
 import type { Invocation } from '../../types.js';
 import { findFrontend, type Frontend } from '../proc.js';
@@ -89,6 +90,15 @@ function fromHookInfo(inv: Invocation, info: HookInfo, argv: string[]): void {
   const unpacked = [...new Set(info.actions.filter((a) => a.action === 'unpack').map((a) => a.name))];
   const removed = [...new Set(info.actions.filter((a) => a.action === 'remove').map((a) => a.name))];
   inv.changed = [...new Set([...unpacked, ...removed])];
+  inv.transaction = info.actions
+    .filter((a) => a.action === 'unpack' || a.action === 'remove')
+    .map((a) => ({
+      name: a.name,
+      ...(a.arch ? { arch: a.arch } : {}),
+      ...(a.version ? { version: a.version } : {}),
+      ...(a.file?.startsWith('/') ? { file: a.file } : {}),
+      ...(a.action === 'remove' ? { removal: true } : {}),
+    }));
   inv.operation = unpacked.length > 0 ? 'install' : removed.length > 0 ? 'remove' : 'fix';
   inv.packages = asked(inv.operation === 'remove' ? removed : unpacked, argv);
 }
@@ -140,6 +150,9 @@ async function fromJsonHook(inv: Invocation, env: NodeJS.ProcessEnv, fe: Fronten
       ? (await import('../package-files.js')).localPackages(files, fe?.pid ?? null)
       : { files, names: [] as string[] };
   inv.localFiles = local.files;
+  // For the room check: the resolved transaction, and the package files named (read from the files).
+  const cwd = files.length > 0 ? (await import('../package-files.js')).cwdOf(fe?.pid ?? null) : '/';
+  inv.transaction = [...tx.packages, ...files.map((f) => ({ name: '', file: resolve(cwd, f) }))];
   inv.packages = (inv.operation === 'remove' ? tx.removed : tx.added).filter((n) => !local.names.includes(n));
 }
 

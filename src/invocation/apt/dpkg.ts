@@ -2,6 +2,7 @@
 // it decides for a bare dpkg, and backs up the front end's hooks under one.
 // dpkg runs its hooks for --no-act too (dpkg 1.21): a dry run changes nothing.
 
+import { resolve } from 'node:path';
 import type { CheckOptions } from '../options.js';
 import type { Invocation } from '../../types.js';
 import { findFrontend } from '../proc.js';
@@ -42,10 +43,9 @@ export async function dpkgInvocation(_opts: CheckOptions, env: NodeJS.ProcessEnv
   // Archives are files: their packages are read from them; the file is what a Containerfile copies.
   const files = operation === 'install' ? words.filter((w) => w.endsWith('.deb')) : [];
   // Loaded only for archives: reading them starts dpkg-deb through child_process.
-  const local =
-    files.length > 0
-      ? (await import('../package-files.js')).localPackages(files, fe?.pid ?? null)
-      : { files, names: [] };
+  const pf = files.length > 0 ? await import('../package-files.js') : null;
+  const local = pf ? pf.localPackages(files, fe?.pid ?? null) : { files, names: [] };
+  const cwd = pf ? pf.cwdOf(fe?.pid ?? null) : '/';
   return {
     caller: 'dpkg',
     manager: 'apt',
@@ -64,6 +64,8 @@ export async function dpkgInvocation(_opts: CheckOptions, env: NodeJS.ProcessEnv
         : 'decide',
     packages: files.length > 0 ? [] : words,
     localFiles: local.files,
+    // For the room check: the files dpkg unpacks (their packages and sizes are read from them).
+    transaction: files.map((f) => ({ name: '', file: resolve(cwd, f) })),
     changed: files.length > 0 ? local.names : words,
     operation,
     commandLine: fe ? [fe.name, ...fe.argv].join(' ') : undefined,
