@@ -116,6 +116,13 @@ export async function checkCommand(
   out.err(loaded.warnings.map((w) => `usr-guard: warning: ${w}`));
   const inv = await buildInvocation(opts, args, env, process.ppid, terminalAvailable);
   const state = probeSystem({ env, bootcPath: loaded.config.paths.bootc });
+  // A later run of the boot that the shell lets by on its record: only the room check (check/room-probe.ts).
+  const replayed = env.USR_GUARD_ROOM_ONLY;
+  if (
+    (replayed === 'warn' || replayed === 'proceed') &&
+    (state.state === 'image-overlay' || state.state === 'image-hotfix')
+  )
+    return (await import('./room-probe.js')).roomOnly(state, inv, loaded.config.mode, replayed, out);
   if (inv.manager === 'dnf' && inv.changes && OFFERS_TRANSIENT.has(state.state)) {
     const { dnfHasTransient } = await import('../probe/dnf-transient.js');
     inv.transientOption = dnfHasTransient(inv.caller, env, args[0]);

@@ -8,7 +8,11 @@
 
 import { spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, readFileSync, statfsSync } from 'node:fs';
+import { EXIT } from '../exit-codes.js';
 import { roomRefusalLines } from '../messages/room.js';
+import type { Out } from '../output.js';
+import { replayLine } from '../runstate/replay.js';
+import { recordRun } from '../runstate/run-record.js';
 import type { Invocation, SystemState, TxPackage, Verdict } from '../types.js';
 import { judgeRoom, parseControlSizes, type Room, type RoomPackage } from './room.js';
 
@@ -134,4 +138,22 @@ export function withRoom(v: Verdict, s: SystemState, inv: Invocation, mode: stri
   if (mode === 'warn')
     return { verdict: 'warn', message: [...v.message, `usr-guard: warning: ${lines[0]!.replace(/^error: /, '')}`] };
   return { verdict: 'refuse', message: lines };
+}
+
+/**
+ * A later run of an overlay's boot, where the hook shim's replay record holds:
+ * node only checks the room. Where the change fits it says what the record
+ * says (`replayed`: its one line for "warn", nothing for "proceed"), where it
+ * does not, the refusal (exit 10). The run is marked either way, so its other
+ * hooks (apt's later notifications, Pre-Install-Pkgs) stay in the shell.
+ */
+export function roomOnly(s: SystemState, inv: Invocation, mode: string, replayed: string, out: Out): number {
+  const v =
+    mode === 'off' || !inv.changes || inv.root !== '/' || inv.role !== 'decide' || !OVERLAY_STATES.has(s.state)
+      ? null
+      : withRoom({ verdict: 'warn', message: replayed === 'warn' ? [replayLine(s)] : [] }, s, inv, mode);
+  if (v) out.err(v.message);
+  const told = v?.verdict === 'refuse' ? 'refuse' : v && replayed === 'warn' ? 'warn' : 'proceed';
+  if (s.host.otherRoot !== true && inv.role === 'decide') recordRun(inv.runKey, told);
+  return told === 'refuse' ? EXIT.REFUSED : EXIT.OK;
 }

@@ -1,6 +1,8 @@
 // Later runs of a boot on an overlay host, without node (issue 23): node
 // decides the first change and keeps its verdict with the key of what it
 // depended on; while that key holds, the hook shim says it again in one line.
+// What apt and a bare dpkg -i unpack still starts node once, for the room
+// check alone (issue 29), which then says that line.
 // Each input changed in turn: node decides again. Counted as node-starts.test.ts counts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aptRun, LOCKED, OVERLAY } from '../helpers/apt-runs.js';
@@ -36,27 +38,27 @@ ${second} >/dev/null; echo "@@rc=$?"; echo @@starts; cat /tmp/node-starts`;
 }
 
 describe('the second change of a boot', () => {
-  it('apt-get install: no node, one line', () => {
+  it('apt-get install: node for the room check only, one line', () => {
     const r = twice('');
     expect(r.rc).toBe(0);
-    expect(r.starts).toEqual([]);
+    expect(r.starts).toEqual(['node apt-json']);
     expect(r.said.split('\n').filter((l) => l.startsWith('usr-guard'))).toEqual([LINE]);
   });
 
   it.each([
-    ['dpkg -r', 'dpkg -r ughello'],
-    ['apt install', 'apt install -y ugother'],
-    ['apt-get remove', 'apt-get remove -y ughello'],
-  ])('%s: no node, one line', (_what, cmd) => {
+    ['dpkg -r', 'dpkg -r ughello', []],
+    ['apt install', 'apt install -y ugother', ['node apt-json']],
+    ['apt-get remove', 'apt-get remove -y ughello', ['node apt-json']],
+  ])('%s: at most the room check in node, one line', (_what, cmd, starts) => {
     const r = twice('', cmd);
     expect(r.rc).toBe(0);
-    expect(r.starts).toEqual([]);
+    expect(r.starts).toEqual(starts);
     expect(r.said.split('\n').filter((l) => l.startsWith('usr-guard'))).toEqual([LINE]);
   });
 
-  it('a run that changes nothing: no node, no word', () => {
+  it('a run that changes nothing: node once (apt has not said so yet), no word', () => {
     const r = twice('', 'apt-get install -y ughello');
-    expect(r.starts).toEqual([]);
+    expect(r.starts).toEqual(['node apt-json']);
     expect(r.said).not.toContain('usr-guard');
   });
 
@@ -93,8 +95,8 @@ describe('node decides again when what it depended on changed', () => {
   ])('%s', (_what, change) => {
     const r = twice(change);
     expect(r.rc).toBe(0);
-    // apt's first hooks trust that a record is there; Pre-Install-Pkgs checks its key, before dpkg runs.
-    expect(r.starts).toEqual(['node apt-pkgs']);
+    // apt's JSON hook checks the record's key, before the download.
+    expect(r.starts).toEqual(['node apt-json']);
     expect(r.said).toMatch(/usr-guard: warning: \/usr is a transient overlay: changes there \(ugother\)/);
   });
 
