@@ -84,10 +84,13 @@ export function roomNeeded(pkgs: RoomPackage[]): RoomNeed {
   };
 }
 
-/** Does it fit? Free room is bavail × bsize (what an unprivileged writer may use; tmpfs reserves nothing). */
+/** Free bytes (bavail × bsize: what an unprivileged writer may use; tmpfs reserves nothing), or null: no limit (0 blocks). */
+export const freeBytesOf = (room: Room): number | null => (room.blocks > 0 ? room.bavail * room.bsize : null);
+
+/** Does it fit? */
 export function judgeRoom(pkgs: RoomPackage[], room: Room): RoomVerdict {
   const need = roomNeeded(pkgs);
-  const freeBytes = room.blocks > 0 ? room.bavail * room.bsize : null;
+  const freeBytes = freeBytesOf(room);
   const freeInodes = room.files > 0 ? room.ffree : null;
   const space = freeBytes !== null && need.bytes > freeBytes;
   const inodes = freeInodes !== null && need.inodes > freeInodes;

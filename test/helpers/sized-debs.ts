@@ -30,3 +30,27 @@ export function buildSizedDeb(outDir: string, name: string, version: string, byt
   }
   return deb;
 }
+
+/** A repository (with repodata) of one noarch rpm NAME-VERSION holding /usr/share/NAME/data of `bytes` random bytes. */
+export function buildSizedRpmRepo(name: string, version: string, bytes: number): string {
+  const dir = mkdtempSync(join(tmpdir(), 'ug-rpmrepo-'));
+  const top = mkdtempSync(join(tmpdir(), 'ug-rpmbuild-'));
+  const spec = join(top, `${name}.spec`);
+  writeFileSync(
+    spec,
+    `Name: ${name}\nVersion: ${version}\nRelease: 1\nSummary: usr-guard test package\nLicense: MIT\nBuildArch: noarch\nAutoReqProv: no\n%define _binary_payload w0.ufdio\n%description\nusr-guard test package\n%install\nmkdir -p %{buildroot}/usr/share/${name}\nhead -c ${bytes} /dev/urandom > %{buildroot}/usr/share/${name}/data\n%files\n/usr/share/${name}\n`,
+  );
+  try {
+    execFileSync(
+      'rpmbuild',
+      ['--quiet', '--define', `_topdir ${top}`, '--define', `_rpmdir ${dir}`, '--nodeps', '-bb', spec],
+      {
+        stdio: 'ignore',
+      },
+    );
+    execFileSync('createrepo_c', ['-q', dir], { stdio: 'ignore' });
+  } finally {
+    rmSync(top, { recursive: true, force: true });
+  }
+  return dir;
+}

@@ -4,15 +4,16 @@
 // bootc overlay whose upper layer is a small tmpfs (bootc's is a tmpfs of half
 // the RAM). Without the check dpkg unpacks until "No space left on device"
 // and leaves a package half-installed.
-import { copyFileSync, mkdtempSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { aptRun, OVERLAY } from '../helpers/apt-runs.js';
+import { aptRun, LOCKED, OVERLAY } from '../helpers/apt-runs.js';
 import { indexRepo } from '../helpers/debs.js';
 import { removeAll } from '../helpers/fixtures.js';
-import { buildImage, type SandboxSpec } from '../helpers/sandbox.js';
-import { buildSizedDeb, MiB } from '../helpers/sized-debs.js';
+import { dnfUseRepo, missingRpmTool } from '../helpers/rpms.js';
+import { buildImage, runAndCompare, type SandboxSpec, shq } from '../helpers/sandbox.js';
+import { buildSizedDeb, buildSizedRpmRepo, MiB } from '../helpers/sized-debs.js';
 
 const NO_ROOM = "error: not enough room in /usr's overlay: this change needs about";
 
@@ -52,7 +53,6 @@ const thenStatus = (cmd: string, name: string) =>
 
 /** Refused for room: the words, exit code, nothing changed (dpkg's status, /usr), dpkg never started. */
 function expectNoRoom(r: ReturnType<typeof aptRun>) {
-  if (process.env.ROOM_DEBUG) console.log(r.stdout, r.stderr);
   expect(r.stderr).toContain(NO_ROOM);
   expect(r.rc).not.toBe(0);
   expect(r.unchanged).toBe(true);
@@ -104,5 +104,75 @@ describe('a bare dpkg -i reads the size from the package file', () => {
     const r = aptRun(host('2m'), thenStatus(`cd ${debs} && dpkg -i ./ugsmall_1.0_all.deb`, 'ugsmall'), repo);
     expect(r.rc).toBe(0);
     expect(r.stdout).toContain('@@ugsmall=ii 1.0');
+  });
+});
+
+describe('Pre-Install-Pkgs (aptitude): after the download, before dpkg', () => {
+  it.skipIf(!existsSync('/usr/bin/aptitude'))('aptitude install of 6 MiB in a 4 MiB overlay stops', () => {
+    const r = aptRun(host('4m'), thenStatus('aptitude install -y ugbiga ugbigb </dev/null', 'ugbiga'), repo);
+    expectNoRoom(r);
+    expect(r.stdout).toContain('@@ugbiga=\n');
+  });
+});
+
+describe('the offer says the room of the overlay it made', () => {
+  // A stand-in for bootc that makes the overlay on an 8 MiB tmpfs, as bootc does on its own (unsized) tmpfs.
+  const bootc = `#!/bin/sh
+mkdir -p /run/ug-ov && mount -t tmpfs -o size=8m ug-ov /run/ug-ov && mkdir -p /run/ug-ov/up /run/ug-ov/wk
+mount -t overlay overlay -o lowerdir=/usr,upperdir=/run/ug-ov/up,workdir=/run/ug-ov/wk /usr || exit 1
+mkdir -p /run/ostree/deployment-state/0a1b2c.0 && touch /run/ostree/deployment-state/0a1b2c.0/unlocked-development`;
+  it('mode = overlay: "The overlay has 8.0 MiB free"', () => {
+    const setup = `mkdir -p /tmp/ugbin && printf '%s\\n' ${shq(bootc)} > /tmp/ugbin/bootc && chmod +x /tmp/ugbin/bootc
+printf '[guard]\\nmode = overlay\\n\\n[paths]\\nbootc = /tmp/ugbin/bootc\\n' > /etc/usr-guard/usr-guard.conf`;
+    const r = aptRun(
+      { ...LOCKED, image, varDir: mkdtempSync(join(debs, 'var-')) },
+      thenStatus('apt-get install -y ugsmall', 'ugsmall'),
+      repo,
+      setup,
+    );
+    expect(r.stderr).toContain('  The overlay has 8.0 MiB free; a change that needs more is stopped before it starts.');
+    expect(r.rc).toBe(0);
+    expect(r.stdout).toContain('@@ugsmall=ii 1.0');
+  });
+});
+
+describe('later runs of the boot', () => {
+  // The shell says the later runs' one line from its record (hooks/usr-guard-hook); node still checks the room.
+  it('a later apt-get run is checked too, and one that fits hears the one line', () => {
+    const r = aptRun(
+      host('4m'),
+      `apt-get install -y ugsmall >/dev/null 2>&1
+${thenStatus('apt-get install -y ugbiga ugbigb', 'ugbiga')}
+apt-get remove -y ugsmall >/dev/null`,
+      repo,
+    );
+    expect(r.stderr).toContain(NO_ROOM);
+    expect(r.stdout).toContain('@@ugbiga=\n');
+    expect(r.stderr.match(/this change is discarded at reboot/g)).toHaveLength(1);
+  });
+});
+
+// dnf checks the room itself (rpm's transaction test): usr-guard adds nothing, and nothing is installed.
+describe.skipIf(missingRpmTool() !== null)("dnf 4 on a small overlay: rpm's own check", () => {
+  it('a 6 MiB rpm in a 4 MiB overlay: "needs …MB more space on the /usr filesystem", nothing installed', () => {
+    const rpmRepo = buildSizedRpmRepo('ugrpmbig', '1.0', 6 * MiB);
+    try {
+      // (dnf touches folders of its own in /usr: the package's files are what must not be there.)
+      const snap = 'rpm -qa | sort | sha256sum; ls /usr/share/ugrpmbig 2>/dev/null';
+      const r = runAndCompare(
+        { ...OVERLAY, image, overlaySize: '4m' },
+        dnfUseRepo(rpmRepo),
+        snap,
+        'dnf -y install ugrpmbig',
+      );
+      expect(r.rc).not.toBe(0);
+      expect(r.stdout + r.stderr).toMatch(
+        /installing package ugrpmbig-1\.0-1\.noarch needs \d+MB more space on the \/usr filesystem/,
+      );
+      expect(r.unchanged).toBe(true);
+      expect(r.stderr).not.toContain('not enough room');
+    } finally {
+      removeAll(rpmRepo);
+    }
   });
 });
