@@ -4,6 +4,7 @@
 // bootc overlay whose upper layer is a small tmpfs (bootc's is a tmpfs of half
 // the RAM). Without the check dpkg unpacks until "No space left on device"
 // and leaves a package half-installed.
+import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aptRun, LOCKED, OVERLAY } from '../helpers/apt-runs.js';
 import { indexRepo } from '../helpers/debs.js';
 import { removeAll } from '../helpers/fixtures.js';
+import { buildPkg, missingPacmanTool } from '../helpers/pacman-pkgs.js';
+import { pacmanRun } from '../helpers/pacman-runs.js';
 import { dnfUseRepo, missingRpmTool } from '../helpers/rpms.js';
 import { buildImage, runAndCompare, type SandboxSpec, shq } from '../helpers/sandbox.js';
 import { buildSizedDeb, buildSizedRpmRepo, MiB } from '../helpers/sized-debs.js';
@@ -173,6 +176,24 @@ describe.skipIf(missingRpmTool() !== null)("dnf 4 on a small overlay: rpm's own 
       expect(r.stderr).not.toContain('not enough room');
     } finally {
       removeAll(rpmRepo);
+    }
+  });
+});
+
+// pacman checks the room itself (CheckSpace, on in Debian's pacman.conf), after the download, before it extracts.
+describe.skipIf(missingPacmanTool() !== null)('pacman on a small overlay: its own CheckSpace', () => {
+  it('a 6 MiB package in a 4 MiB overlay: "Partition /usr too full", nothing installed', () => {
+    const pacRepo = mkdtempSync(join(tmpdir(), 'ug-pacrepo-'));
+    try {
+      const pkg = buildPkg(pacRepo, 'ugpbig', '1-1', 6 * MiB);
+      execFileSync('repo-add', ['-q', join(pacRepo, 'ugtest.db.tar.gz'), pkg], { stdio: 'ignore' });
+      const r = pacmanRun({ ...OVERLAY, image, overlaySize: '4m' }, 'pacman --noconfirm -S ugpbig', pacRepo, '');
+      expect(r.rc).not.toBe(0);
+      expect(r.stderr).toMatch(/error: Partition \/usr too full: \d+ blocks needed, \d+ blocks free/);
+      expect(r.unchanged).toBe(true);
+      expect(r.stdout + r.stderr).not.toContain('not enough room');
+    } finally {
+      removeAll(pacRepo);
     }
   });
 });
