@@ -197,3 +197,32 @@ describe.skipIf(missingPacmanTool() !== null)('pacman on a small overlay: its ow
     }
   });
 });
+
+// apt 3.0's `apt` warns "More space needed than available" and goes on; usr-guard stops it first.
+const DEBIAN13 = process.env.USR_GUARD_DEBIAN13_ROOT ?? '';
+describe.skipIf(!DEBIAN13 || !existsSync(`${DEBIAN13}/usr/bin/apt`))('apt 3.0 (Debian 13)', () => {
+  let image13: string;
+  beforeAll(() => {
+    image13 = buildImage([], [], DEBIAN13);
+  });
+  afterAll(() => removeAll(image13));
+  const host13 = (): Omit<SandboxSpec, 'script'> => ({
+    ...host('4m'),
+    image: image13,
+    base: DEBIAN13,
+    binds: [repo, debs],
+  });
+
+  it('apt install of 6 MiB in a 4 MiB overlay stops before the download', () => {
+    const r = aptRun(host13(), thenStatus('apt install -y ugbiga ugbigb', 'ugbiga'), repo);
+    expectNoRoom(r);
+    expect(r.stdout).not.toMatch(/^Get:/m);
+    expect(r.stdout).toContain('@@ugbiga=\n');
+  });
+
+  it('a small one goes on', () => {
+    const r = aptRun(host13(), thenStatus('apt install -y ugsmall', 'ugsmall'), repo);
+    expect(r.rc).toBe(0);
+    expect(r.stdout).toContain('@@ugsmall=ii 1.0');
+  });
+});
