@@ -57,7 +57,7 @@ function fileSizes(files: string[]): Map<string, { name: string; kib: number | n
 function cacheSizes(pkgs: TxPackage[]): Map<string, number | null> {
   const out = new Map<string, number | null>();
   if (pkgs.length === 0) return out;
-  const specs = pkgs.map((p) => `${p.name}${p.arch ? `:${p.arch}` : ''}=${p.version}`);
+  const specs = pkgs.map((p) => `${p.name}${p.arch && p.arch !== 'all' ? `:${p.arch}` : ''}=${p.version}`);
   for (const c of parseControlSizes(run('/usr/bin/apt-cache', ['show', '--no-all-versions', ...specs])))
     if (!out.has(`${c.package}=${c.version}`)) out.set(`${c.package}=${c.version}`, c.installedKiB);
   return out;
@@ -95,12 +95,16 @@ function oldFiles(name: string, arch: string | undefined, s: SystemState, bsize:
   return { files, lowerBytes, lowerFiles };
 }
 
-/** The transaction's packages, sized. */
+/**
+ * The transaction's packages, sized: from apt's cache where apt names the
+ * version (one process for all), from the file where only a file names the
+ * package (dpkg -i, a .deb given to apt) or apt's cache does not know it.
+ */
 export function sizedPackages(tx: TxPackage[], s: SystemState, bsize: number): RoomPackage[] {
-  const files = fileSizes(tx.filter((p) => p.file && !p.removal).map((p) => p.file!));
+  const cache = cacheSizes(tx.filter((p) => !p.removal && p.version && p.name));
+  const known = (p: TxPackage) => p.name !== '' && (cache.get(`${p.name}=${p.version}`) ?? null) !== null;
+  const files = fileSizes(tx.filter((p) => p.file && !p.removal && !known(p)).map((p) => p.file!));
   const byName = new Map([...files.values()].map((f) => [f.name, f.kib]));
-  const fromCache = tx.filter((p) => !p.removal && p.version && p.name && !byName.has(p.name));
-  const cache = cacheSizes(fromCache);
   const out: RoomPackage[] = [];
   const seen = new Set<string>();
   for (const p of tx) {
@@ -108,7 +112,7 @@ export function sizedPackages(tx: TxPackage[], s: SystemState, bsize: number): R
     const name = p.file && !p.name ? (files.get(p.file)?.name ?? '') : p.name;
     if (!name || seen.has(name)) continue;
     seen.add(name);
-    const kib = byName.has(name) ? byName.get(name)! : (cache.get(`${name}=${p.version}`) ?? null);
+    const kib = cache.get(`${name}=${p.version}`) ?? byName.get(name) ?? null;
     const old = oldFiles(name, p.arch, s, bsize);
     out.push({
       name,
