@@ -81,6 +81,21 @@ describe('apt-get on a bootc overlay with a 4 MiB upper layer', () => {
   });
 });
 
+describe('the configuration', () => {
+  const conf = (mode: string) => `printf '[guard]\\nmode = ${mode}\\n' > /etc/usr-guard/usr-guard.conf`;
+  it('mode = warn: said as a warning, and dpkg goes on (and runs out)', () => {
+    const r = aptRun(host('4m'), 'apt-get install -y ugbiga ugbigb', repo, conf('warn'));
+    expect(r.stderr).toContain(
+      "usr-guard: warning: not enough room in /usr's overlay: this change needs about 7.6 MiB",
+    );
+    expect(r.stdout + r.stderr).toContain('No space left on device');
+  });
+  it('mode = off: no check', () => {
+    const r = aptRun(host('4m'), 'apt-get install -y ugbiga ugbigb', repo, conf('off'));
+    expect(r.stderr).not.toContain('not enough room');
+  });
+});
+
 describe('an upgrade counts the old files that dpkg copies up', () => {
   // 3 MiB new and 3 MiB old in the lower layer (dpkg's backup links copy them up): a fresh 3 MiB fits in 6 MiB, this does not.
   it('apt-get upgrade of a 3 MiB package in a 6 MiB overlay stops; ugmid stays 1.0', () => {
