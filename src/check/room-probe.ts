@@ -19,7 +19,7 @@ import { judgeRoom, parseControlSizes, type Room, type RoomPackage } from './roo
 /** States where /usr is an overlay that takes changes until the next boot (or deployment). */
 const OVERLAY_STATES = new Set(['image-overlay', 'image-hotfix']);
 
-/** statvfs("/usr"), or null where it cannot be read (then nothing is checked). */
+/** statvfs("/usr"), or null where it cannot be read (then nothing is checked; also on a Node 18 older than 18.15, which has no statfsSync). */
 export function roomOf(path = '/usr'): Room | null {
   try {
     const s = statfsSync(path);
