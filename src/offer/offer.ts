@@ -4,7 +4,7 @@
 
 import { base } from '../invocation/proc.js';
 import { freeBytesOf } from '../check/room.js';
-import { roomOf } from '../check/room-probe.js';
+import { roomOf, withRoom } from '../check/room-probe.js';
 import { overlayWarningLines } from '../messages/index.js';
 import { overlayRoomLine } from '../messages/room.js';
 import { probeSystem } from '../probe/index.js';
@@ -44,6 +44,8 @@ export async function offer(
   if (r.ok && after.usr && !after.usr.readOnly) {
     await trail(`made /usr writable with '${r.tool}' (${after.state})`, inv);
     // Its room (issue 29): a change that needs more is stopped before it starts (check/room-probe.ts).
+    const fits = inv.transaction ? withRoom({ verdict: 'warn', message: [] }, after, inv, config.mode) : null;
+    if (fits?.verdict === 'refuse') return { ok: false, message: fits.message };
     const room = roomOf();
     const roomLine = room === null ? [] : [overlayRoomLine(freeBytesOf(room))];
     return { ok: true, message: [...overlayWarningLines(after, inv), ...roomLine], state: after };

@@ -135,22 +135,28 @@ describe('Pre-Install-Pkgs (aptitude): after the download, before dpkg', () => {
 
 describe('the offer says the room of the overlay it made', () => {
   // A stand-in for bootc that makes the overlay on an 8 MiB tmpfs, as bootc does on its own (unsized) tmpfs.
-  const bootc = `#!/bin/sh
-mkdir -p /run/ug-ov && mount -t tmpfs -o size=8m ug-ov /run/ug-ov && mkdir -p /run/ug-ov/up /run/ug-ov/wk
+  const bootc = (size: string) => `#!/bin/sh
+mkdir -p /run/ug-ov && mount -t tmpfs -o size=${size} ug-ov /run/ug-ov && mkdir -p /run/ug-ov/up /run/ug-ov/wk
 mount -t overlay overlay -o lowerdir=/usr,upperdir=/run/ug-ov/up,workdir=/run/ug-ov/wk /usr || exit 1
 mkdir -p /run/ostree/deployment-state/0a1b2c.0 && touch /run/ostree/deployment-state/0a1b2c.0/unlocked-development`;
-  it('mode = overlay: "The overlay has 8.0 MiB free"', () => {
-    const setup = `mkdir -p /tmp/ugbin && printf '%s\\n' ${shq(bootc)} > /tmp/ugbin/bootc && chmod +x /tmp/ugbin/bootc
+  const setup = (
+    size: string,
+  ) => `mkdir -p /tmp/ugbin && printf '%s\\n' ${shq(bootc(size))} > /tmp/ugbin/bootc && chmod +x /tmp/ugbin/bootc
 printf '[guard]\\nmode = overlay\\n\\n[paths]\\nbootc = /tmp/ugbin/bootc\\n' > /etc/usr-guard/usr-guard.conf`;
-    const r = aptRun(
-      { ...LOCKED, image, varDir: mkdtempSync(join(debs, 'var-')) },
-      thenStatus('apt-get install -y ugsmall', 'ugsmall'),
-      repo,
-      setup,
-    );
+  const locked = () => ({ ...LOCKED, image, varDir: mkdtempSync(join(debs, 'var-')) });
+  it('mode = overlay: "The overlay has 8.0 MiB free"', () => {
+    const r = aptRun(locked(), thenStatus('apt-get install -y ugsmall', 'ugsmall'), repo, setup('8m'));
     expect(r.stderr).toContain('  The overlay has 8.0 MiB free; a change that needs more is stopped before it starts.');
     expect(r.rc).toBe(0);
     expect(r.stdout).toContain('@@ugsmall=ii 1.0');
+  });
+  it('a change that does not fit in the overlay just made is refused', () => {
+    const r = aptRun(locked(), thenStatus('apt-get install -y ugbiga ugbigb', 'ugbiga'), repo, setup('4m'));
+    // (/usr itself changed: it has an overlay now. dpkg never started.)
+    expect(r.stderr).toContain(NO_ROOM);
+    expect(r.rc).not.toBe(0);
+    expect(r.stdout + r.stderr).not.toMatch(/No space left on device|dpkg: error processing|Unpacking |^Get:/m);
+    expect(r.stdout).toContain('@@ugbiga=\n');
   });
 });
 
