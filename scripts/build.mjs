@@ -47,6 +47,7 @@ const LAZY_FILES = [
   /src\/probe\/dnf-transient\.ts$/,
   /src\/diff\/record\.ts$/,
   /src\/diff\/package-store\.ts$/,
+  /src\/check\/room-probe\.ts$/,
 ];
 const LAZY_PACKAGES = /^execa$/;
 
