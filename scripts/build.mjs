@@ -48,6 +48,7 @@ const LAZY_FILES = [
   /src\/diff\/record\.ts$/,
   /src\/diff\/package-store\.ts$/,
   /src\/invocation\/dnf\/conf-root\.ts$/,
+  /src\/check\/room-probe\.ts$/,
 ];
 const LAZY_PACKAGES = /^execa$/;
 

@@ -140,6 +140,8 @@ export interface Invocation {
    * after the hook that decided (or when that hook was walked around).
    */
   role: 'decide' | 'backstop';
+  /** The shell's record holds and the overlay is getting full: node checks only the room (runstate/index.ts 'room'). */
+  roomOnly?: boolean;
   /** What the run adds (or, for a removal, removes) that was asked for: the names for the Containerfile line. */
   packages: string[];
   /** Package files the run installs, as the command line names them (a .deb, an .rpm): copied in a Containerfile. */
@@ -170,6 +172,19 @@ export interface Invocation {
   aptCommand?: 'build-dep' | 'reinstall';
   /** pacman -U only: the package files (or URLs) it was given, which a Containerfile must COPY (or fetch). */
   packageFiles?: string[];
+  /** apt and dpkg: the packages the run unpacks or removes, for the room check on an overlay (check/room-probe.ts). */
+  transaction?: TxPackage[];
+}
+
+/** One package of a transaction: by name and version (apt knows its size), or by its file (read from the file). */
+export interface TxPackage {
+  /** Empty for a package file whose package is read from the file. */
+  name: string;
+  arch?: string;
+  version?: string;
+  /** An absolute path of the .deb. */
+  file?: string;
+  removal?: boolean;
 }
 
 export const MODES = ['auto', 'refuse', 'prompt', 'overlay', 'warn', 'off'] as const;

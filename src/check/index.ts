@@ -120,13 +120,27 @@ export async function checkCommand(
   out.err(loaded.warnings.map(warningLine));
   const state = probeSystem({ env, bootcPath: loaded.config.paths.bootc });
   const inv = await buildInvocation(opts, args, env, process.ppid, terminalAvailable, usrOf(state));
+  // A later run of the boot whose record holds, where the overlay is getting full (runstate's 'room'): only the room check.
+  if (inv.roomOnly && TRANSIENT.has(state.state))
+    return (await import('./room-probe.js')).roomOnly(
+      state,
+      inv,
+      loaded.config.mode,
+      env.USR_GUARD_ROOM_ONLY ?? '',
+      out,
+    );
   // A dnf refusal on an image host may offer dnf's own --transient.
   if (inv.manager === 'dnf' && inv.changes && LOCKED.has(state.state) && state.state !== 'readonly-usr') {
     const { dnfHasTransient } = await import('../probe/dnf-transient.js');
     inv.transientOption = dnfHasTransient(inv.caller, env, args[0]);
   }
   // The verdict, with what the caller's variables may do to it (and the trail of it).
-  const { config, verdict: v } = await decideWithVariables(state, inv, loaded, env, isRoot, out);
+  const { config, verdict } = await decideWithVariables(state, inv, loaded, env, isRoot, out);
+  // Room (issue 29): on an overlay, a change of apt or dpkg that the upper layer cannot hold is refused (check/room-probe.ts).
+  const v =
+    verdict.verdict === 'warn' && inv.transaction
+      ? (await import('./room-probe.js')).withRoom(verdict, state, inv, config.mode)
+      : verdict;
   const told = await act(v, state, inv, config, env, out);
   // The other hooks of the run hear what was said: the one that decided, or a backstop that spoke.
   // (Not from another root: the /run there may be the host's, which is not usr-guard's to write from inside.)

@@ -26,7 +26,7 @@ export function packageInFile(path: string): string | null {
   return name && /^[A-Za-z0-9][A-Za-z0-9+._-]*$/.test(name) ? name : null;
 }
 
-function cwdOf(pid: number | null): string {
+export function cwdOf(pid: number | null): string {
   try {
     return pid === null ? process.cwd() : readlinkSync(`/proc/${pid}/cwd`);
   } catch {

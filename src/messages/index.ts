@@ -48,7 +48,8 @@ const rpmOstree = (s: SystemState) => /^(fedora|rhel|centos|almalinux|rocky)$/.t
 const deploy = (s: SystemState) =>
   s.host.kind === 'bootc' ? "'bootc upgrade' (or 'bootc switch') to it" : 'deploy it';
 
-function lastingRoute(s: SystemState, inv: Invocation): string {
+/** How to make the change last (the image's Containerfile), in one line; also the room refusal's (room.ts). */
+export function lastingRoute(s: SystemState, inv: Invocation): string {
   const lines = containerfileLines(inv);
   const line = lines.length > 0 ? quoted(lines) : null;
   switch (inv.operation) {

@@ -3,7 +3,10 @@
 // Every step leaves a line in the trail.
 
 import { base } from '../invocation/proc.js';
+import { freeBytesOf } from '../check/room.js';
+import { roomOf, withRoom } from '../check/room-probe.js';
 import { overlayWarningLines } from '../messages/index.js';
+import { overlayRoomLine } from '../messages/room.js';
 import { probeSystem } from '../probe/index.js';
 import type { Config, Invocation, SystemState, Verdict } from '../types.js';
 import { makeUsrWritable, overlayCommand } from './overlay.js';
@@ -40,7 +43,12 @@ export async function offer(
   const after = probeSystem({ env, bootcPath: config.paths.bootc });
   if (r.ok && after.usr && !after.usr.readOnly) {
     await trail(`made /usr writable with '${r.tool}' (${after.state})`, inv);
-    return { ok: true, message: overlayWarningLines(after, inv), state: after };
+    // Its room (issue 29): a change that needs more is stopped before it starts (check/room-probe.ts).
+    const fits = inv.transaction ? withRoom({ verdict: 'warn', message: [] }, after, inv, config.mode) : null;
+    if (fits?.verdict === 'refuse') return { ok: false, message: fits.message };
+    const room = roomOf();
+    const roomLine = room === null ? [] : [overlayRoomLine(freeBytesOf(room))];
+    return { ok: true, message: [...overlayWarningLines(after, inv), ...roomLine], state: after };
   }
   const why = r.ok ? `'${r.tool}' ran, but /usr is still read-only` : r.error;
   await trail(`could not make /usr writable: ${why}`, inv, 'warning');

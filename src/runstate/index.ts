@@ -11,13 +11,15 @@
 // - decide:   node judges, and speaks (warns, offers, refuses);
 // - backstop: node judges, and only refuses (a hook of the run spoke already);
 // - replay:   the shell says node's record again, in one line (or in silence);
+// - room:     the record holds, but the overlay is getting full (issue 29): node checks
+//             only the room, and says the record's line where the change fits;
 // - quiet:    nothing to say: go on without node.
 
 import type { Caller, Invocation, VerdictKind } from '../types.js';
 import { argvOf, parentOf } from '../invocation/proc.js';
 import { hookRunner, readRun, runKey } from './run-record.js';
 
-export type Speaker = 'decide' | 'backstop' | 'replay' | 'quiet';
+export type Speaker = 'decide' | 'backstop' | 'replay' | 'room' | 'quiet';
 
 /** What a hook knows of its run when it starts (the shell and node read the same files). */
 export interface RunFacts {
@@ -32,6 +34,11 @@ export interface RunFacts {
   dnfDecided: boolean;
   /** The replay record is root's and its key is this run's. */
   replayHolds: boolean;
+  /**
+   * The record's room floor (check/room.ts ROOM_FLOOR_KIB) is above the overlay's free room: read
+   * (one `stat -f`) only where the record holds at apt's JSON hook and at dpkg's -i or --unpack.
+   */
+  roomLow: boolean;
   /** A change of this root, as the shell can tell (dpkg: no dry run, no DPKG_ROOT, no architecture; dnf: --installroot=/). */
   plainChange: boolean;
   /** apt's JSON hook: the notification is install.pre-prompt (null: the shell cannot tell, it reads no socket). */
@@ -50,7 +57,9 @@ export function whoSpeaks(f: RunFacts): Speaker {
       // apt's first hooks: a run whose hook decided has heard it. A record that holds is said by
       // Pre-Install-Pkgs, which runs only when dpkg is about to (a run that changes nothing hears nothing).
       if (f.runMarked || f.prePrompt === false) return 'quiet';
-      return writable && f.replayHolds ? 'quiet' : 'decide';
+      // The JSON hook, before the download, hands the room to node where the overlay is getting full.
+      if (writable && f.replayHolds) return f.roomLow && f.caller === 'apt-json' ? 'room' : 'quiet';
+      return 'decide';
     case 'apt-pkgs':
       if (f.runMarked) return backstop;
       return writable && f.replayHolds ? 'replay' : 'decide';
@@ -58,7 +67,8 @@ export function whoSpeaks(f: RunFacts): Speaker {
       // Part of a front end's run only where that run's mark says a hook of it decided:
       // --status-fd and DPKG_FRONTEND_LOCKED alone say nothing (python-apt's dpkg -i FILE).
       if (f.frontEndMarked) return backstop;
-      return writable && f.replayHolds && f.plainChange ? 'replay' : 'decide';
+      if (writable && f.replayHolds && f.plainChange) return f.roomLow ? 'room' : 'replay';
+      return 'decide';
     case 'dnf':
     case 'dnf5':
     case 'dnf-shim':
@@ -70,11 +80,12 @@ export function whoSpeaks(f: RunFacts): Speaker {
   }
 }
 
-/** The hook's part in node: a replay that reached node (its record no longer holds) decides; a quiet hook backs up. */
-export const roleOf = (s: Speaker): Invocation['role'] => (s === 'decide' || s === 'replay' ? 'decide' : 'backstop');
+/** The hook's part in node: a replay that reached node (its record no longer holds) decides, as a room check does; a quiet hook backs up. */
+export const roleOf = (s: Speaker): Invocation['role'] =>
+  s === 'decide' || s === 'replay' || s === 'room' ? 'decide' : 'backstop';
 
 /** What the builders of an invocation leave to this module. */
-export type Asked = Omit<Invocation, 'role' | 'said' | 'runKey'>;
+export type Asked = Omit<Invocation, 'role' | 'said' | 'runKey' | 'roomOnly'>;
 
 /** What a builder knows of its hook that the table needs. */
 export interface HookFacts {
@@ -99,7 +110,7 @@ function runOf(caller: Caller, ppid: number): { key: string | null; frontEnd: bo
 }
 
 /**
- * Set `role`, `runKey` and `said` (here only): who speaks, by the table, from the run's mark.
+ * Set `role`, `runKey`, `said` and `roomOnly` (here only): who speaks, by the table, from the run's mark.
  * A run that is not root's keeps no mark (only root writes /run/usr-guard): apt and apt-get's
  * Pre-Invoke then takes it that the JSON hook before it said the same (issue 28: one refusal).
  */
@@ -113,14 +124,16 @@ export function settle(
 ): Invocation {
   const run = asked.caller === 'cli' ? { key: null, frontEnd: false } : runOf(asked.caller, ppid);
   let said: VerdictKind | null = readRun(run.key);
+  // The shell found the record holding and the room low (USR_GUARD_ROOM_ONLY=VERDICT); else node is asked where no record held.
+  const room = env.USR_GUARD_ROOM_ONLY === 'warn' || env.USR_GUARD_ROOM_ONLY === 'proceed';
   const speaker = whoSpeaks({
     caller: asked.caller,
     usr,
     runMarked: said !== null && !run.frontEnd,
     frontEndMarked: run.frontEnd,
     dnfDecided: env.USR_GUARD_DECIDED === '1',
-    // node is asked where no record held.
-    replayHolds: false,
+    replayHolds: room,
+    roomLow: room,
     plainChange: asked.changes && asked.root === '/',
     prePrompt: hook.prePrompt ?? null,
   });
@@ -129,5 +142,11 @@ export function settle(
     role = 'backstop';
     said = 'refuse';
   }
-  return { ...asked, role, runKey: run.key, said };
+  return {
+    ...asked,
+    role,
+    runKey: run.key,
+    said,
+    ...(speaker === 'room' && role === 'decide' ? { roomOnly: true } : {}),
+  };
 }

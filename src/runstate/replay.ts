@@ -7,6 +7,8 @@
 // /usr is writable (a transient or hotfix overlay), only "proceed" and "warn",
 // and only once what the first change needs (dpkg's snapshot, diff's
 // baseline) has been kept: else the next run asks node again.
+// Its lines: the key, the verdict, the line to say, and the room floor in KiB
+// (check/room.ts ROOM_FLOOR_KIB; 0 or no line: the shell never checks the room).
 
 import { lstatSync } from 'node:fs';
 import { writeFileAtomic } from '../fs/atomic-write.js';
@@ -14,6 +16,7 @@ import { rootOnly } from '../trust.js';
 import { runDir } from '../diff/run-dir.js';
 import { replayLine } from '../messages/overlay.js';
 import { TRANSIENT } from '../check/decide.js';
+import { ROOM_FLOOR_KIB } from '../check/room.js';
 import type { Caller, Invocation, SystemState, Verdict } from '../types.js';
 
 export const REPLAY_FILE = '/run/usr-guard/replay';
@@ -38,7 +41,9 @@ export function keepReplay(key: string | undefined, s: SystemState, inv: Invocat
   try {
     // The shell checks only who owns it: nobody but root may write the folder either.
     if (!rootOnly(lstatSync(runDir()))) return;
-    writeFileAtomic(REPLAY_FILE, Buffer.from(`${key}\n${v.verdict}\n${replayLine(s)}\n`), 0o644);
+    // The room is checked where the verdict is a warning (check/index.ts), in the shell's later runs as in node.
+    const floor = v.verdict === 'warn' ? ROOM_FLOOR_KIB : 0;
+    writeFileAtomic(REPLAY_FILE, Buffer.from(`${key}\n${v.verdict}\n${replayLine(s)}\n${floor}\n`), 0o644);
   } catch {
     // a full /run: node decides again next time
   }

@@ -37,6 +37,11 @@ export function buildRepo(names: string[]): string {
     const [name, version] = spec!.split('=');
     buildDeb(dir, name!, version, depends);
   }
+  return indexRepo(dir);
+}
+
+/** Make the folder of .deb files `dir` a flat repository (Packages, Release); returns it. */
+export function indexRepo(dir: string): string {
   const packages = execFileSync('dpkg-scanpackages', ['--multiversion', '.', '/dev/null'], {
     cwd: dir,
     encoding: 'utf8',

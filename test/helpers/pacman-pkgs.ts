@@ -3,6 +3,7 @@
 // makes one: .PKGINFO, .MTREE (bsdtar's mtree of the tree) and usr/, packed
 // with bsdtar and zstd.
 import { execFileSync, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,14 +16,18 @@ export function missingPacmanTool(): string | null {
   return null;
 }
 
-/** Build NAME-VERSION-any.pkg.tar.zst holding /usr/bin/NAME; returns its path. */
-export function buildPkg(outDir: string, name: string, version = '1-1'): string {
+/** Build NAME-VERSION-any.pkg.tar.zst holding /usr/bin/NAME (and /usr/share/NAME/data of `dataBytes` random bytes); returns its path. */
+export function buildPkg(outDir: string, name: string, version = '1-1', dataBytes = 0): string {
   const root = mkdtempSync(join(tmpdir(), `ug-pkg-${name}-`));
   try {
     mkdirSync(join(root, 'usr/bin'), { recursive: true });
     const body = `#!/bin/sh\necho ${name} ${version}\n`;
     writeFileSync(join(root, 'usr/bin', name), body);
     chmodSync(join(root, 'usr/bin', name), 0o755);
+    if (dataBytes > 0) {
+      mkdirSync(join(root, 'usr/share', name), { recursive: true });
+      writeFileSync(join(root, 'usr/share', name, 'data'), randomBytes(dataBytes));
+    }
     const info = [
       `pkgname = ${name}`,
       `pkgbase = ${name}`,
@@ -31,7 +36,7 @@ export function buildPkg(outDir: string, name: string, version = '1-1'): string 
       'url = https://example.invalid',
       'builddate = 1700000000',
       'packager = tests <tests@example.invalid>',
-      `size = ${body.length}`,
+      `size = ${body.length + dataBytes}`,
       'arch = any',
       'license = MIT',
     ];

@@ -56,6 +56,8 @@ export interface SandboxSpec {
   base?: string;
   /** Folders of this machine seen at the same path inside (a repository, on a base other than /). */
   binds?: string[];
+  /** image+overlay only: the size of the tmpfs that holds the overlay's upper layer (`4m`), as a small bootc overlay; unlimited without it. */
+  overlaySize?: string;
   /** Shell run inside the chroot, as root, with sh -c. */
   script: string;
 }
@@ -84,7 +86,10 @@ function usrMounts(spec: Omit<SandboxSpec, 'script'>, t: string): string {
       return image;
     case 'image+overlay':
     case 'image+overlay-ro': {
-      const ov = `${upper('ov')} && mount -t overlay ${spec.composefs ? 'transient' : 'overlay'} -o lowerdir="$R/usr",upperdir=${t}/ov/up,workdir=${t}/ov/wk "$R/usr"`;
+      const size = spec.overlaySize
+        ? `mkdir -p ${t}/ov && mount -t tmpfs -o size=${spec.overlaySize} ug-ov ${t}/ov && `
+        : '';
+      const ov = `${size}${upper('ov')} && mount -t overlay ${spec.composefs ? 'transient' : 'overlay'} -o lowerdir="$R/usr",upperdir=${t}/ov/up,workdir=${t}/ov/wk "$R/usr"`;
       return `${image} && ${ov}${spec.usr === 'image+overlay-ro' ? ' && mount -o remount,ro "$R/usr"' : ''}`;
     }
   }

@@ -2,6 +2,8 @@
 // decides the first change and keeps its verdict with the key of what it
 // depended on; while that key holds, the hook shim says it again in one line.
 // Each input changed in turn: node decides again. Counted as node-starts.test.ts counts.
+// Room (issue 29): the record's fourth line is a room floor; only where the overlay's
+// free room is below it does apt's JSON hook start node, for the room check alone.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aptRun, LOCKED, OVERLAY } from '../helpers/apt-runs.js';
 import { COUNT_NODE_STARTS, nodeStarts } from '../helpers/node-starts.js';
@@ -51,6 +53,26 @@ describe('the second change of a boot', () => {
     const r = twice('', cmd);
     expect(r.rc).toBe(0);
     expect(r.starts).toEqual([]);
+    expect(r.said.split('\n').filter((l) => l.startsWith('usr-guard'))).toEqual([LINE]);
+  });
+
+  it('the record carries the room floor (1 GiB); an overlay with more room than that: no node', () => {
+    const r = twice('', 'sed -n 4p /run/usr-guard/replay >&2; apt-get install -y ugother');
+    expect(r.starts).toEqual([]);
+    expect(r.said.split('\n')[0]).toBe(String(1024 * 1024));
+  });
+
+  it('a record without the floor (an older one) still holds: no node, one line', () => {
+    const r = twice("sed -i '4d' /run/usr-guard/replay");
+    expect(r.rc).toBe(0);
+    expect(r.starts).toEqual([]);
+    expect(r.said.split('\n').filter((l) => l.startsWith('usr-guard'))).toEqual([LINE]);
+  });
+
+  it("a floor above the overlay's free room: node at the JSON hook for the room alone, one line", () => {
+    const r = twice("sed -i '4s/.*/999999999999/' /run/usr-guard/replay");
+    expect(r.rc).toBe(0);
+    expect(r.starts).toEqual(['node apt-json']);
     expect(r.said.split('\n').filter((l) => l.startsWith('usr-guard'))).toEqual([LINE]);
   });
 

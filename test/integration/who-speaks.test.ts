@@ -53,6 +53,8 @@ interface Row {
   file?: string;
   /** It changes this root (no dry run). */
   changes: boolean;
+  /** The overlay's size (a tmpfs): a few MiB is below the record's room floor (check/room.ts ROOM_FLOOR_KIB). */
+  overlaySize?: string;
 }
 
 /** The row's facts as the shell and node see them: node is asked where no record held. */
@@ -64,6 +66,8 @@ function facts(row: Row, side: Side): RunFacts {
     frontEndMarked: row.mark === 'present',
     dnfDecided: false,
     replayHolds: side === 'shell' && row.host === 'overlay' && row.record === 'holds',
+    // The shell reads the room at dpkg -i (DPKG_HOOK_ACTION install) where the record holds.
+    roomLow: row.overlaySize !== undefined && / -i /.test(` ${row.args} `),
     plainChange: row.changes,
     prePrompt: null,
   };
@@ -105,6 +109,7 @@ echo @@go >&2
 MARK=${row.mark} SAID=${row.host === 'locked' ? 'refuse' : 'warn'} ${row.env ?? ''} ${run.replace('FILE', file)} >/dev/null; echo "@@rc=$?"; echo @@starts; cat /tmp/node-starts`;
   const r = runInSandbox({
     ...(row.host === 'overlay' ? OVERLAY : { usr: 'image', ostreeBooted: true }),
+    ...(row.overlaySize ? { overlaySize: row.overlaySize } : {}),
     image,
     script,
   });
@@ -122,12 +127,20 @@ function shellClass(r: ReturnType<typeof runRow>, caller: Caller): 'node' | 'rep
   if (r.starts.includes(`node ${caller}`)) return 'node';
   return r.said.includes(LINE) ? 'replay' : 'quiet';
 }
-const asShell = (s: Speaker) => (s === 'decide' || s === 'backstop' ? 'node' : s);
+const asShell = (s: Speaker) => (s === 'decide' || s === 'backstop' || s === 'room' ? 'node' : s);
 
 const I = { args: '-i FILE', changes: true } as const;
 const ROWS: [string, Row][] = [
   ['bare dpkg -i, no record', { host: 'overlay', record: 'absent', mark: 'none', ...I }],
   ['bare dpkg -i, the record holds', { host: 'overlay', record: 'holds', mark: 'none', ...I }],
+  [
+    "bare dpkg -i, the record holds, the overlay's room below the floor: node checks the room",
+    { host: 'overlay', record: 'holds', mark: 'none', ...I, overlaySize: '16m' },
+  ],
+  [
+    "dpkg -r, the record holds, the overlay's room below the floor: the shell replays",
+    { host: 'overlay', record: 'holds', mark: 'none', args: '-r ughello', changes: true, overlaySize: '16m' },
+  ],
   ['bare dpkg -i, the record of another boot', { host: 'overlay', record: 'stale', mark: 'none', ...I }],
   ["bare dpkg -i, the record another user's", { host: 'overlay', record: 'foreign', mark: 'none', ...I }],
   [
@@ -187,6 +200,8 @@ describe('dpkg: the shim and usr-guard check agree with the table', () => {
     const rc = row.host === 'locked' && row.changes ? 10 : 0;
     expect([shell.rc, node.rc].map((c) => (c === 0 ? 0 : 10))).toEqual([rc, rc]);
     if (expected === 'replay') expect(node.said).toMatch(WARNING);
+    // The room check in node says the record's line where the change fits.
+    if (expected === 'room') expect(shell.said.split('\n')).toContain(LINE);
     if (expected === 'quiet') expect(shell.said).not.toMatch(/usr-guard|error:/);
   });
 });
@@ -216,6 +231,8 @@ function aptRunByTable(record: Record, side: Side): { starts: string[]; replays:
       frontEndMarked: marked && caller === 'dpkg',
       dnfDecided: false,
       replayHolds: side === 'shell' && record === 'holds',
+      // The sandbox's overlay has more room than the floor.
+      roomLow: false,
       plainChange: true,
       prePrompt: side === 'shell' ? null : prePrompt,
     });

@@ -125,8 +125,14 @@ describe('DPkg::Pre-Install-Pkgs input', () => {
     const info = parseHookInfo(V3);
     expect(info.version).toBe(3);
     expect(info.actions).toEqual([
-      { name: 'libsame', action: 'configure' },
-      { name: 'toolkit', action: 'unpack' },
+      { name: 'libsame', action: 'configure', version: '1', arch: 'amd64' },
+      {
+        name: 'toolkit',
+        action: 'unpack',
+        version: '2',
+        arch: 'amd64',
+        file: '/var/cache/apt/archives/toolkit_2_amd64.deb',
+      },
       { name: 'stuff', action: 'remove' },
     ]);
     expect(hookAssumeYes(info)).toBe(true);
@@ -149,7 +155,7 @@ describe('DPkg::Pre-Install-Pkgs input', () => {
 
   it('reads version 2 lines', () => {
     expect(parseHookInfo('VERSION 2\n\nlibsame 1 < 2 **CONFIGURE**\n').actions).toEqual([
-      { name: 'libsame', action: 'configure' },
+      { name: 'libsame', action: 'configure', version: '2' },
     ]);
   });
 

@@ -41,6 +41,7 @@ describe('the pre-prompt transaction', () => {
       added: [],
       removed: [],
       purge: false,
+      packages: [],
     });
   });
 

@@ -86,6 +86,15 @@ function fromHookInfo(inv: Asked, info: HookInfo, argv: string[]): void {
   const unpacked = [...new Set(info.actions.filter((a) => a.action === 'unpack').map((a) => a.name))];
   const removed = [...new Set(info.actions.filter((a) => a.action === 'remove').map((a) => a.name))];
   inv.changed = [...new Set([...unpacked, ...removed])];
+  inv.transaction = info.actions
+    .filter((a) => a.action === 'unpack' || a.action === 'remove')
+    .map((a) => ({
+      name: a.name,
+      ...(a.arch ? { arch: a.arch } : {}),
+      ...(a.version ? { version: a.version } : {}),
+      ...(a.file?.startsWith('/') ? { file: a.file } : {}),
+      ...(a.action === 'remove' ? { removal: true } : {}),
+    }));
   inv.operation = unpacked.length > 0 ? 'install' : removed.length > 0 ? 'remove' : 'fix';
   inv.packages = asked(inv.operation === 'remove' ? removed : unpacked, argv);
 }
@@ -138,6 +147,8 @@ async function fromJsonHook(inv: Asked, env: NodeJS.ProcessEnv, fe: Frontend | n
       : { files, paths: [] as string[], names: [] as string[] };
   inv.localFiles = local.files;
   inv.localPaths = local.paths;
+  // For the room check: the resolved transaction, and the package files named (read from the files).
+  inv.transaction = [...tx.packages, ...local.paths.map((file) => ({ name: '', file }))];
   inv.packages = (inv.operation === 'remove' ? tx.removed : tx.added).filter((n) => !local.names.includes(n));
   return { prePrompt: true };
 }

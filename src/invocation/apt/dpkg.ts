@@ -97,6 +97,8 @@ export async function dpkgInvocation(_opts: CheckOptions, env: NodeJS.ProcessEnv
     packages: files.length > 0 || ARCH.test(action) ? [] : words,
     localFiles: local.files,
     localPaths: local.paths,
+    // For the room check: the files dpkg unpacks (their packages and sizes are read from them).
+    transaction: local.paths.map((file) => ({ name: '', file })),
     changed: files.length > 0 ? local.names : ARCH.test(action) ? [] : words,
     operation,
     commandLine: fe ? [fe.name, ...fe.argv].join(' ') : undefined,

@@ -8,6 +8,10 @@ import { aptBool } from './cmdline.js';
 export interface HookAction {
   name: string;
   action: 'configure' | 'remove' | 'unpack' | 'error';
+  /** The new version and its architecture (v3), and the .deb an unpack takes. */
+  version?: string;
+  arch?: string;
+  file?: string;
 }
 
 export interface HookInfo {
@@ -67,7 +71,17 @@ export function parseHookInfo(text: string): HookInfo {
         `apt hook input line ${i + 1}: expected ${expected} fields for version ${version}, got ${fields.length}`,
       );
     }
-    actions.push({ name: fields[0]!, action: actionOf(fields[expected - 1]!) });
+    const action = actionOf(fields[expected - 1]!);
+    // v3: NAME OLD OLDARCH OLDMA CMP NEW NEWARCH NEWMA ACTION ("-" where there is no version); v2: NAME OLD CMP NEW ACTION.
+    const newVersion = fields[version >= 3 ? 5 : 3]!;
+    const arch = version >= 3 ? fields[6]! : '-';
+    actions.push({
+      name: fields[0]!,
+      action,
+      ...(newVersion !== '-' ? { version: newVersion } : {}),
+      ...(arch !== '-' ? { arch } : {}),
+      ...(action === 'unpack' ? { file: fields[expected - 1]! } : {}),
+    });
   }
   return { version, config, actions };
 }

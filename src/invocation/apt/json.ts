@@ -10,6 +10,7 @@
 // (apt-private/private-install.cc, private-upgrade.cc).
 
 import { UsageError } from '../../exit-codes.js';
+import type { TxPackage } from '../../types.js';
 
 export const PRE_PROMPT = 'org.debian.apt.hooks.install.pre-prompt';
 
@@ -24,6 +25,9 @@ export interface JsonPackage {
   mode: JsonMode;
   /** Marked automatically installed: pulled in, not asked for. */
   automatic: boolean;
+  /** The package's architecture, and the version apt will install (versions.install), where apt said. */
+  architecture?: string;
+  version?: string;
 }
 
 export interface JsonNotification {
@@ -100,10 +104,17 @@ export function parseNotification(text: string): JsonNotification {
   const params = record(msg.params);
   const packages: JsonPackage[] = [];
   for (const p of Array.isArray(params.packages) ? params.packages : []) {
-    const { name, mode, automatic } = record(p);
+    const { name, mode, automatic, architecture, versions } = record(p);
     // "keep" and modes to come change nothing usr-guard knows of.
     if (typeof name !== 'string' || typeof mode !== 'string' || !MODES.has(mode)) continue;
-    packages.push({ name, mode: mode as JsonMode, automatic: automatic === true || automatic === 1 });
+    const version = record(record(versions).install).version;
+    packages.push({
+      name,
+      mode: mode as JsonMode,
+      automatic: automatic === true || automatic === 1,
+      ...(typeof architecture === 'string' ? { architecture } : {}),
+      ...(typeof version === 'string' ? { version } : {}),
+    });
   }
   return {
     method: msg.method,
@@ -124,6 +135,8 @@ export interface JsonTransaction {
   /** Asked for, and removed. */
   removed: string[];
   purge: boolean;
+  /** Every package, with its version: what the room check sizes. */
+  packages: TxPackage[];
 }
 
 export function transactionOf(n: JsonNotification): JsonTransaction {
@@ -137,5 +150,11 @@ export function transactionOf(n: JsonNotification): JsonTransaction {
     added: additions.filter((p) => !p.automatic).map((p) => p.name),
     removed: (named.length > 0 ? named : removals).map((p) => p.name),
     purge: removals.some((p) => p.mode === 'purge'),
+    packages: n.packages.map((p) => ({
+      name: p.name,
+      ...(p.architecture ? { arch: p.architecture } : {}),
+      ...(p.version ? { version: p.version } : {}),
+      ...(REMOVALS.has(p.mode) ? { removal: true } : {}),
+    })),
   };
 }

@@ -10,6 +10,7 @@ const base: Omit<RunFacts, 'caller'> = {
   frontEndMarked: false,
   dnfDecided: false,
   replayHolds: false,
+  roomLow: false,
   plainChange: true,
   prePrompt: null,
 };
@@ -19,6 +20,19 @@ const ROWS: [string, Caller, Partial<RunFacts>, Speaker][] = [
   ['a mutable host, even a bare dpkg', 'dpkg', { usr: 'mutable' }, 'quiet'],
   ["apt's JSON hook, nothing kept: node decides", 'apt-json', {}, 'decide'],
   ["apt's JSON hook, a record that holds: Pre-Install-Pkgs says it", 'apt-json', { replayHolds: true }, 'quiet'],
+  [
+    "apt's JSON hook, a record that holds, the overlay's room below the floor: node checks the room",
+    'apt-json',
+    { replayHolds: true, roomLow: true },
+    'room',
+  ],
+  ["apt's JSON hook, room low, after the run's hook decided", 'apt-json', { runMarked: true, roomLow: true }, 'quiet'],
+  [
+    'Pre-Invoke, a record that holds, room low: the JSON hook checked it',
+    'apt',
+    { replayHolds: true, roomLow: true },
+    'quiet',
+  ],
   ["apt's JSON hook after the run's hook decided", 'apt-json', { runMarked: true }, 'quiet'],
   ["apt's JSON hook, a later notification (node reads it)", 'apt-json', { prePrompt: false }, 'quiet'],
   ["apt's JSON hook on a locked host", 'apt-json', { usr: 'read-only', replayHolds: true }, 'decide'],
@@ -40,6 +54,13 @@ const ROWS: [string, Caller, Partial<RunFacts>, Speaker][] = [
     { replayHolds: true },
     'replay',
   ],
+  [
+    'a bare dpkg -i, a record that holds, room low: node checks the room',
+    'dpkg',
+    { replayHolds: true, roomLow: true },
+    'room',
+  ],
+  ['dpkg under a marked front end, room low', 'dpkg', { frontEndMarked: true, roomLow: true }, 'quiet'],
   ['dpkg --no-act, a record that holds: node', 'dpkg', { replayHolds: true, plainChange: false }, 'decide'],
   ['dpkg on a locked host', 'dpkg', { usr: 'read-only' }, 'decide'],
   ['dnf 4 plugin after the dnf shim decided', 'dnf', { dnfDecided: true }, 'quiet'],
@@ -55,8 +76,9 @@ describe('whoSpeaks', () => {
     expect(whoSpeaks({ ...base, caller, ...over })).toBe(speaker);
   });
 
-  it("node's role: a replay that reached node decides, a quiet hook backs up", () => {
-    expect((['decide', 'replay', 'backstop', 'quiet'] as Speaker[]).map(roleOf)).toEqual([
+  it("node's role: a replay that reached node decides, as a room check does; a quiet hook backs up", () => {
+    expect((['decide', 'replay', 'room', 'backstop', 'quiet'] as Speaker[]).map(roleOf)).toEqual([
+      'decide',
       'decide',
       'decide',
       'backstop',
@@ -92,6 +114,19 @@ describe('settle', () => {
   it("another user's Pre-Invoke for build-dep (no JSON hook) decides", () => {
     const inv = settle(asked, { jsonHooked: false }, 'read-only', {}, NO_PID, 1000);
     expect([inv.role, inv.said]).toEqual(['decide', null]);
+  });
+
+  it('the shell handed the room to node (USR_GUARD_ROOM_ONLY): a JSON hook checks only the room', () => {
+    const json = { ...asked, caller: 'apt-json' as Caller };
+    const inv = settle(json, { prePrompt: true }, 'writable', { USR_GUARD_ROOM_ONLY: 'warn' }, NO_PID, 0);
+    expect([inv.role, inv.roomOnly]).toEqual(['decide', true]);
+    // A later notification of the run, or no handover: no room-only check.
+    expect(settle(json, { prePrompt: false }, 'writable', { USR_GUARD_ROOM_ONLY: 'warn' }, NO_PID, 0).roomOnly).toBe(
+      undefined,
+    );
+    expect(settle(json, { prePrompt: true }, 'writable', { USR_GUARD_ROOM_ONLY: '' }, NO_PID, 0).roomOnly).toBe(
+      undefined,
+    );
   });
 
   it('dnf backs up the shim that decided', () => {
