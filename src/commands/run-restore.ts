@@ -46,7 +46,7 @@ export async function restoreCommand(env: NodeJS.ProcessEnv, isRoot: boolean, ou
   if (!overlay) for (const kept of (await import('../diff/last-boot-note.js')).keepLastBoot()) await say(kept, null);
   const r = restoreSnapshot(!overlay);
   const problems: string[] = [];
-  await say(r.message, r.done ? 'notice' : 'failed' in r && r.failed ? 'warning' : null);
+  await say(r.message, r.done ? (r.warn ? 'warning' : 'notice') : 'failed' in r && r.failed ? 'warning' : null);
   if (!r.done && r.failed) problems.push(r.message);
   failed ||= !r.done && r.failed === true;
   // A snapshot that could not be put back now stays, for the next boot: it still describes the image's packages.

@@ -9,7 +9,10 @@
 // state did not change are this host's, made in /var alone, and stay
 // (./package-state.ts). What is put back becomes root's database, whose
 // maintainer scripts root runs: only a snapshot that root owns all the way
-// down, in folders only root can write, is ever restored.
+// down, in folders only root can write, is ever restored. A snapshot a hook
+// took at a boot's first change (the unit could not at its start) may miss
+// that boot's earlier changes: it is put back for the packages changed since,
+// and packages still listed whose files are not in /usr go (./files-gone.ts).
 
 import { existsSync, lstatSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -19,13 +22,14 @@ import { copyAside, moveAside, syncTree } from '../fs/trees.js';
 import { notRootsAbove, notRootsWithin } from '../trust.js';
 import { dpkgLocked } from './locks.js';
 import { parseManifest, treeDiffers, type Manifest } from './manifest.js';
+import { dropInfo, packagesGone, withoutPackages } from './files-gone.js';
 import { changedPackages, mergeMarks, mergeStatus } from './package-state.js';
 import { MARKS, SNAPSHOT } from './paths.js';
 import { bootId, MANIFEST, realDb, removeLeftovers, stampNow } from './snapshot.js';
 import { lockSnapshots } from './snapshot-lock.js';
 
 export type RestoreResult =
-  | { done: true; message: string }
+  | { done: true; message: string; warn?: boolean }
   /**
    * failed: something is wrong (said in the journal). keep: the snapshot still is the best one to
    * put back (this boot's already, or one that could not be put back now): no new one replaces it.
@@ -155,11 +159,11 @@ export function restoreSnapshot(overlayGone: boolean, dropping = false): Restore
     };
   if (m.bootId === bootId() && !dropping)
     return { done: false, keep: true, message: "this boot's snapshot of dpkg's database is taken already" };
-  if (m.by !== 'boot')
+  if (m.by !== 'boot' && dropping)
     return {
       done: false,
       failed: true,
-      message: `the snapshot of boot ${m.bootId} was taken at its first change, not at its start (the boot unit took none then), and may hold that boot's overlay changes: it is not put back. dpkg's database stays as it is, and may list packages whose files went with that overlay (see usr-guard(8), DPKG'S DATABASE)`,
+      message: `the snapshot of boot ${m.bootId} was taken at its first change, not at its start, and may hold this overlay's changes: it is not put back`,
     };
   if (!overlayGone)
     return {
@@ -167,8 +171,14 @@ export function restoreSnapshot(overlayGone: boolean, dropping = false): Restore
       message: "/usr still has an overlay (a hotfix?): its packages are the host's, dpkg's database stays",
     };
   const db = realDb();
-  const changed = changedPackages(read(`${SNAPSHOT}/db/status`), read(`${db}/status`));
-  if (changed.length === 0) return { done: false, message: `dpkg's packages are as at the start of boot ${m.bootId}` };
+  const then = read(`${SNAPSHOT}/db/status`);
+  const changed = changedPackages(then, read(`${db}/status`));
+  const gone = m.by === 'boot' ? [] : packagesGone(`${SNAPSHOT}/db`, mergeStatus(then, read(`${db}/status`), changed));
+  if (changed.length === 0 && gone.length === 0)
+    return {
+      done: false,
+      message: `dpkg's packages are as at the ${m.by === 'boot' ? 'start' : 'first change'} of boot ${m.bootId}`,
+    };
   if (dpkgLocked(db))
     return { done: false, failed: true, keep: true, message: 'dpkg holds its database locked: not restoring now' };
   const held = lockSnapshots(() => undefined, 5);
@@ -181,13 +191,13 @@ export function restoreSnapshot(overlayGone: boolean, dropping = false): Restore
     };
   try {
     removeLeftovers(held);
-    return putBack(m, db, changed);
+    return putBack(m, db, changed, gone);
   } finally {
     held.release();
   }
 }
 
-function putBack(m: Manifest, db: string, changed: string[]): RestoreResult {
+function putBack(m: Manifest, db: string, changed: string[], gone: string[]): RestoreResult {
   let fresh: string;
   try {
     fresh = copyAside(`${SNAPSHOT}/db`, db, 'usr-guard-new');
@@ -203,7 +213,9 @@ function putBack(m: Manifest, db: string, changed: string[]): RestoreResult {
       };
     }
     // This boot's selections and holds of the packages whose state did not change stay.
-    writeFileSync(`${fresh}/status`, mergeStatus(read(`${SNAPSHOT}/db/status`), read(`${db}/status`), changed));
+    const status = mergeStatus(read(`${SNAPSHOT}/db/status`), read(`${db}/status`), changed);
+    writeFileSync(`${fresh}/status`, withoutPackages(status, gone));
+    if (gone.length > 0) dropInfo(fresh, gone);
     syncTree(fresh);
     step('restore-synced');
     // The marks first: a stop before the database's rename finds the packages still changed, and does it all again.
@@ -227,9 +239,18 @@ function putBack(m: Manifest, db: string, changed: string[]): RestoreResult {
   syncDir(dirname(db));
   step('restore-renamed');
   rmSync(old, { recursive: true, force: true });
-  const names = changed.map((k) => k.replace(/:$/, '')).join(', ');
+  const names = (keys: string[]) => keys.map((k) => k.replace(/:$/, '')).join(', ');
+  if (m.by === 'boot')
+    return {
+      done: true,
+      message: `restored dpkg's database and apt's marks from the snapshot taken at the start of boot ${m.bootId}, before its transient overlay (packages put back: ${names(changed)})`,
+    };
+  const back = changed.length > 0 ? `packages put back: ${names(changed)}` : 'no package changed since';
+  const off =
+    gone.length > 0 ? `; dpkg listed ${names(gone)} whose files are not in /usr: no longer listed as installed` : '';
   return {
     done: true,
-    message: `restored dpkg's database and apt's marks from the snapshot taken at the start of boot ${m.bootId}, before its transient overlay (packages put back: ${names})`,
+    warn: true,
+    message: `put back dpkg's database from the snapshot taken at the first change of boot ${m.bootId}, not at its start: what that boot changed before it is not known (${back})${off}`,
   };
 }

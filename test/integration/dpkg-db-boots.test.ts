@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aptUseRepo, buildRepo } from '../helpers/debs.js';
+import { journal } from '../helpers/image-builds.js';
 import { buildImage, runInSandbox } from '../helpers/sandbox.js';
 
 const tick = () => new Promise((r) => setImmediate(r));
@@ -38,7 +39,7 @@ echo "@@audit:$(dpkg --audit 2>&1)"
 apt-get check >/dev/null 2>&1 && echo "@@apt-check-clean"`;
 
 /** Boot 1 on a transient overlay (its unit first, unless `before` replaces it), boot 2 locked. */
-async function twoBoots(boot1: string, { unit = UNIT, boot2 = '' } = {}) {
+async function twoBoots(boot1: string, { unit = UNIT, boot2 = '', listen = false } = {}) {
   const varDir = mkdtempSync(join(tmpdir(), 'ug-var-'));
   dirs.push(varDir);
   const one = runInSandbox({
@@ -57,7 +58,7 @@ async function twoBoots(boot1: string, { unit = UNIT, boot2 = '' } = {}) {
     image,
     varDir,
     bootId: 'boot-2',
-    script: `${aptUseRepo(repo)}\n${UNIT}\n${boot2}\n${LOOK}`,
+    script: `${aptUseRepo(repo)}\n${listen ? journal.listen : ''}\n${UNIT}\n${boot2}\n${listen ? journal.show : ''}\n${LOOK}`,
   });
   await tick();
   return { one, two };
@@ -118,20 +119,33 @@ apt-get install -y ughello >/dev/null 2>&1`);
     nothingGone(two.stdout);
   }, 240_000);
 
-  it('a boot whose unit could not take a snapshot (a full /var): the next boot says so and puts back no late one', async () => {
-    const { one, two } = await twoBoots('umount /var/lib/usr-guard\napt-get install -y ughello >/dev/null 2>&1', {
-      unit: `mkdir -p /var/lib/usr-guard && mount -t tmpfs -o size=64k,mode=755 full /var/lib/usr-guard && dd if=/dev/zero of=/var/lib/usr-guard/fill bs=4k 2>/dev/null
+  it('a boot whose unit could not take a snapshot (a full /var): the next boot puts back the late one and takes off what has no files', async () => {
+    const { one, two } = await twoBoots(
+      `umount /var/lib/usr-guard
+USR_GUARD_MODE=off apt-get install -y ugother >/dev/null 2>&1
+apt-get install -y ughello >/dev/null 2>&1
+dpkg -s ugother ughello >/dev/null && echo "@@installed"`,
+      {
+        unit: `mkdir -p /var/lib/usr-guard && mount -t tmpfs -o size=64k,mode=755 full /var/lib/usr-guard && dd if=/dev/zero of=/var/lib/usr-guard/fill bs=4k 2>/dev/null
 ${UNIT}; usr-guard status 2>&1 | grep 'dpkg snapshot' | sed 's/^/@@status: /'`,
-      boot2: 'usr-guard status 2>&1 | grep "dpkg snapshot" | sed "s/^/@@status: /"',
-    });
+        listen: true,
+      },
+    );
     expect(one.stdout).toMatch(
       /@@unit: usr-guard: could not take this boot's snapshot of dpkg's database \(.*no space left/,
     );
     expect(one.stdout).toMatch(/@@status: .*could not take this boot's snapshot/);
+    expect(one.stdout).toContain('@@installed');
+    // ughello changed after the first-change snapshot: put back; ugother came before it: its files are gone.
     expect(two.stdout).toMatch(
-      /@@unit: usr-guard: the snapshot of boot boot-1 was taken at its first change, not at its start/,
+      /@@unit: usr-guard: put back dpkg's database from the snapshot taken at the first change of boot boot-1, not at its start: .*packages put back: ughello:all\); dpkg listed ugother:all whose files are not in \/usr: no longer listed as installed/,
     );
-    expect(two.stdout).not.toContain('restored');
+    expect(two.stdout).toMatch(
+      /@@journal: .*usr-guard: put back dpkg's database .*dpkg listed ugother:all whose files are not in \/usr/,
+    );
+    nothingGone(two.stdout);
+    for (const p of ['ugapp', 'uglib', 'ugkeep']) expect(two.stdout).toContain(`@@listed ${p}\n`);
+    expect(two.stdout).not.toContain('@@listed ugother');
   }, 240_000);
 
   it("apt's marks go with it: a package the image had as automatic, removed on the overlay, is automatic again", async () => {
