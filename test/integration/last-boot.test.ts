@@ -83,6 +83,8 @@ afterAll(() => {
 /** A locked host of the image; its scripts make the transient overlay inside (OVERLAY), so its upper layer is reachable there. */
 const host = (varDir: string, bootId: string, etcDir?: string) =>
   ({ usr: 'image', ostreeBooted: true, image, varDir, etcDir, bootId }) as const;
+/** usr-guard-restore-dpkg-db.service at a boot's start: it takes the boot's snapshot of dpkg's database. */
+const BOOT_UNIT = 'usr-guard restore-dpkg-db >/dev/null 2>&1';
 const OVERLAY = `mkdir -p /run/ug-ov/up /run/ug-ov/wk && mount -t overlay overlay -o lowerdir=/usr,upperdir=/run/ug-ov/up,workdir=/run/ug-ov/wk /usr
 mkdir -p /run/ostree/deployment-state/0a1b2c.0 && touch /run/ostree/deployment-state/0a1b2c.0/unlocked-development`;
 
@@ -150,7 +152,9 @@ describe('overlay --drop', () => {
   it("after an install: lists who holds the overlay's files, puts dpkg's database back, /usr is the image's", () => {
     const r = runInSandbox({
       ...host(temp('ug-var-'), 'boot-1'),
-      script: `${OVERLAY}
+      // The boot unit first, as at a boot's start: it takes the snapshot that drop puts back.
+      script: `${BOOT_UNIT}
+${OVERLAY}
 ${aptUseRepo(repo)}
 apt-get install -y ughello >/dev/null
 sh -c 'exec 3</usr/bin/ughello; exec sleep 60' & echo "@@holder=$!"
@@ -167,7 +171,9 @@ usr-guard diff --last-boot | head -3`,
     });
     const holder = /@@holder=(\d+)/.exec(r.stdout)?.[1];
     expect(r.stderr).toMatch(new RegExp(`usr-guard: +${holder} sleep: /usr/bin/ughello`));
-    expect(r.stderr).toContain("restored dpkg's database from the snapshot");
+    expect(r.stderr).toContain(
+      "restored dpkg's database and apt's marks from the snapshot taken at the start of boot boot-1",
+    );
     expect(r.stderr).toContain('unmounted the overlay on /usr lazily');
     expect(r.stdout).toContain('@@rc=0');
     expect(r.stdout).toContain('@@file-gone');
@@ -186,7 +192,7 @@ usr-guard diff --last-boot | head -3`,
       runInSandbox({
         ...host(temp('ug-var-'), 'boot-1'),
         script: compareScript(
-          `${OVERLAY}\n${aptUseRepo(repo)}
+          `${BOOT_UNIT}\n${OVERLAY}\n${aptUseRepo(repo)}
 apt-get install -y ughello >/dev/null 2>&1
 python3 -c 'import fcntl,time; f=open("/var/lib/dpkg/lock","a"); fcntl.lockf(f, fcntl.LOCK_EX); time.sleep(20)' & sleep 0.5`,
           'dpkg -l | md5sum; findmnt -n -o FSTYPE,SOURCE /usr; ls /usr/bin | md5sum; ls /var/lib/usr-guard/dpkg-snapshot',
