@@ -39,7 +39,10 @@ describe.skipIf(!node18)('on Node 18', () => {
       const r = run(['status', '--deep', '--json'], { USR_GUARD_CONFIG: join(dir, 'c.conf') });
       const s = JSON.parse(r.stdout);
       expect(s.mode).toBe('refuse');
-      expect(s.bootc).toEqual({ ok: true, status: { tracked: false, image: null, usrOverlay: null } });
+      expect(s.bootc).toEqual({
+        ok: true,
+        status: { tracked: false, image: null, usrOverlay: null, usrOverlayKnown: false },
+      });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
