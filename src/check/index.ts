@@ -76,7 +76,7 @@ async function keepTrack(state: SystemState, out: Out, inv?: Invocation): Promis
   if (!TRANSIENT.has(state.state) || process.getuid?.() !== 0) return true;
   try {
     const { recordChange } = await import('../diff/record.js');
-    out.err((await recordChange(state, inv)).map((w) => `usr-guard: warning: ${w}`));
+    out.err((await recordChange(state, inv)).map(warningLine));
     return true;
   } catch (e) {
     out.err([diffNoteFailedLine((e as Error).message)]);

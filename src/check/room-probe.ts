@@ -15,6 +15,7 @@ import { replayLine } from '../messages/overlay.js';
 import { recordRun } from '../runstate/run-record.js';
 import type { Invocation, SystemState, TxPackage, Verdict } from '../types.js';
 import { judgeRoom, parseControlSizes, type Room, type RoomPackage } from './room.js';
+import { warningLine } from '../messages/check.js';
 
 /** States where /usr is an overlay that takes changes until the next boot (or deployment). */
 const OVERLAY_STATES = new Set(['image-overlay', 'image-hotfix']);
@@ -140,7 +141,7 @@ export function withRoom(v: Verdict, s: SystemState, inv: Invocation, mode: stri
   if (r.fits) return v;
   const lines = roomRefusalLines(s, inv, r);
   if (mode === 'warn')
-    return { verdict: 'warn', message: [...v.message, `usr-guard: warning: ${lines[0]!.replace(/^error: /, '')}`] };
+    return { verdict: 'warn', message: [...v.message, warningLine(lines[0]!.replace(/^error: /, ''))] };
   return { verdict: 'refuse', message: lines };
 }
 

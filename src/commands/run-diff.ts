@@ -31,6 +31,7 @@ import { alternativeLinks, isTriggerCache, readAlternatives } from '../diff/by-p
 import { markApt } from '../diff/local-debs.js';
 import { bootTimeMs, filesNotListedNote, noBaselineNote } from '../diff/notes.js';
 import { printable } from '../printable.js';
+import { warningLine } from '../messages/check.js';
 
 export interface Diff {
   overlay: {
@@ -208,7 +209,7 @@ export async function diffCommand(
   out: Out,
 ): Promise<number> {
   const { config, warnings } = await loadConfig(env, isRoot);
-  out.err(warnings.map((w) => `usr-guard: warning: ${w}`));
+  out.err(warnings.map(warningLine));
   const s = probeSystem({ env, bootcPath: config.paths.bootc });
   let c: Computed = { diff: { overlay: null, packages: [], files: [] }, upper: [], listed: false };
   let say: string[];

@@ -20,6 +20,7 @@ import type { Out } from '../output.js';
 import { overlayHolders } from '../overlay/holders.js';
 import { putBackDatabases } from '../overlay/put-back.js';
 import { probeSystem } from '../probe/index.js';
+import { warningLine } from '../messages/check.js';
 
 const WHO = { caller: 'cli', frontend: 'usr-guard overlay', commandLine: 'usr-guard overlay --drop' } as const;
 const DEPLOYMENT_STATE = '/run/ostree/deployment-state';
@@ -48,7 +49,7 @@ function dropUnlockMarkers(): string[] {
 
 export async function dropCommand(env: NodeJS.ProcessEnv, isRoot: boolean, out: Out): Promise<number> {
   const { config, warnings } = await loadConfig(env, isRoot);
-  out.err(warnings.map((w) => `usr-guard: warning: ${w}`));
+  out.err(warnings.map(warningLine));
   const s = probeSystem({ env, bootcPath: config.paths.bootc });
   const refuse = (why: string) => {
     out.err([`usr-guard: overlay --drop: ${why}`]);

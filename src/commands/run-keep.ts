@@ -27,6 +27,7 @@ import { BODY_MARK, bodyOf, hasChanges, labelledDigest, makeRecipe } from '../ke
 import { has, runQuiet } from '../keep/run.js';
 import { buildAndSwitch, type Edge, switchBack } from '../keep/steps.js';
 import { compute, holdsOnly } from './run-diff.js';
+import { warningLine } from '../messages/check.js';
 
 export interface KeepOptions {
   dryRun: boolean;
@@ -55,7 +56,7 @@ export async function keepCommand(
   out: Out,
 ): Promise<number> {
   const { config, warnings } = await loadConfig(env, isRoot);
-  out.err(warnings.map((w) => `usr-guard: warning: ${w}`));
+  out.err(warnings.map(warningLine));
   const s = probeSystem({ env, bootcPath: config.paths.bootc });
   if (s.container.detected) throw nothing(`this is a container (${s.state}): build the image instead`);
   if (!s.host.imageBased) throw nothing(`this host is not image-based (${s.state}): its changes to /usr last already`);

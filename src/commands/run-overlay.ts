@@ -11,6 +11,7 @@ import { EXIT } from '../exit-codes.js';
 import type { Out } from '../output.js';
 import { probeSystem } from '../probe/index.js';
 import type { SystemState } from '../types.js';
+import { warningLine } from '../messages/check.js';
 
 const WHO = { caller: 'cli', frontend: 'usr-guard overlay' } as const;
 
@@ -32,7 +33,7 @@ export async function overlayCommand(
   out: Out,
 ): Promise<number> {
   const { config, warnings } = await loadConfig(env, isRoot);
-  out.err(warnings.map((w) => `usr-guard: warning: ${w}`));
+  out.err(warnings.map(warningLine));
   const probe = () => probeSystem({ env, bootcPath: config.paths.bootc });
   const before = probe();
   if (!before.host.imageBased) {

@@ -10,6 +10,7 @@ import { overlayDisagreements } from '../probe/bootc-overlay.js';
 import { probeSystem } from '../probe/index.js';
 import { refineWithBootc } from '../probe/classify.js';
 import { renderStatus, statusJson } from './status.js';
+import { warningLine } from '../messages/check.js';
 
 export async function statusCommand(
   opts: { json: boolean; deep: boolean; prometheus?: boolean; export?: boolean },
@@ -18,7 +19,7 @@ export async function statusCommand(
   out: Out,
 ): Promise<number> {
   const { config, warnings } = await loadConfig(env, isRoot);
-  out.err(warnings.map((w) => `usr-guard: warning: ${w}`));
+  out.err(warnings.map(warningLine));
   let state = probeSystem({ env, bootcPath: config.paths.bootc, forStatus: true });
   let deep: DeepResult | null = null;
   if (opts.deep) {

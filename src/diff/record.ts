@@ -3,10 +3,11 @@
 // boot starts empty): the baseline, at the first change of the boot, and a
 // one-line summary, which /etc/profile.d/usr-guard.sh shows at login, without node.
 
-import { existsSync } from 'node:fs';
+import { existsSync, writeSync } from 'node:fs';
 import type { Invocation, PackageManager, SystemState } from '../types.js';
 import { summaryLine } from '../messages/overlay.js';
 import { baselineFile, RUN_DIR, runDir, writeRunFile } from './run-dir.js';
+import { warningLine } from '../messages/check.js';
 
 export { summaryLine };
 
@@ -29,7 +30,7 @@ export async function recordChange(state: SystemState, inv?: Invocation): Promis
   writeRunFile(`${RUN_DIR}/summary`, `${summaryLine(state.state === 'image-hotfix')}\n`);
   // What the overlay holds now, kept in /var for the next boot, and the fleet's files (never fatal).
   const { noteChange } = await import('./last-boot-change.js');
-  await noteChange(state, (line) => process.stderr.write(`usr-guard: warning: ${line}\n`));
+  await noteChange(state, (line) => writeSync(2, `${warningLine(line)}\n`));
   const paths = inv?.manager === 'apt' ? (inv.localPaths ?? []) : [];
   if (paths.length === 0) return [];
   // Loaded only for a change that names package files: copying them is no work for every run.

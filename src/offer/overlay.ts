@@ -6,6 +6,7 @@ import { type LockBinds, rebindLocks } from '../dpkg-db/lock-binds.js';
 import { loadExeca } from '../lazy-execa.js';
 import type { Config, Verdict } from '../types.js';
 import { childEnv, systemProgram } from './programs.js';
+import { warningLine } from '../messages/check.js';
 
 export type OverlayResult = { ok: true; tool: string } | { ok: false; error: string };
 
@@ -62,7 +63,7 @@ export async function makeUsrWritable(
     } catch (e) {
       binds = { failed: true, lines: [`could not bind dpkg's lock files again: ${(e as Error).message}`] };
     }
-    if (binds.failed) writeSync(2, binds.lines.map((l) => `usr-guard: warning: ${l}\n`).join(''));
+    if (binds.failed) writeSync(2, binds.lines.map((l) => `${warningLine(l)}\n`).join(''));
     return { ok: true, tool };
   }
   const why = r.timedOut
