@@ -39,7 +39,7 @@ const common = {
 
 /** Modules (by path) and packages (by name) that become lazily compiled chunks; all are imported dynamically. */
 const LAZY_FILES = [
-  /src\/commands\/run-(status|install|overlay|restore|restore-pacman|diff|last-boot|drop|keep)\.ts$/,
+  /src\/commands\/run-(status|install|overlay|restore|restore-pacman|diff|last-boot|drop|keep|dpkg-db)\.ts$/,
   /src\/(dpkg|pacman)-db\/snapshot\.ts$/,
   /src\/config\/file\.ts$/,
   /src\/offer\/(offer|trail)\.ts$/,

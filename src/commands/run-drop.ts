@@ -9,7 +9,8 @@
 import { readdirSync, rmSync } from 'node:fs';
 import { loadConfig } from '../config/index.js';
 import { noteOverlay } from '../diff/last-boot-note.js';
-import { RUN_DIR } from '../diff/run-dir.js';
+import { identityFile } from '../diff/db-identity.js';
+import { baselineFile, RUN_DIR } from '../diff/run-dir.js';
 import { EXIT } from '../exit-codes.js';
 import { overlayDiff } from '../export/collect.js';
 import { systemTool } from '../fs/trees.js';
@@ -107,8 +108,8 @@ export async function dropCommand(env: NodeJS.ProcessEnv, isRoot: boolean, out: 
     return EXIT.INTERNAL;
   }
   // The overlay is gone: what /run said of it (the login reminder, diff's baseline) goes with it.
-  for (const name of ['summary', 'upperdir', 'baseline.apt', 'baseline.dnf', 'baseline.pacman'])
-    rmSync(`${RUN_DIR}/${name}`, { force: true });
+  const baselines = (['apt', 'dnf', 'pacman'] as const).flatMap((m) => [baselineFile(m), identityFile(m)]);
+  for (const path of [`${RUN_DIR}/summary`, `${RUN_DIR}/upperdir`, ...baselines]) rmSync(path, { force: true });
   for (const m of dropUnlockMarkers()) said.push(`removed ostree's unlock marker ${m}`);
   said.push(`unmounted the overlay on /usr lazily (${umount} -l /usr): /usr is the image's again (${after.state})`);
   await trail(`dropped the transient overlay on /usr (${after.state})`, WHO);

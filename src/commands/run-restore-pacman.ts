@@ -31,7 +31,7 @@ export async function restorePacmanCommand(env: NodeJS.ProcessEnv, isRoot: boole
   const gone = state.usr?.overlay !== 'unlock';
   // What the last boot's overlay held, from the database it left, before the snapshot goes back (diff --last-boot).
   if (gone)
-    for (const kept of (await import('../diff/last-boot-note.js')).keepLastBoot(state.pacmanDatabase.path))
+    for (const kept of (await import('../diff/last-boot-finish.js')).keepLastBoot(state.pacmanDatabase.path))
       out.err([`usr-guard: ${kept}.`]);
   const r = restorePacmanSnapshot(state.pacmanDatabase.path, gone);
   out.err([`usr-guard: ${r.message}.`]);

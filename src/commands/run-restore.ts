@@ -43,7 +43,7 @@ export async function restoreCommand(env: NodeJS.ProcessEnv, isRoot: boolean, ou
     return failed ? EXIT.INTERNAL : EXIT.OK;
   }
   // What the last boot's overlay held, from the database it left, before the snapshot goes back (diff --last-boot).
-  if (!overlay) for (const kept of (await import('../diff/last-boot-note.js')).keepLastBoot()) await say(kept, null);
+  if (!overlay) for (const kept of (await import('../diff/last-boot-finish.js')).keepLastBoot()) await say(kept, null);
   const r = restoreSnapshot(!overlay);
   const problems: string[] = [];
   await say(r.message, r.done ? (r.warn ? 'warning' : 'notice') : 'failed' in r && r.failed ? 'warning' : null);

@@ -4,16 +4,15 @@
 // asks for. Said, never fatal: the package change goes on whatever happens here.
 
 import { loadConfig } from '../config/index.js';
-import { collectFacts, writeExports } from '../export/collect.js';
 import type { SystemState } from '../types.js';
 import { lightDiff } from './last-boot-light.js';
 import { noteOverlay } from './last-boot-note.js';
 
 export async function noteChange(state: SystemState, warn: (line: string) => void): Promise<void> {
-  const diff = (() => {
+  const diff = await (async () => {
     try {
       // The cheap diff: this runs before every change node sees (last-boot-light.ts).
-      const d = lightDiff(state);
+      const d = await lightDiff(state);
       if (d !== null) noteOverlay(state, d, 'change');
       return d;
     } catch (e) {
@@ -24,6 +23,8 @@ export async function noteChange(state: SystemState, warn: (line: string) => voi
   const { config } = await loadConfig(process.env, true);
   if (config.export.prometheus === null && config.export.ansibleFacts === null) return;
   try {
+    // Loaded only where [export] asks for files: it reads the whole diff's modules (16 ms a change here).
+    const { collectFacts, writeExports } = await import('../export/collect.js');
     const { failed } = writeExports(config, await collectFacts(state, config, diff));
     for (const f of failed) warn(f);
   } catch (e) {

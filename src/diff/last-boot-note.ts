@@ -1,31 +1,25 @@
 // Keeping the last-boot record (last-boot.ts) as the overlay changes: at each
-// change node sees (before it: what the overlay holds then), at `overlay
-// --drop`, and at the next boot, before dpkg's snapshot is put back, from the
-// database the overlay left in /var (exact to the boot's last run). Written
-// whole and durably (a new file, fsync, rename); never fatal to the caller.
+// change node sees (before it: what the overlay holds then) and at `overlay
+// --drop`; at the next boot, last-boot-finish.ts completes it. Written whole
+// and durably (a new file, fsync, rename); never fatal to the caller.
 
 import { readFileSync, renameSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { DB, SNAPSHOT } from '../dpkg-db/paths.js';
-import { bootId } from '../dpkg-db/snapshot.js';
-import { checkSnapshot } from '../dpkg-db/restore.js';
+import { DB } from '../dpkg-db/paths.js';
+import { bootId } from '../probe/boot-id.js';
 import { makeDirs, writeFileAtomic } from '../fs/atomic-write.js';
 import { notRootsAbove } from '../trust.js';
 import type { SystemState } from '../types.js';
-import { type FileChange, type PackageChange, packageChanges } from './compute.js';
+import type { FileChange, PackageChange } from './compute.js';
 import {
   encodeLastBoot,
   LAST_BOOT,
   type LastBoot,
   OVERLAY_RECORD,
-  mergeFromDatabase,
   parseLastBoot,
   type RecordedPackage,
   systemUsers,
 } from './last-boot.js';
-import { PACMAN_SNAPSHOT } from '../pacman-db/paths.js';
-import { dpkgView } from './packages.js';
-import { pacmanView } from './pacman-view.js';
 
 /** A record in /var, or why it cannot be read; null where there is none. */
 export function readRecord(path: string): LastBoot | { error: string } | null {
@@ -40,7 +34,7 @@ export function readRecord(path: string): LastBoot | { error: string } | null {
 }
 
 /** The newest record, where it is whole. */
-function newest(): LastBoot | null {
+export function newest(): LastBoot | null {
   const r = readRecord(OVERLAY_RECORD);
   return r === null || 'error' in r ? null : r;
 }
@@ -56,7 +50,7 @@ export function readLastBoot(): LastBoot | { error: string } | null {
 }
 
 /** Write `r` as the newest record; a newest of another boot is moved aside first (it is the last boot's). */
-function writeRecord(r: LastBoot): void {
+export function writeRecord(r: LastBoot): void {
   makeDirs(dirname(OVERLAY_RECORD), 0o755);
   const bad = notRootsAbove(dirname(OVERLAY_RECORD));
   if (bad !== null) throw new Error(`${bad} is not root's alone: not keeping the overlay's record there`);
@@ -65,7 +59,7 @@ function writeRecord(r: LastBoot): void {
   writeFileAtomic(OVERLAY_RECORD, Buffer.from(encodeLastBoot(r)), 0o644);
 }
 
-const readText = (path: string) => {
+export const readText = (path: string) => {
   try {
     return readFileSync(path, 'utf8');
   } catch {
@@ -96,7 +90,7 @@ function dpkgDetails(db: string, key: string): Pick<RecordedPackage, 'conffiles'
 }
 
 /** The changes with what each may leave behind (apt's from `db`; the others by name only). */
-function detailed(changes: PackageChange[], db = DB): RecordedPackage[] {
+export function detailed(changes: PackageChange[], db = DB): RecordedPackage[] {
   return changes.map((c) =>
     c.manager === 'apt' && c.change !== 'removed'
       ? { ...c, ...dpkgDetails(db, c.name) }
@@ -128,55 +122,4 @@ export function noteOverlay(
     usersBefore: same?.usersBefore ?? usersNow(),
     notes: diff.notes,
   });
-}
-
-/**
- * At the next boot, before dpkg's snapshot is put back: the packages as the
- * overlay's last run left them in /var/lib/dpkg, against the snapshot taken
- * before its first change. What it wrote, or null when there was nothing to
- * learn (no snapshot of an earlier boot).
- */
-export function finishLastBoot(): string | null {
-  const m = checkSnapshot();
-  if ('error' in m || m.bootId === bootId()) return null;
-  const before = dpkgView(`${SNAPSHOT}/db`);
-  const now = dpkgView(DB);
-  if (!before || !now) return null;
-  const merged = mergeFromDatabase(
-    newest(),
-    m.bootId,
-    'apt',
-    detailed(packageChanges('apt', before.versions, now.versions)),
-    new Date().toISOString(),
-  );
-  writeRecord(merged);
-  return `kept what the last boot's overlay held (${merged.packages.length} package change(s), ${merged.files.length} file(s) by hand) in ${OVERLAY_RECORD}, for 'usr-guard diff --last-boot'`;
-}
-
-/** The same for pacman, before its snapshot goes back: pacman's packages as the overlay left `dbPath`/local. */
-export function finishLastBootPacman(dbPath: string): string | null {
-  const taken = readText(`${PACMAN_SNAPSHOT}/boot_id`).trim();
-  if (taken === '' || taken === bootId()) return null;
-  const before = pacmanView(`${PACMAN_SNAPSHOT}/local`);
-  const now = pacmanView(`${dbPath}/local`);
-  if (!before || !now) return null;
-  const merged = mergeFromDatabase(
-    newest(),
-    taken,
-    'pacman',
-    detailed(packageChanges('pacman', before.versions, now.versions)),
-    new Date().toISOString(),
-  );
-  writeRecord(merged);
-  return `kept what the last boot's overlay held (${merged.packages.length} package change(s)) in ${OVERLAY_RECORD}, for 'usr-guard diff --last-boot'`;
-}
-
-/** finishLastBoot (or, given pacman's DBPath, finishLastBootPacman) for the boot units: what it did, or why it could not (never a throw: the restore goes on). */
-export function keepLastBoot(pacmanDb?: string): string[] {
-  try {
-    const done = pacmanDb === undefined ? finishLastBoot() : finishLastBootPacman(pacmanDb);
-    return done === null ? [] : [done];
-  } catch (e) {
-    return [`warning: could not keep what the last boot's overlay held: ${(e as Error).message}`];
-  }
 }

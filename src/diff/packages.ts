@@ -40,18 +40,33 @@ export interface DpkgPackage {
 export function dpkgPackages(text: string, nativeArch = nativeArchOf(text)): Map<string, DpkgPackage> {
   const out = new Map<string, DpkgPackage>();
   for (const stanza of text.split(/\n\s*\n/)) {
-    const field = (name: string) => new RegExp(`^${name}:[ \\t]*(.*)$`, 'mi').exec(stanza)?.[1]?.trim();
-    const name = field('Package');
-    const version = field('Version');
-    const status = field('Status') ?? '';
+    const fields = stanzaFields(stanza);
+    const name = fields.get('package');
+    const version = fields.get('version');
+    const status = fields.get('status') ?? '';
     if (!name || !version || !/\b(installed|unpacked|half-configured|triggers-awaited|triggers-pending)$/.test(status))
       continue;
-    const arch = field('Architecture') ?? '';
-    const same = field('Multi-Arch') === 'same' && arch !== '' && arch !== 'all';
+    const arch = fields.get('architecture') ?? '';
+    const same = fields.get('multi-arch') === 'same' && arch !== '' && arch !== 'all';
     const key = arch && arch !== 'all' && nativeArch && arch !== nativeArch ? `${name}:${arch}` : name;
     out.set(key, { name, version, arch, list: same ? `${name}:${arch}.list` : `${name}.list` });
   }
   return out;
+}
+
+const FIELDS = new Set(['package', 'version', 'status', 'architecture', 'multi-arch']);
+/**
+ * The fields dpkgPackages reads from a stanza, named in lower case, each its first line's value, trimmed.
+ * (A regular expression per field and stanza made this the most of a change's last-boot record.)
+ */
+function stanzaFields(stanza: string): Map<string, string> {
+  const fields = new Map<string, string>();
+  for (const line of stanza.split(/\r\n|[\n\r\u2028\u2029]/)) {
+    const colon = line.indexOf(':');
+    const name = line.slice(0, colon).toLowerCase();
+    if (colon > 0 && FIELDS.has(name) && !fields.has(name)) fields.set(name, line.slice(colon + 1).trim());
+  }
+  return fields;
 }
 
 /**

@@ -6,7 +6,7 @@ import { existsSync, lstatSync, readFileSync } from 'node:fs';
 import { DB, RECORD, SNAPSHOT, SNAPSHOT_NOTE, SYSIMAGE_DB } from './paths.js';
 import { readRecord, recordOf, staleness, staleSentence } from './record.js';
 import { checkSnapshot } from './restore.js';
-import { bootId } from './snapshot.js';
+import { bootId } from '../probe/boot-id.js';
 
 export interface SnapshotFacts {
   /** The boot it was taken in, when its manifest says. */

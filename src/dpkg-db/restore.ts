@@ -25,7 +25,8 @@ import { parseManifest, treeDiffers, type Manifest } from './manifest.js';
 import { dropInfo, packagesGone, withoutPackages } from './files-gone.js';
 import { changedPackages, mergeMarks, mergeStatus } from './package-state.js';
 import { MARKS, SNAPSHOT } from './paths.js';
-import { bootId, MANIFEST, realDb, removeLeftovers, stampNow } from './snapshot.js';
+import { bootId } from '../probe/boot-id.js';
+import { MANIFEST, realDb, removeLeftovers, stampNow } from './snapshot.js';
 import { lockSnapshots } from './snapshot-lock.js';
 
 export type RestoreResult =

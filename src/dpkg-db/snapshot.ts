@@ -21,7 +21,6 @@ import {
   lstatSync,
   mkdirSync,
   readdirSync,
-  readFileSync,
   readlinkSync,
   realpathSync,
   renameSync,
@@ -38,16 +37,9 @@ import { otherHolder } from './locks.js';
 import { manifestOf, manifestText, type TakenBy } from './manifest.js';
 import { DB, MARKS, SNAPSHOT } from './paths.js';
 import { lockSnapshots, type Held } from './snapshot-lock.js';
+import { bootId } from '../probe/boot-id.js';
 
 export const MANIFEST = `${SNAPSHOT}/manifest`;
-
-export function bootId(): string {
-  try {
-    return readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
-  } catch {
-    return 'unknown';
-  }
-}
 
 /** Where dpkg's database really is: /var/lib/dpkg may be a link to a folder elsewhere in /var. */
 export function realDb(): string {

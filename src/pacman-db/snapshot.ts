@@ -22,7 +22,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { bootId } from '../dpkg-db/snapshot.js';
+import { bootId } from '../probe/boot-id.js';
 import { makeDirs, syncDir, writeError } from '../fs/atomic-write.js';
 import { step } from '../fs/test-stop.js';
 import { COPY, moveAside, syncTree, tempName } from '../fs/trees.js';

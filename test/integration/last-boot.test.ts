@@ -136,6 +136,26 @@ echo "@@after-a-change:$(usr-guard diff --last-boot | head -1)"`,
     expect(out).toContain('@@after-a-change:The overlay on /usr of boot boot-1 ');
   });
 
+  it('a later change node sees reads a database only where it changed since the baseline, and then records it', () => {
+    const packagesInRecord = `python3 -c 'import json; print("@@packages", [p["name"] for p in json.load(open("/var/lib/usr-guard/overlay-record.json"))["packages"]])'`;
+    const r = runInSandbox({
+      ...host(temp('ug-var-'), 'boot-1'),
+      script: `${BOOT_UNIT}
+${OVERLAY}
+${aptUseRepo(repo)}
+usr-guard check --caller cli -- 2>/dev/null </dev/null
+${packagesInRecord}
+cat /run/usr-guard/baseline.apt.identity > /tmp/before
+apt-get install -y ughello >/dev/null 2>&1
+usr-guard check --caller cli -- 2>/dev/null </dev/null
+${packagesInRecord}
+cmp -s /tmp/before /run/usr-guard/baseline.apt.identity && echo @@identity-kept`,
+    });
+    // The first: nothing changed since the baseline taken in the same run. The second: dpkg's status is new.
+    expect(r.stdout).toMatch(/@@packages \[\]\n[\s\S]*@@packages \['ughello'\]/);
+    expect(r.stdout).toContain('@@identity-kept');
+  });
+
   it('with no record: says so, exit 0', () => {
     const r = runInSandbox({
       usr: 'image',

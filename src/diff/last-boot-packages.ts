@@ -1,0 +1,63 @@
+// The package side of the per-change last-boot record (last-boot-light.ts):
+// each database that changed since this boot's baseline, against it. Loaded
+// only when one did (db-identity.ts): it reads the databases (rpm through a
+// process) and the baseline.
+
+import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import { DB, SNAPSHOT } from '../dpkg-db/paths.js';
+import { pacmanDbPath } from '../pacman-db/paths.js';
+import type { PackageManager } from '../types.js';
+import { parseBaseline } from './baseline.js';
+import { type PackageChange, packageChanges } from './compute.js';
+import { dpkgView, type PackageView, rpmView } from './packages.js';
+import { pacmanView } from './pacman-view.js';
+import { baselineFile } from './run-dir.js';
+
+/** The baseline's text (compressed, as takeBaseline writes it), or null. */
+function baselineOf(manager: PackageManager): string | null {
+  try {
+    const raw = readFileSync(baselineFile(manager));
+    return (raw[0] === 0x1f && raw[1] === 0x8b ? gunzipSync(raw) : raw).toString('utf8');
+  } catch {
+    return null;
+  }
+}
+
+function viewNow(manager: PackageManager): PackageView | null {
+  if (manager === 'apt') return dpkgView(DB);
+  if (manager === 'dnf') return rpmView();
+  const db = pacmanDbPath();
+  return db === null ? null : pacmanView(`${db}/local`);
+}
+
+/**
+ * The packages of `managers` that changed since the baseline, and the files
+ * they own under /usr (now, or before: the whiteouts of those that went are
+ * not changes by hand).
+ */
+export function packagesSince(managers: PackageManager[]): { packages: PackageChange[]; owned: Set<string> } {
+  const packages: PackageChange[] = [];
+  const owned = new Set<string>();
+  for (const manager of managers) {
+    const text = baselineOf(manager);
+    // Its versions first; the owners only of the packages that changed (parseBaseline), below.
+    const base = text === null ? null : parseBaseline(text, new Set());
+    // No baseline, or an empty one of a package manager that is not this host's: nothing to compare.
+    if (text === null || base === null || base.versions.size === 0) continue;
+    const now = viewNow(manager);
+    if (now === null) continue;
+    const changes = packageChanges(manager, base.versions, now.versions);
+    packages.push(...changes);
+    for (const path of now.filesOf(changes.filter((c) => c.change !== 'removed').map((c) => c.name)).keys())
+      owned.add(path);
+    const gone = changes.filter((c) => c.change !== 'added').map((c) => c.name);
+    if (gone.length === 0) continue;
+    const before =
+      base.ownersInSnapshotOf !== null
+        ? (dpkgView(`${SNAPSHOT}/db`)?.filesOf(gone) ?? new Map())
+        : parseBaseline(text, new Set(gone)).owners;
+    for (const path of before.keys()) owned.add(path);
+  }
+  return { packages, owned };
+}
