@@ -37,6 +37,8 @@ export interface SandboxSpec {
   ostreeBooted?: boolean;
   /** A composefs-native bootc host: `composefs=` on the kernel command line and a `composefs:` root source. */
   composefs?: boolean;
+  /** /sys/fs/erofs, as erofs's module makes it (a composefs root has it): what the shim's fast path looks for. */
+  erofs?: boolean;
   unlocked?: 'development' | 'transient';
   env?: Record<string, string>;
   /**
@@ -192,6 +194,7 @@ mount -t overlay ${spec.composefs ? 'composefs:5eed0f' : 'ug-root'} -o lowerdir=
 ${(spec.binds ?? []).map((b) => `mkdir -p "$R${b}" && mount --bind ${b} "$R${b}"`).join('\n')}
 mount -t proc proc "$R/proc"
 ${spec.composefs ? `echo "$(cat /proc/cmdline) composefs=5eed0f" > ${t}/cmdline && mount --bind ${t}/cmdline "$R/proc/cmdline"` : ''}
+${spec.composefs || spec.erofs ? `mkdir -p ${t}/sys/fs/erofs && mount --bind ${t}/sys "$R/sys"` : ''}
 ${ownDev('"$R"')}
 mount -t tmpfs ug-run "$R/run"
 ${usrMounts(spec, t)}

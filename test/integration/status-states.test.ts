@@ -27,6 +27,8 @@ function status(spec: Omit<SandboxSpec, 'script'>) {
 describe('status --json in each state (real mounts)', () => {
   it.each([
     ['mutable host: writable /usr, no marker', { usr: 'writable' }, 'mutable-host'],
+    // The fast path reads the kernel's command line only here (erofs there, as a composefs root has it).
+    ['mutable host whose kernel has erofs', { usr: 'writable', erofs: true }, 'mutable-host'],
     ['container=oci', { usr: 'writable', env: { container: 'oci' } }, 'container'],
     ['ostree marker + read-only bind of /usr', { usr: 'host-ro-bind', ostreeBooted: true }, 'image-locked'],
     ['ostree marker + lower-only overlay (image content)', { usr: 'image', ostreeBooted: true }, 'image-locked'],
