@@ -86,9 +86,9 @@ async function keepTrack(state: SystemState, out: Out, inv?: Invocation): Promis
 
 /**
  * Before a change on an overlay: the databases' snapshots, diff's baseline,
- * and (where dpkg's snapshot and the baseline are kept) the record that later
- * runs of apt, dpkg and dnf replay. pacman's runs are not replayed: they ask
- * node each time, which saves pacman's database at pacman's first change.
+ * and (where the baseline is kept) the record that later runs replay: for the
+ * callers whose database is saved (dpkg's at apt's or dpkg's first change,
+ * pacman's at pacman's; runstate/replay.ts callersFor).
  */
 async function keepAll(
   state: SystemState,
@@ -98,9 +98,9 @@ async function keepAll(
   out: Out,
 ): Promise<void> {
   const dpkg = await keepDpkgTrue(state, inv, out);
-  await keepPacmanTrue(state, inv, out);
+  const pacman = await keepPacmanTrue(state, inv, out);
   const tracked = await keepTrack(state, out, inv);
-  if (dpkg && tracked) keepReplay(env.USR_GUARD_REPLAY_KEY, state, inv, v);
+  if (tracked) keepReplay(env.USR_GUARD_REPLAY_KEY, state, inv, v, { dpkg, pacman });
 }
 
 /** /usr as the shim's first test sees it (runstate's table): the fast path, an image host's writable /usr, or read-only. */
@@ -161,7 +161,8 @@ async function act(
   switch (v.verdict) {
     case 'proceed':
       // A change that an overlay's later runs may let by in the shell too (mode = off in the configuration).
-      if (inv.changes) keepReplay(env.USR_GUARD_REPLAY_KEY, state, inv, v);
+      // (Nothing is saved for a change let by: pacman's runs may be let by as well.)
+      if (inv.changes) keepReplay(env.USR_GUARD_REPLAY_KEY, state, inv, v, { dpkg: true, pacman: true });
       return EXIT.OK;
     case 'warn':
       out.err(v.message);

@@ -32,14 +32,17 @@ export interface RunFacts {
   frontEndMarked: boolean;
   /** dnf: the dnf shim decided before it started dnf (USR_GUARD_DECIDED=1). */
   dnfDecided: boolean;
-  /** The replay record is root's and its key is this run's. */
+  /** The replay record is root's, its key is this run's, and it holds for this caller (pacman: once its database is saved). */
   replayHolds: boolean;
   /**
    * The record's room floor (check/room.ts ROOM_FLOOR_KIB) is above the overlay's free room: read
    * (one `stat -f`) only where the record holds at apt's JSON hook and at dpkg's -i or --unpack.
    */
   roomLow: boolean;
-  /** A change of this root, as the shell can tell (dpkg: no dry run, no DPKG_ROOT, no architecture; dnf: --installroot=/). */
+  /**
+   * A change of this root, as the shell can tell (dpkg: no dry run, no DPKG_ROOT, no architecture; dnf: --installroot=/;
+   * pacman: libalpm's process is pacman, not chrooted, with no --root, --sysroot or --dbonly).
+   */
   plainChange: boolean;
   /** apt's JSON hook: the notification is install.pre-prompt (null: the shell cannot tell, it reads no socket). */
   prePrompt: boolean | null;
@@ -74,8 +77,11 @@ export function whoSpeaks(f: RunFacts): Speaker {
     case 'dnf-shim':
       if (f.dnfDecided) return backstop;
       return writable && f.caller === 'dnf' && f.replayHolds && f.plainChange ? 'replay' : 'decide';
+    case 'pacman':
+      // Its run's only hook, in the transaction (after the download): no room to check (pacman checks its own).
+      return writable && f.replayHolds && f.plainChange ? 'replay' : 'decide';
     default:
-      // pacman's hook is its run's only one (and saves pacman's database in node); cli asks by hand.
+      // cli asks by hand.
       return 'decide';
   }
 }

@@ -62,11 +62,12 @@ describe('the second change of a boot', () => {
     expect(r.said.split('\n')[0]).toBe(String(1024 * 1024));
   });
 
-  it('a record without the floor (an older one) still holds: no node, one line', () => {
-    const r = twice("sed -i '4d' /run/usr-guard/replay");
-    expect(r.rc).toBe(0);
-    expect(r.starts).toEqual([]);
-    expect(r.said.split('\n').filter((l) => l.startsWith('usr-guard'))).toEqual([LINE]);
+  it("the record names the callers it holds for (pacman's only once its database is saved); a record without them: node", () => {
+    const r = twice('', 'sed -n 5p /run/usr-guard/replay >&2; apt-get install -y ugother');
+    expect(r.said.split('\n')[0]).toMatch(/^apt-json apt apt-pkgs dpkg dnf( pacman)?$/);
+    const cut = twice("sed -i '5d' /run/usr-guard/replay");
+    expect(cut.starts).toEqual(['node apt-json']);
+    expect(cut.said).toMatch(/changes there \(ugother\)/);
   });
 
   it("a floor above the overlay's free room: node at the JSON hook for the room alone, one line", () => {

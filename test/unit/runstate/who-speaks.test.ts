@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { type RunFacts, roleOf, type Speaker, settle, whoSpeaks } from '../../../src/runstate/index.js';
 import type { Caller } from '../../../src/types.js';
+import { callersFor } from '../../../src/runstate/replay.js';
 
 const base: Omit<RunFacts, 'caller'> = {
   usr: 'writable',
@@ -67,7 +68,26 @@ const ROWS: [string, Caller, Partial<RunFacts>, Speaker][] = [
   ['dnf 4 plugin, a record that holds', 'dnf', { replayHolds: true }, 'replay'],
   ["dnf5's action, a record that holds: node (no replay of dnf5 yet)", 'dnf5', { replayHolds: true }, 'decide'],
   ['dnf5 after the shim decided, locked', 'dnf5', { usr: 'read-only', dnfDecided: true }, 'backstop'],
-  ["pacman's hook: its run's only one", 'pacman', { replayHolds: true }, 'decide'],
+  [
+    "pacman's hook, a record that holds for pacman: its run's only hook says it",
+    'pacman',
+    { replayHolds: true },
+    'replay',
+  ],
+  [
+    'pacman, a record that holds, room low: pacman checks its own room',
+    'pacman',
+    { replayHolds: true, roomLow: true },
+    'replay',
+  ],
+  [
+    'pacman --root, --sysroot or --dbonly, a record that holds: node',
+    'pacman',
+    { replayHolds: true, plainChange: false },
+    'decide',
+  ],
+  ['pacman, no record for it', 'pacman', {}, 'decide'],
+  ['pacman on a locked host', 'pacman', { usr: 'read-only' }, 'decide'],
   ['cli', 'cli', {}, 'decide'],
 ];
 
@@ -84,6 +104,17 @@ describe('whoSpeaks', () => {
       'backstop',
       'backstop',
     ]);
+  });
+});
+
+describe('callersFor: a record holds for a package manager only once its database is saved', () => {
+  it.each([
+    [{ dpkg: true, pacman: true }, 'apt-json apt apt-pkgs dpkg dnf pacman'],
+    [{ dpkg: false, pacman: true }, 'dnf pacman'],
+    [{ dpkg: true, pacman: false }, 'apt-json apt apt-pkgs dpkg dnf'],
+    [{ dpkg: false, pacman: false }, 'dnf'],
+  ])('%o: %s', (kept, callers) => {
+    expect(callersFor(kept).join(' ')).toBe(callers);
   });
 });
 
