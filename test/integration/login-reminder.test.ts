@@ -7,7 +7,8 @@
 // install wrote into it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { summaryLine } from '../../src/messages/overlay.js';
-import { OVERLAY } from '../helpers/apt-runs.js';
+import { LOCKED, OVERLAY } from '../helpers/apt-runs.js';
+import { HOTFIX_IN_BOOT, UNLOCK_IN_BOOT } from '../helpers/boots.js';
 import { aptUseRepo } from '../helpers/debs.js';
 import { aptFixture, removeAll } from '../helpers/fixtures.js';
 import { runInSandbox, type SandboxSpec } from '../helpers/sandbox.js';
@@ -96,13 +97,9 @@ describe.each([
   ['a hotfix (no unlock mark)', true],
 ])('changes made by hand on %s', (_what, hotfix) => {
   it("a login on a terminal hears summaryLine's words, under set -eu too", () => {
-    const mark =
-      'mkdir -p /run/ostree/deployment-state/0a.0 && touch /run/ostree/deployment-state/0a.0/unlocked-development';
-    const setup = `mkdir -p /run/ug-ov/up /run/ug-ov/wk
-mount -t overlay overlay -o lowerdir=/usr,upperdir=/run/ug-ov/up,workdir=/run/ug-ov/wk /usr
-${hotfix ? '' : mark}
+    const setup = `${hotfix ? HOTFIX_IN_BOOT : UNLOCK_IN_BOOT}
 mkdir -p /usr/local/bin && echo x >/usr/local/bin/mine && rm -rf /run/usr-guard`;
-    const outs = logins(setup, [SHELLS[0]!, SHELLS[4]!], true, { usr: 'image', ostreeBooted: true });
+    const outs = logins(setup, [SHELLS[0]!, SHELLS[4]!], true, LOCKED);
     expect(outs).toEqual([`${summaryLine(hotfix)}\n@@alive`, `${summaryLine(hotfix)}\n@@alive`]);
   });
 });
