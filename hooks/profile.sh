@@ -16,10 +16,14 @@
 # terminal (not for `su - u -c cmd`, `bash -l -c script`, cron, scp). And not
 # in another root (a chroot with the host's /run bound in): the host's changes
 # are not its own; only root can tell (PID 1's root), the others are told.
+#
+# The words of the line it says itself are src/messages' summaryLine, which
+# node says in the summary too: `usr-guard install` (and so the .deb and the
+# .rpm, which it stages) writes them in for its two marks below.
 # shellcheck disable=SC3013 # test -ef: dash, bash, busybox, ksh and zsh have it; a shell without it says nothing
 if [ -t 2 ] && { [ ! -e /proc/1/root ] || [ / -ef /proc/1/root ]; } 2>/dev/null; then
 	usr_guard_upper='' usr_guard_held='' usr_guard_line='' usr_guard_f='' usr_guard_mp='' usr_guard_rest=''
-	usr_guard_when='at reboot' usr_guard_cfs=''
+	usr_guard_hotfix='' usr_guard_cfs=''
 	if read -r usr_guard_rest 2>/dev/null </proc/cmdline; then
 		case " $usr_guard_rest " in *' composefs='*) usr_guard_cfs=1 ;; esac
 	fi
@@ -40,11 +44,12 @@ if [ -t 2 ] && { [ ! -e /proc/1/root ] || [ / -ef /proc/1/root ]; } 2>/dev/null;
 			esac
 		done 2>/dev/null </proc/self/mountinfo; then :; fi
 		# ostree marks a development or transient unlock; an overlay without a mark there is a hotfix (as probe/classify.ts).
-		[ -n "$usr_guard_cfs" ] || usr_guard_when='at the next deployment'
+		[ -n "$usr_guard_cfs" ] || usr_guard_hotfix=1
 		for usr_guard_f in /run/ostree/deployment-state/*/unlocked-development /run/ostree/deployment-state/*/unlocked-transient; do
-			if [ -e "$usr_guard_f" ]; then usr_guard_when='at reboot'; fi
+			if [ -e "$usr_guard_f" ]; then usr_guard_hotfix=''; fi
 		done
-		usr_guard_line="usr-guard: this boot's overlay on /usr holds changes; they go $usr_guard_when. To see them: usr-guard diff (to keep them: usr-guard keep)"
+		usr_guard_line=@summary_transient@
+		[ -z "$usr_guard_hotfix" ] || usr_guard_line=@summary_hotfix@
 	fi
 	# An upper layer with nothing in it holds no change (an overlay just made, or a run that was then called off).
 	if [ -z "$usr_guard_held" ] && [ -n "$usr_guard_upper" ] && [ -d "$usr_guard_upper" ]; then
@@ -58,5 +63,5 @@ if [ -t 2 ] && { [ ! -e /proc/1/root ] || [ / -ef /proc/1/root ]; } 2>/dev/null;
 	if [ -n "$usr_guard_held" ] && [ -n "$usr_guard_line" ]; then
 		printf '%s\n' "$usr_guard_line" >&2 || :
 	fi
-	unset usr_guard_upper usr_guard_held usr_guard_f usr_guard_line usr_guard_mp usr_guard_rest usr_guard_when usr_guard_cfs 2>/dev/null || :
+	unset usr_guard_upper usr_guard_held usr_guard_f usr_guard_line usr_guard_mp usr_guard_rest usr_guard_hotfix usr_guard_cfs 2>/dev/null || :
 fi

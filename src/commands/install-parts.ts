@@ -24,6 +24,7 @@ import exportUnit from '../../systemd/usr-guard-export.service?raw';
 import keepRebaseUnit from '../../systemd/usr-guard-keep-rebase.service?raw';
 import keepRebaseTimer from '../../systemd/usr-guard-keep-rebase.timer?raw';
 import loginReminder from '../../hooks/profile.sh?raw';
+import { loginReminderScript } from '../messages/overlay.js';
 import { pythonSitesWith } from '../probe/python.js';
 import { notRootsAbove } from '../trust.js';
 import { resolveInRoot } from '../fs/resolve-in-root.js';
@@ -102,7 +103,9 @@ export function parts(
     // In an image build, dpkg's post-invoke moves its database into the image (usr-guard dpkg-db build-hook).
     'dpkg-db': [{ path: '/etc/dpkg/dpkg.cfg.d/usr-guard-dpkg-db', mode: 0o644, content: text(dpkgDbCfg) }],
     config: [{ path: '/etc/usr-guard/usr-guard.conf', mode: 0o644, content: text(exampleConf) }],
-    'login-reminder': [{ path: '/etc/profile.d/usr-guard.sh', mode: 0o644, content: text(loginReminder) }],
+    'login-reminder': [
+      { path: '/etc/profile.d/usr-guard.sh', mode: 0o644, content: text(loginReminderScript(loginReminder)) },
+    ],
     man: [
       { path: '/usr/share/man/man7/apt-image-based.7', mode: 0o644, content: text(manApt) },
       { path: '/usr/share/man/man7/dnf-image-based.7', mode: 0o644, content: text(manDnf) },

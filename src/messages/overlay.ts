@@ -1,6 +1,7 @@
 // The words about a transient or hotfix overlay on /usr that are said outside
 // the warning itself: the replay's one line (a later run of the boot), the
-// login line, and when the overlay's changes go. Pure.
+// login line (in the summary node writes, and in the login reminder's shell
+// script, which install writes it into), and when the overlay's changes go. Pure.
 
 import type { SystemState } from '../types.js';
 
@@ -22,4 +23,17 @@ export function replayLine(s: SystemState): string {
  */
 export function summaryLine(hotfix: boolean): string {
   return `usr-guard: this boot's overlay on /usr holds changes; they go ${whenGone(hotfix)}. To see them: usr-guard diff (to keep them: usr-guard keep)`;
+}
+
+/**
+ * The login reminder (hooks/profile.sh) as `usr-guard install` writes it:
+ * summaryLine's words, quoted for the shell, in place of its two marks. The
+ * line it says on its own (changes made by hand, no hook ran) is then the one
+ * node writes in the summary, and the words live here only.
+ */
+export function loginReminderScript(template: string): string {
+  const quoted = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
+  return template
+    .replace('@summary_transient@', () => quoted(summaryLine(false)))
+    .replace('@summary_hotfix@', () => quoted(summaryLine(true)));
 }

@@ -10,13 +10,12 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lockedBoot, UNLOCK_IN_BOOT as OVERLAY } from '../helpers/boots.js';
 import { aptUseRepo } from '../helpers/debs.js';
 import { removeAll } from '../helpers/fixtures.js';
 import { buildDebFrom, indexRepo } from '../helpers/odd-debs.js';
 import { buildImage, runInSandbox } from '../helpers/sandbox.js';
 
-const OVERLAY = `mkdir -p /run/ug-ov/up /run/ug-ov/wk && mount -t overlay overlay -o lowerdir=/usr,upperdir=/run/ug-ov/up,workdir=/run/ug-ov/wk /usr
-mkdir -p /run/ostree/deployment-state/0a1b2c.0 && touch /run/ostree/deployment-state/0a1b2c.0/unlocked-development`;
 const between = (out: string, from: string, to: string) =>
   out.slice(out.indexOf(from) + from.length, out.indexOf(to, out.indexOf(from)));
 
@@ -54,7 +53,7 @@ afterAll(() => removeAll(image, repo, local));
 function host(script: string) {
   const varDir = mkdtempSync(join(tmpdir(), 'ug-var-'));
   try {
-    return runInSandbox({ usr: 'image', ostreeBooted: true, image, varDir, script: `${aptUseRepo(repo)}\n${script}` });
+    return runInSandbox({ ...lockedBoot(image, varDir), script: `${aptUseRepo(repo)}\n${script}` });
   } finally {
     removeAll(varDir);
   }

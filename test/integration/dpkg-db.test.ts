@@ -1,57 +1,35 @@
 // dpkg's database across reboots. A reboot is a new sandbox over the same
 // persistent /var (a folder kept between runs), with a fresh /usr from the image
 // and a new boot ID.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lockedBoot, tempDirs, tick, UNLOCK_IN_BOOT, unlockedBoot } from '../helpers/boots.js';
 import { aptUseRepo, buildRepo } from '../helpers/debs.js';
 import { buildImage, runInSandbox } from '../helpers/sandbox.js';
 
-/** Lets vitest's worker answer its RPC between long spawnSync runs (it times out after a minute). */
-const tick = () => new Promise((r) => setImmediate(r));
 let repo: string;
-const dirs: string[] = [];
+const tmp = tempDirs();
 let shared: string | undefined;
-/** A folder to remove after the tests. */
-const keep = (dir: string) => {
-  dirs.push(dir);
-  return dir;
-};
 /** One image for the tests that do not change it. */
 const buildImageOnce = () => {
-  if (!shared) {
-    shared = buildImage();
-    dirs.push(shared);
-  }
+  shared ??= tmp.keep(buildImage());
   return shared;
 };
 beforeAll(() => {
-  repo = buildRepo(['ughello']);
+  repo = tmp.keep(buildRepo(['ughello']));
 });
-afterAll(() => {
-  for (const d of [repo, ...dirs]) rmSync(d, { recursive: true, force: true });
-});
-
-const transient = (image: string, varDir: string, bootId: string) =>
-  ({ usr: 'image+overlay', ostreeBooted: true, unlocked: 'development', image, varDir, bootId }) as const;
-const locked = (image: string, varDir: string, bootId: string) =>
-  ({ usr: 'image', ostreeBooted: true, image, varDir, bootId }) as const;
+afterAll(tmp.removeAll);
 
 /** Boot 1: install on a transient overlay. Boot 2: the overlay is gone; run the boot unit's command, look at dpkg, reinstall on a new overlay. */
 async function twoBoots(image: string) {
-  const varDir = mkdtempSync(join(tmpdir(), 'ug-var-'));
-  dirs.push(varDir);
+  const varDir = tmp.make();
   const boot1 = runInSandbox({
-    ...transient(image, varDir, 'boot-1'),
+    ...unlockedBoot(image, varDir, 'boot-1'),
     // The boot unit's command first, as usr-guard-restore-dpkg-db.service runs it early in every boot.
     script: `[ -e /usr/lib/systemd/system/usr-guard-restore-dpkg-db.service ] && usr-guard restore-dpkg-db 2>/dev/null\n${aptUseRepo(repo)}\napt-get install -y ughello >/dev/null && ughello`,
   });
   await tick();
-  const newOverlay =
-    'mkdir -p /run/ov/u /run/ov/w && mount -t overlay overlay -o lowerdir=/usr,upperdir=/run/ov/u,workdir=/run/ov/w /usr && mkdir -p /run/ostree/deployment-state/x.0 && touch /run/ostree/deployment-state/x.0/unlocked-development';
   const boot2 = runInSandbox({
-    ...locked(image, varDir, 'boot-2'),
+    ...lockedBoot(image, varDir, 'boot-2'),
     // /etc persists on a real host; here the sandbox's does not, so point apt at the repository again.
     script: `${aptUseRepo(repo)}
 usr-guard restore-dpkg-db 2>&1; echo "@@restore=$?"
@@ -59,7 +37,7 @@ test -x /usr/bin/ughello && echo "@@file-there" || echo "@@file-gone"
 dpkg -s ughello >/dev/null 2>&1 && echo "@@dpkg-says-installed" || echo "@@dpkg-says-not-installed"
 echo "@@audit:$(dpkg --audit 2>&1)"
 apt-get check >/dev/null 2>&1 && echo "@@apt-check-clean"
-${newOverlay}
+${UNLOCK_IN_BOOT}
 apt-get install -y ughello 2>&1 | grep -q "already the newest version" && echo "@@already-newest"
 ughello && echo "@@reinstalled"`,
   });
@@ -68,7 +46,7 @@ ughello && echo "@@reinstalled"`,
 
 describe('dpkg agrees with /usr after a reboot', () => {
   it('with the snapshot (the boot unit restores it)', async () => {
-    const { boot1, boot2 } = await twoBoots(keep(buildImage()));
+    const { boot1, boot2 } = await twoBoots(tmp.keep(buildImage()));
     expect(boot1.stdout).toContain('ughello 1.0');
     expect(boot1.stderr).toContain("was saved at this boot's start and is put back at the next boot");
     expect(boot2.stdout).toContain(
@@ -83,7 +61,7 @@ describe('dpkg agrees with /usr after a reboot', () => {
   });
 
   it('with --relocate-dpkg-db (the database goes with the image)', async () => {
-    const image = keep(buildImage(['--relocate-dpkg-db']));
+    const image = tmp.keep(buildImage(['--relocate-dpkg-db']));
     const { boot1, boot2 } = await twoBoots(image);
     expect(boot1.stdout).toContain('ughello 1.0');
     expect(boot1.stderr).toContain('is in the image and goes with it');
@@ -95,7 +73,7 @@ describe('dpkg agrees with /usr after a reboot', () => {
   });
 
   it('with neither, dpkg drifts (what the others prevent)', async () => {
-    const { boot1, boot2 } = await twoBoots(keep(buildImage(['--without', 'dpkg-snapshot'])));
+    const { boot1, boot2 } = await twoBoots(tmp.keep(buildImage(['--without', 'dpkg-snapshot'])));
     expect(boot1.stderr).toContain('afterwards dpkg will list packages whose files are gone');
     expect(boot2.stdout).toContain('@@file-gone');
     expect(boot2.stdout).toContain('@@dpkg-says-installed');
@@ -105,10 +83,9 @@ describe('dpkg agrees with /usr after a reboot', () => {
 
 describe('a full disk', () => {
   it('before the first change: no snapshot and no half of one, and apt goes on with a warning', () => {
-    const varDir = mkdtempSync(join(tmpdir(), 'ug-var-'));
-    dirs.push(varDir);
+    const varDir = tmp.make();
     const r = runInSandbox({
-      ...transient(buildImageOnce(), varDir, 'boot-1'),
+      ...unlockedBoot(buildImageOnce(), varDir, 'boot-1'),
       script: `${aptUseRepo(repo)}
 mkdir -p /var/lib/usr-guard && mount -t tmpfs -o size=64k,mode=755 full /var/lib/usr-guard
 apt-get install -y ughello >/dev/null; echo "@@rc=$?"; ls -A /var/lib/usr-guard | grep -vxE 'dpkg-snapshot.lock|overlay-record.json'`,
@@ -120,15 +97,14 @@ apt-get install -y ughello >/dev/null; echo "@@rc=$?"; ls -A /var/lib/usr-guard 
   });
 
   it("at the restore: dpkg's database and the snapshot stay as they are, for the next boot", () => {
-    const varDir = mkdtempSync(join(tmpdir(), 'ug-var-'));
-    dirs.push(varDir);
+    const varDir = tmp.make();
     const image = buildImageOnce();
     runInSandbox({
-      ...transient(image, varDir, 'boot-1'),
+      ...unlockedBoot(image, varDir, 'boot-1'),
       script: `usr-guard restore-dpkg-db 2>/dev/null\n${aptUseRepo(repo)}\napt-get install -y ughello >/dev/null 2>&1`,
     });
     const r = runInSandbox({
-      ...locked(image, varDir, 'boot-2'),
+      ...lockedBoot(image, varDir, 'boot-2'),
       script: `mkdir /tmp/stash && cp -a /var/lib/dpkg /var/lib/usr-guard /tmp/stash/
 need=$(du -sk /tmp/stash | cut -f1)
 mount -t tmpfs -o size=$((need + 2048))k,mode=755 full /var/lib && cp -a /tmp/stash/. /var/lib/
@@ -146,12 +122,11 @@ ls -d /var/lib/dpkg.usr-guard-* 2>/dev/null`,
 
 describe('install --relocate-dpkg-db', () => {
   it('is idempotent, adds the tmpfiles.d entry, and dpkg and dpkg-query work through the link', () => {
-    const image = buildImage(['--relocate-dpkg-db']);
-    dirs.push(image);
+    const image = tmp.keep(buildImage(['--relocate-dpkg-db']));
     const r = runInSandbox({
       usr: 'image',
       image,
-      varDir: keep(mkdtempSync(join(tmpdir(), 'ug-var-'))),
+      varDir: tmp.make(),
       script: `readlink /var/lib/dpkg; grep '^L ' /usr/lib/tmpfiles.d/usr-guard-dpkg.conf
 usr-guard install --relocate-dpkg-db --dry-run | grep /var/lib/dpkg
 dpkg-query -W dpkg >/dev/null && echo "@@query-ok"

@@ -5,20 +5,15 @@
 // fleet's files (status --prometheus through promtool, Ansible's facts).
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lockedBoot, tempDirs, tick, UNLOCK_IN_BOOT as OVERLAY } from '../helpers/boots.js';
 import { aptUseRepo, buildDeb } from '../helpers/debs.js';
 import { buildImage, compareScript, compared, runInSandbox } from '../helpers/sandbox.js';
 
-const tick = () => new Promise((r) => setImmediate(r));
-const dirs: string[] = [];
-const temp = (tag: string) => {
-  const d = mkdtempSync(join(tmpdir(), tag));
-  dirs.push(d);
-  return d;
-};
+const tmp = tempDirs();
+const temp = tmp.make;
 let repo: string;
 let image: string;
 
@@ -73,20 +68,14 @@ beforeAll(() => {
     join(repo, 'Release'),
     `Origin: ugtest\nSuite: ugtest\nCodename: ugtest\nSHA256:\n ${sha} ${Buffer.byteLength(packages)} Packages\n`,
   );
-  image = buildImage();
-  dirs.push(image);
+  image = tmp.keep(buildImage());
 });
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
+afterAll(tmp.removeAll);
 
 /** A locked host of the image; its scripts make the transient overlay inside (OVERLAY), so its upper layer is reachable there. */
-const host = (varDir: string, bootId: string, etcDir?: string) =>
-  ({ usr: 'image', ostreeBooted: true, image, varDir, etcDir, bootId }) as const;
+const host = (varDir: string, bootId: string, etcDir?: string) => lockedBoot(image, varDir, bootId, etcDir);
 /** usr-guard-restore-dpkg-db.service at a boot's start: it takes the boot's snapshot of dpkg's database. */
 const BOOT_UNIT = 'usr-guard restore-dpkg-db >/dev/null 2>&1';
-const OVERLAY = `mkdir -p /run/ug-ov/up /run/ug-ov/wk && mount -t overlay overlay -o lowerdir=/usr,upperdir=/run/ug-ov/up,workdir=/run/ug-ov/wk /usr
-mkdir -p /run/ostree/deployment-state/0a1b2c.0 && touch /run/ostree/deployment-state/0a1b2c.0/unlocked-development`;
 
 describe('diff --last-boot', () => {
   it('after a reboot: the packages, the hand changes, and what they left in /etc and /var, removing nothing', async () => {
@@ -101,12 +90,7 @@ apt-get install -y ughello ugdaemon >/dev/null && echo @@installed`,
     expect(boot1.stdout).toContain('@@installed');
     await tick();
     const boot2 = runInSandbox({
-      usr: 'image',
-      ostreeBooted: true,
-      image,
-      varDir,
-      etcDir,
-      bootId: 'boot-2',
+      ...host(varDir, 'boot-2', etcDir),
       script: `usr-guard restore-dpkg-db 2>&1
 usr-guard diff --last-boot; echo "@@rc=$?"
 usr-guard diff --last-boot --containerfile

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { loginReminderScript } from '../../src/messages/overlay.js';
 import { REPO } from '../helpers/sandbox.js';
 
 const hasShellcheck = spawnSync('sh', ['-c', 'command -v shellcheck']).status === 0;
@@ -20,6 +21,14 @@ describe.skipIf(!hasShellcheck)('shellcheck', () => {
     'test/helpers/ostree-base.sh',
   ])('%s', (file) => {
     const r = spawnSync('shellcheck', [file], { cwd: REPO, encoding: 'utf8' });
+    expect(r.stdout).toBe('');
+    expect(r.status).toBe(0);
+  });
+
+  // What install writes to /etc/profile.d (the .deb and .rpm ship the same): summaryLine's words put in.
+  it('the login reminder as installed', () => {
+    const script = loginReminderScript(readFileSync(join(REPO, 'hooks/profile.sh'), 'utf8'));
+    const r = spawnSync('shellcheck', ['-'], { input: script, encoding: 'utf8' });
     expect(r.stdout).toBe('');
     expect(r.status).toBe(0);
   });

@@ -2,12 +2,16 @@
 // of every user (issue 21, item 3): it cannot fail or print an error, also
 // under set -eu; it speaks only when stderr is a terminal (script(1) gives
 // one); and no terminal control of a file name reaches it. dash and bash, on
-// an overlay host whose hooks left the summary.
+// an overlay host whose hooks left the summary, and one where changes were made
+// by hand (no hook ran): there the script says src/messages' summaryLine, which
+// install wrote into it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OVERLAY } from '../helpers/apt-runs.js';
+import { summaryLine } from '../../src/messages/overlay.js';
+import { LOCKED, OVERLAY } from '../helpers/apt-runs.js';
+import { HOTFIX_IN_BOOT, UNLOCK_IN_BOOT } from '../helpers/boots.js';
 import { aptUseRepo } from '../helpers/debs.js';
 import { aptFixture, removeAll } from '../helpers/fixtures.js';
-import { runInSandbox } from '../helpers/sandbox.js';
+import { runInSandbox, type SandboxSpec } from '../helpers/sandbox.js';
 
 let image: string;
 let repo: string;
@@ -23,11 +27,16 @@ const SUMMARY_ONLY =
   'apt-get install -y ughello >/dev/null 2>&1 && rm /run/usr-guard/upperdir && useradd -m -s /bin/bash ugu';
 
 /** Each login's output (stdout and stderr), without a terminal or on one, after `setup`. */
-function logins(setup: string, shells: string[], terminal: boolean): string[] {
+function logins(
+  setup: string,
+  shells: string[],
+  terminal: boolean,
+  host: Omit<SandboxSpec, 'script' | 'image'> = OVERLAY,
+): string[] {
   const run = (cmd: string) =>
     terminal ? `script -qec ${JSON.stringify(cmd)} /dev/null </dev/null` : `${cmd} </dev/null 2>&1`;
   const script = `${aptUseRepo(repo)}\n${setup}\n${shells.map((s) => `echo "@@login:"; ${run(s)}`).join('\n')}`;
-  const r = runInSandbox({ ...OVERLAY, image, script });
+  const r = runInSandbox({ ...host, image, script });
   return r.stdout
     .replace(/\r/g, '')
     .split('@@login:')
@@ -79,4 +88,18 @@ mount --rbind /dev /var/tmp/c/dev && mount --bind /run /var/tmp/c/run && mount -
   );
   expect(host).toBe(`${REMINDER}\n@@alive`);
   expect(inside).toBe('@@alive');
+});
+
+// An ostree host's overlay made in the sandbox (the reminder reads its upper layer from mountinfo), a file added by
+// hand, and nothing in /run/usr-guard: the line is the script's own, the words install put in from src/messages.
+describe.each([
+  ['a development unlock', false],
+  ['a hotfix (no unlock mark)', true],
+])('changes made by hand on %s', (_what, hotfix) => {
+  it("a login on a terminal hears summaryLine's words, under set -eu too", () => {
+    const setup = `${hotfix ? HOTFIX_IN_BOOT : UNLOCK_IN_BOOT}
+mkdir -p /usr/local/bin && echo x >/usr/local/bin/mine && rm -rf /run/usr-guard`;
+    const outs = logins(setup, [SHELLS[0]!, SHELLS[4]!], true, LOCKED);
+    expect(outs).toEqual([`${summaryLine(hotfix)}\n@@alive`, `${summaryLine(hotfix)}\n@@alive`]);
+  });
 });

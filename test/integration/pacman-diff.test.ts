@@ -5,6 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lockedBoot, UNLOCK_IN_BOOT as OVERLAY } from '../helpers/boots.js';
 import { removeAll } from '../helpers/fixtures.js';
 import {
   buildPacmanRepo,
@@ -17,8 +18,6 @@ import { NO_CHECKSPACE } from '../helpers/pacman-runs.js';
 import { buildImage, runInSandbox } from '../helpers/sandbox.js';
 
 const missing = missingPacmanTool();
-const OVERLAY = `mkdir -p /run/ug-ov/up /run/ug-ov/wk && mount -t overlay overlay -o lowerdir=/usr,upperdir=/run/ug-ov/up,workdir=/run/ug-ov/wk /usr
-mkdir -p /run/ostree/deployment-state/0a1b2c.0 && touch /run/ostree/deployment-state/0a1b2c.0/unlocked-development`;
 const between = (out: string, from: string, to: string) =>
   out.slice(out.indexOf(from) + from.length, out.indexOf(to, out.indexOf(from)));
 
@@ -34,10 +33,7 @@ beforeAll(() => {
   pacmanInstallInto(image, [buildPkg(repo, 'ugbar', '1-1')]);
   varDir = mkdtempSync(join(tmpdir(), 'ug-var-'));
   r = runInSandbox({
-    usr: 'image',
-    ostreeBooted: true,
-    image,
-    varDir,
+    ...lockedBoot(image, varDir),
     script: `${pacmanUseRepo(repo)}\n${NO_CHECKSPACE}\n${OVERLAY}
 pacman -S --noconfirm ugfoo >/dev/null 2>&1 && pacman -R --noconfirm ugbar >/dev/null 2>&1
 echo "@@json:"; usr-guard diff --json; echo "@@containerfile:"; usr-guard diff --containerfile; echo "@@human:"; usr-guard diff
