@@ -82,7 +82,7 @@ function main(): void {
 
   // 1b. The same hook lines on an overlay host after the boot's first change: the shell says node's verdict again.
   const first = `apt-get install -y -qq ${deb} >/dev/null 2>&1 && dpkg -r ugbench >/dev/null 2>&1 && test -f /run/usr-guard/replay`;
-  // apt's and dpkg's lines (pacman's hook asks node each time: it is not replayed).
+  // apt's and dpkg's lines (pacman's replay needs pacman's first change and pacman as the hook's parent: not timed here).
   const aptDpkg = lines.slice(0, 4);
   const [bareOv, ...replayed] = time(
     overlay,
