@@ -40,8 +40,9 @@ export interface RunFacts {
    */
   roomLow: boolean;
   /**
-   * A change of this root, as the shell can tell (dpkg: no dry run, no DPKG_ROOT, no architecture; dnf: --installroot=/;
-   * pacman: libalpm's process is pacman, not chrooted, with no --root, --sysroot or --dbonly).
+   * A change of this root, as the shell can tell (apt: no package file named; dpkg: no package file, dry run,
+   * DPKG_ROOT or architecture; dnf: --installroot=/; pacman: libalpm's process is pacman, not chrooted, with no
+   * --root, --sysroot or --dbonly).
    */
   plainChange: boolean;
   /** apt's JSON hook: the notification is install.pre-prompt (null: the shell cannot tell, it reads no socket). */
@@ -61,7 +62,8 @@ export function whoSpeaks(f: RunFacts): Speaker {
       // Pre-Install-Pkgs, which runs only when dpkg is about to (a run that changes nothing hears nothing).
       if (f.runMarked || f.prePrompt === false) return 'quiet';
       // The JSON hook, before the download, hands the room to node where the overlay is getting full.
-      if (writable && f.replayHolds) return f.roomLow && f.caller === 'apt-json' ? 'room' : 'quiet';
+      // A run that names a package file is node's: it keeps a copy for diff and keep (diff/package-store.ts).
+      if (writable && f.replayHolds && f.plainChange) return f.roomLow && f.caller === 'apt-json' ? 'room' : 'quiet';
       return 'decide';
     case 'apt-pkgs':
       if (f.runMarked) return backstop;
@@ -140,7 +142,7 @@ export function settle(
     dnfDecided: env.USR_GUARD_DECIDED === '1',
     replayHolds: room,
     roomLow: room,
-    plainChange: asked.changes && asked.root === '/',
+    plainChange: asked.changes && asked.root === '/' && (asked.localFiles ?? []).length === 0,
     prePrompt: hook.prePrompt ?? null,
   });
   let role = roleOf(speaker);

@@ -123,6 +123,17 @@ describe('node decides again when what it depended on changed', () => {
   });
 
   it.each([
+    ['dpkg -i ./FILE.deb', 'cd /tmp && dpkg -i ./ugother_1.0_all.deb', ['node dpkg']],
+    ['apt-get install ./FILE.deb', 'cd /tmp && apt-get install -y ./ugother_1.0_all.deb', ['node apt-json']],
+  ])('%s names a package file: node decides, and keeps a copy of it for diff and keep', (_what, cmd, starts) => {
+    const r = twice(`cp ${repo}/ugother_1.0_all.deb /tmp/`, `(${cmd}; ls /var/lib/usr-guard/package-files >&2)`);
+    expect(r.rc).toBe(0);
+    expect(r.starts).toEqual(starts);
+    expect(r.said).toMatch(/changes there \(ugother\)/);
+    expect(r.said).toMatch(/^ugother_1\.0_all\.deb$/m);
+  });
+
+  it.each([
     ['a record another user owns', 'chown 1000 /run/usr-guard/replay'],
     ['a folder another user owns', 'chown 1000 /run/usr-guard'],
     ['a record cut short', 'head -n 2 /run/usr-guard/replay > /tmp/r && cat /tmp/r > /run/usr-guard/replay'],

@@ -68,7 +68,8 @@ function facts(row: Row, side: Side): RunFacts {
     replayHolds: side === 'shell' && row.host === 'overlay' && row.record === 'holds',
     // The shell reads the room at dpkg -i (DPKG_HOOK_ACTION install) where the record holds.
     roomLow: row.overlaySize !== undefined && / -i /.test(` ${row.args} `),
-    plainChange: row.changes,
+    // A package file named (*.deb) is node's: it keeps a copy for diff and keep.
+    plainChange: row.changes && !(row.args.includes('FILE') && (row.file ?? 'ugother_1.0_all.deb').endsWith('.deb')),
     prePrompt: null,
   };
 }
@@ -132,10 +133,17 @@ const asShell = (s: Speaker) => (s === 'decide' || s === 'backstop' || s === 'ro
 const I = { args: '-i FILE', changes: true } as const;
 const ROWS: [string, Row][] = [
   ['bare dpkg -i, no record', { host: 'overlay', record: 'absent', mark: 'none', ...I }],
-  ['bare dpkg -i, the record holds', { host: 'overlay', record: 'holds', mark: 'none', ...I }],
   [
-    "bare dpkg -i, the record holds, the overlay's room below the floor: node checks the room",
-    { host: 'overlay', record: 'holds', mark: 'none', ...I, overlaySize: '16m' },
+    'bare dpkg -i of a .deb, the record holds: node keeps a copy of the file',
+    { host: 'overlay', record: 'holds', mark: 'none', ...I },
+  ],
+  [
+    'bare dpkg -i of a file not named .deb, the record holds',
+    { host: 'overlay', record: 'holds', mark: 'none', ...I, file: 'ugother.pkg' },
+  ],
+  [
+    "bare dpkg -i of a file not named .deb, the record holds, the overlay's room below the floor: node checks the room",
+    { host: 'overlay', record: 'holds', mark: 'none', ...I, file: 'ugother.pkg', overlaySize: '16m' },
   ],
   [
     "dpkg -r, the record holds, the overlay's room below the floor: the shell replays",
@@ -145,7 +153,7 @@ const ROWS: [string, Row][] = [
   ["bare dpkg -i, the record another user's", { host: 'overlay', record: 'foreign', mark: 'none', ...I }],
   [
     'bare dpkg -i of a file whose name holds --no-act, the record holds',
-    { host: 'overlay', record: 'holds', mark: 'none', ...I, file: 'my--no-act.deb' },
+    { host: 'overlay', record: 'holds', mark: 'none', ...I, file: 'my--no-act.pkg' },
   ],
   [
     'dpkg --no-act -i, the record holds',

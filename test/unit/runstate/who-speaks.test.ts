@@ -38,6 +38,12 @@ const ROWS: [string, Caller, Partial<RunFacts>, Speaker][] = [
   ["apt's JSON hook, a later notification (node reads it)", 'apt-json', { prePrompt: false }, 'quiet'],
   ["apt's JSON hook on a locked host", 'apt-json', { usr: 'read-only', replayHolds: true }, 'decide'],
   ['Pre-Invoke after the JSON hook decided, locked', 'apt', { usr: 'read-only', runMarked: true }, 'quiet'],
+  [
+    "apt's JSON hook, a record that holds, a package file named: node keeps a copy",
+    'apt-json',
+    { replayHolds: true, plainChange: false },
+    'decide',
+  ],
   ['Pre-Install-Pkgs, a record that holds', 'apt-pkgs', { replayHolds: true }, 'replay'],
   ['Pre-Install-Pkgs, nothing kept', 'apt-pkgs', {}, 'decide'],
   ['Pre-Install-Pkgs after the run decided, writable', 'apt-pkgs', { runMarked: true }, 'quiet'],
