@@ -19,7 +19,7 @@ afterAll(() => {
 
 const size = statSync(DIST).size;
 const NOT_MOVED =
-  "usr-guard: /usr/bin/usr-guard is damaged or incomplete; dpkg's database stays in /var (not moved into the image). Reinstall usr-guard";
+  "usr-guard: /usr/bin/usr-guard is damaged or incomplete; reinstall usr-guard. Meanwhile dpkg's database stays in /var (not moved into the image).";
 
 describe("a bootc image build with dpkg's database still in /var", () => {
   // usr-guard with its database kept in /var (the record), then the record gone: the next dpkg run would move it.
