@@ -293,6 +293,29 @@ echo @@end`);
   });
 });
 
+describe.skipIf(why !== null)('overlay --drop, with the real ostree admin unlock', () => {
+  it('leaves the deployment locked as ostree sees it (its unlock marker gone): dpkg put back, and ostree can unlock again', async () => {
+    // usr-guard restore-dpkg-db: the boot unit, which takes the boot's snapshot that drop puts back.
+    const out = await bootOnce(`usr-guard restore-dpkg-db >/dev/null 2>&1
+ostree admin unlock >/dev/null
+try apt 'apt-get install -y ughello'
+echo @@drop; usr-guard overlay --drop 2>&1; echo "rc=$?"
+echo @@ostree; ostree admin status
+echo @@state; usr-guard status --json
+echo @@dpkg; dpkg-query -W -f='\${Status}\n' ughello 2>&1 || :
+echo @@again; ostree admin unlock 2>&1; echo "rc=$?"
+echo @@state-again; usr-guard status --json
+echo @@end`);
+    expect(tried(out, 'apt').rc).toBe(0);
+    expect(part(out, 'drop')).toMatch(/removed ostree's unlock marker \S+unlocked-development[\s\S]*rc=0\n$/);
+    expect(part(out, 'ostree')).not.toContain('Unlocked:');
+    expect(json(out, 'state').state).toBe('image-locked');
+    expect(part(out, 'dpkg')).not.toContain('install ok installed');
+    expect(part(out, 'again')).toMatch(/rc=0\n$/);
+    expect(json(out, 'state-again').state).toBe('image-overlay');
+  });
+});
+
 describe.skipIf(why !== null)(
   "ostree 2025.3's overlay (modelled: this ostree is 2022.7), in the real deployment",
   () => {
