@@ -148,6 +148,24 @@ ${UNIT}; usr-guard status 2>&1 | grep 'dpkg snapshot' | sed 's/^/@@status: /'`,
     expect(two.stdout).not.toContain('@@listed ugother');
   }, 240_000);
 
+  it("another run holds the snapshots' lock past the unit's wait (5 s): no snapshot at the boot's start, the first change's is put back", async () => {
+    const { one, two } = await twoBoots(
+      'apt-get install -y ughello >/dev/null 2>&1; dpkg -s ughello >/dev/null && echo "@@installed"',
+      {
+        // The holder goes once the unit has given up (its PID namespace is the sandbox's: pkill sees no other).
+        unit: `mkdir -p /var/lib/usr-guard && (flock /var/lib/usr-guard/dpkg-snapshot.lock sleep 120 &) && sleep 0.5
+${UNIT}
+pkill -x sleep; sleep 0.2`,
+      },
+    );
+    expect(one.stdout).toMatch(/@@unit: .*another run holds the lock of dpkg's snapshot .*no snapshot now/);
+    expect(one.stdout).toContain('@@installed');
+    expect(two.stdout).toMatch(
+      /@@unit: usr-guard: put back dpkg's database from the snapshot taken at the first change of boot boot-1/,
+    );
+    nothingGone(two.stdout);
+  }, 240_000);
+
   it("apt's marks go with it: a package the image had as automatic, removed on the overlay, is automatic again", async () => {
     const { one, two } = await twoBoots(
       `apt-mark showauto | grep -qx uglib && echo "@@auto-before"
