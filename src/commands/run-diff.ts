@@ -6,11 +6,9 @@
 
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadConfig } from '../config/index.js';
 import { DB } from '../dpkg-db/paths.js';
 import { EXIT } from '../exit-codes.js';
 import type { Out } from '../output.js';
-import { probeSystem } from '../probe/index.js';
 import type { PackageManager, SystemState } from '../types.js';
 import { readBaseline, type Baseline } from '../diff/baseline.js';
 import {
@@ -31,7 +29,7 @@ import { alternativeLinks, isTriggerCache, readAlternatives } from '../diff/by-p
 import { markApt } from '../diff/local-debs.js';
 import { bootTimeMs, filesNotListedNote, noBaselineNote } from '../diff/notes.js';
 import { printable } from '../printable.js';
-import { warningLine } from '../messages/check.js';
+import { commandStart } from './start.js';
 
 export interface Diff {
   overlay: {
@@ -208,9 +206,7 @@ export async function diffCommand(
   isRoot: boolean,
   out: Out,
 ): Promise<number> {
-  const { config, warnings } = await loadConfig(env, isRoot);
-  out.err(warnings.map(warningLine));
-  const s = probeSystem({ env, bootcPath: config.paths.bootc });
+  const { state: s } = await commandStart(env, isRoot, out);
   let c: Computed = { diff: { overlay: null, packages: [], files: [] }, upper: [], listed: false };
   let say: string[];
   if (!s.host.imageBased || s.container.detected) {

@@ -7,7 +7,6 @@
 // of its own) and where /usr has no overlay. Exit 0 done, 10 refused, 1 failed.
 
 import { readdirSync, rmSync } from 'node:fs';
-import { loadConfig } from '../config/index.js';
 import { noteOverlay } from '../diff/last-boot-note.js';
 import { identityFile } from '../diff/db-identity.js';
 import { baselineFile, RUN_DIR } from '../diff/run-dir.js';
@@ -21,7 +20,7 @@ import type { Out } from '../output.js';
 import { overlayHolders } from '../overlay/holders.js';
 import { putBackDatabases } from '../overlay/put-back.js';
 import { probeSystem } from '../probe/index.js';
-import { warningLine } from '../messages/check.js';
+import { commandStart } from './start.js';
 
 const WHO = { caller: 'cli', frontend: 'usr-guard overlay', commandLine: 'usr-guard overlay --drop' } as const;
 const DEPLOYMENT_STATE = '/run/ostree/deployment-state';
@@ -49,9 +48,7 @@ function dropUnlockMarkers(): string[] {
 }
 
 export async function dropCommand(env: NodeJS.ProcessEnv, isRoot: boolean, out: Out): Promise<number> {
-  const { config, warnings } = await loadConfig(env, isRoot);
-  out.err(warnings.map(warningLine));
-  const s = probeSystem({ env, bootcPath: config.paths.bootc });
+  const { config, state: s } = await commandStart(env, isRoot, out);
   const refuse = (why: string) => {
     out.err([`usr-guard: overlay --drop: ${why}`]);
     return EXIT.REFUSED;

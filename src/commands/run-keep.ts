@@ -5,11 +5,9 @@
 // podman (or buildah) and switched to with bootc. docs/keep.md says how.
 
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { loadConfig } from '../config/index.js';
 import { groupFiles } from '../diff/compute.js';
 import { EXIT, Failure, UsageError } from '../exit-codes.js';
 import type { Out } from '../output.js';
-import { probeSystem } from '../probe/index.js';
 import type { PackageManager } from '../types.js';
 import { COPIED_BASE, parseKeepStatus, type KeepBootc } from '../keep/bootc.js';
 import {
@@ -27,7 +25,7 @@ import { BODY_MARK, bodyOf, hasChanges, labelledDigest, makeRecipe } from '../ke
 import { has, runQuiet } from '../keep/run.js';
 import { buildAndSwitch, type Edge, switchBack } from '../keep/steps.js';
 import { compute, holdsOnly } from './run-diff.js';
-import { warningLine } from '../messages/check.js';
+import { commandStart } from './start.js';
 
 export interface KeepOptions {
   dryRun: boolean;
@@ -55,9 +53,7 @@ export async function keepCommand(
   isRoot: boolean,
   out: Out,
 ): Promise<number> {
-  const { config, warnings } = await loadConfig(env, isRoot);
-  out.err(warnings.map(warningLine));
-  const s = probeSystem({ env, bootcPath: config.paths.bootc });
+  const { config, state: s } = await commandStart(env, isRoot, out);
   if (s.container.detected) throw nothing(`this is a container (${s.state}): build the image instead`);
   if (!s.host.imageBased) throw nothing(`this host is not image-based (${s.state}): its changes to /usr last already`);
   const bootc = config.paths.bootc;

@@ -6,12 +6,11 @@
 
 import { makeUsrWritable, type OverlayAction } from '../offer/overlay.js';
 import { trail } from '../offer/trail.js';
-import { loadConfig } from '../config/index.js';
 import { EXIT } from '../exit-codes.js';
 import type { Out } from '../output.js';
 import { probeSystem } from '../probe/index.js';
 import type { SystemState } from '../types.js';
-import { warningLine } from '../messages/check.js';
+import { commandStart } from './start.js';
 
 const WHO = { caller: 'cli', frontend: 'usr-guard overlay' } as const;
 
@@ -32,10 +31,8 @@ export async function overlayCommand(
   isRoot: boolean,
   out: Out,
 ): Promise<number> {
-  const { config, warnings } = await loadConfig(env, isRoot);
-  out.err(warnings.map(warningLine));
+  const { config, state: before } = await commandStart(env, isRoot, out);
   const probe = () => probeSystem({ env, bootcPath: config.paths.bootc });
-  const before = probe();
   if (!before.host.imageBased) {
     out.err([
       `usr-guard: overlay: this host is not image-based (state ${before.state}): there is no image overlay to make.`,

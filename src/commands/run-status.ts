@@ -2,15 +2,13 @@
 // person, as JSON, or as a node_exporter textfile (--prometheus); --export
 // writes the files the configuration's [export] section names.
 
-import { loadConfig } from '../config/index.js';
 import { EXIT } from '../exit-codes.js';
 import type { Out } from '../output.js';
 import { runBootcStatus, type DeepResult } from '../probe/bootc.js';
 import { overlayDisagreements } from '../probe/bootc-overlay.js';
-import { probeSystem } from '../probe/index.js';
 import { refineWithBootc } from '../probe/classify.js';
 import { renderStatus, statusJson } from './status.js';
-import { warningLine } from '../messages/check.js';
+import { commandStart } from './start.js';
 
 export async function statusCommand(
   opts: { json: boolean; deep: boolean; prometheus?: boolean; export?: boolean },
@@ -18,9 +16,9 @@ export async function statusCommand(
   isRoot: boolean,
   out: Out,
 ): Promise<number> {
-  const { config, warnings } = await loadConfig(env, isRoot);
-  out.err(warnings.map(warningLine));
-  let state = probeSystem({ env, bootcPath: config.paths.bootc, forStatus: true });
+  const start = await commandStart(env, isRoot, out, true);
+  const { config } = start;
+  let { state } = start;
   let deep: DeepResult | null = null;
   if (opts.deep) {
     deep =
