@@ -14,7 +14,8 @@ import { moveMarks } from '../dpkg-db/relocate.js';
 import { placeDpkgDb } from './dpkg-db.js';
 import { existingRoot, install } from './install.js';
 import { guardLine } from '../messages/check.js';
-import { dpkgDbActions, staysInVarLine, unexpectedArgument } from '../messages/dpkg-db.js';
+import { dpkgDbActions, staysInVarLine } from '../messages/dpkg-db.js';
+import { unexpectedArgument } from '../messages/command-line.js';
 
 const ACTIONS: Record<string, DpkgDbChoice> = { move: 'image', record: 'var' };
 

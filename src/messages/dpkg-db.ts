@@ -6,8 +6,6 @@
 import { warningLine } from './check.js';
 
 /** `usr-guard dpkg-db`'s command line. */
-export const unexpectedArgument = (extra: string) => `unexpected argument '${extra}'`;
-
 export const dpkgDbActions = (asked: string | undefined) =>
   `the actions are move and record${asked ? `, not '${asked}'` : ''}`;
 
