@@ -6,6 +6,20 @@ import { VERSION } from './version.js';
 import { commandUsage as usage, EXIT, isFailure, isUsageError, UsageError } from './exit-codes.js';
 import { makeOut, type Out } from './output.js';
 import { CALLERS, type Caller } from './types.js';
+import { guardLine } from './messages/check.js';
+import {
+  CONTEXT_NOT_ABSOLUTE,
+  callerMustBe,
+  commandNeeded,
+  internalError,
+  notTogether,
+  optionNeedsValue,
+  optionTakesNoValue,
+  unexpectedArgument,
+  unknownCommand,
+  unknownLeadingOption,
+  unknownOption,
+} from './messages/command-line.js';
 
 type Values = Record<string, string | boolean | string[] | undefined>;
 
@@ -79,20 +93,16 @@ function parse(command: string, args: string[]): { values: Values; positionals: 
     // parseArgs says it in Node's words; say it in ours, from its error code and the option it names.
     const { code, message } = e as NodeJS.ErrnoException;
     const option = /'(-[^' ]+)/.exec(message)?.[1] ?? '';
-    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw usage(command, `unknown option '${option}'`);
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw usage(command, unknownOption(option));
     if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE')
-      throw usage(
-        command,
-        /does not take/.test(message) ? `option '${option}' takes no value` : `option '${option}' needs a value`,
-      );
+      throw usage(command, /does not take/.test(message) ? optionTakesNoValue(option) : optionNeedsValue(option));
     throw usage(command, message.toLowerCase());
   }
 }
 
 async function run(argv: string[], out: Out): Promise<number> {
   const [command, ...rest] = argv;
-  if (command === undefined)
-    throw new UsageError(`a command is needed: ${Object.keys(OPTIONS).join(', ')} (see usr-guard --help)`);
+  if (command === undefined) throw new UsageError(commandNeeded(Object.keys(OPTIONS)));
   if (command === '--help' || command === '-h' || command === 'help') {
     const { HELP } = await import('./help.js');
     out.out(HELP.main);
@@ -103,14 +113,8 @@ async function run(argv: string[], out: Out): Promise<number> {
     return EXIT.OK;
   }
   // Before a command only --help and --version are options.
-  if (command.startsWith('-'))
-    throw new UsageError(
-      `unknown option '${command}': before a command only --help and --version (see usr-guard --help)`,
-    );
-  if (!Object.hasOwn(OPTIONS, command))
-    throw new UsageError(
-      `unknown command '${command}': the commands are ${Object.keys(OPTIONS).join(', ')} (see usr-guard --help)`,
-    );
+  if (command.startsWith('-')) throw new UsageError(unknownLeadingOption(command));
+  if (!Object.hasOwn(OPTIONS, command)) throw new UsageError(unknownCommand(command, Object.keys(OPTIONS)));
   const { values, positionals } = parse(command, rest);
   if (values.help) {
     const { HELP } = await import('./help.js');
@@ -121,9 +125,9 @@ async function run(argv: string[], out: Out): Promise<number> {
   const isRoot = process.getuid?.() === 0;
   switch (command) {
     case 'status': {
-      if (positionals.length > 0) throw usage('status', `unexpected argument '${positionals[0]}'`);
+      if (positionals.length > 0) throw usage('status', unexpectedArgument(positionals[0]));
       if (values.prometheus === true && values.json === true)
-        throw usage('status', '--json and --prometheus do not go together');
+        throw usage('status', notTogether(['--json', '--prometheus']));
       const { statusCommand } = await import('./commands/run-status.js');
       return statusCommand(
         {
@@ -140,7 +144,7 @@ async function run(argv: string[], out: Out): Promise<number> {
     case 'check': {
       const caller = values.caller as string | undefined;
       if (!caller || !(CALLERS as readonly string[]).includes(caller)) {
-        throw usage('check', `--caller must be one of ${CALLERS.join(', ')}${caller ? `, not '${caller}'` : ''}`);
+        throw usage('check', callerMustBe(CALLERS, caller));
       }
       const { checkCommand } = await import('./check/index.js');
       return checkCommand(
@@ -161,9 +165,9 @@ async function run(argv: string[], out: Out): Promise<number> {
       );
     }
     case 'diff': {
-      if (positionals.length > 0) throw usage('diff', `unexpected argument '${positionals[0]}'`);
+      if (positionals.length > 0) throw usage('diff', unexpectedArgument(positionals[0]));
       if (values.json === true && values.containerfile === true)
-        throw usage('diff', '--json and --containerfile do not go together');
+        throw usage('diff', notTogether(['--json', '--containerfile']));
       if (values['last-boot'] === true) {
         const { lastBootCommand } = await import('./commands/run-last-boot.js');
         return lastBootCommand({ json: values.json === true, containerfile: values.containerfile === true }, out);
@@ -177,16 +181,16 @@ async function run(argv: string[], out: Out): Promise<number> {
       );
     }
     case 'keep': {
-      if (positionals.length > 0) throw usage('keep', `unexpected argument '${positionals[0]}'`);
+      if (positionals.length > 0) throw usage('keep', unexpectedArgument(positionals[0]));
       const context = values.context as string | undefined;
       const modes = [
         values.undo === true && '--undo',
         values.rebase === true && '--rebase',
         context !== undefined && '--context',
       ];
-      const chosen = modes.filter(Boolean);
-      if (chosen.length > 1) throw usage('keep', `${chosen.join(' and ')} do not go together`);
-      if (context !== undefined && !context.startsWith('/')) throw usage('keep', '--context needs an absolute folder');
+      const chosen = modes.filter((m): m is string => m !== false);
+      if (chosen.length > 1) throw usage('keep', notTogether(chosen));
+      if (context !== undefined && !context.startsWith('/')) throw usage('keep', CONTEXT_NOT_ABSOLUTE);
       const { keepCommand } = await import('./commands/run-keep.js');
       return keepCommand(
         {
@@ -201,12 +205,12 @@ async function run(argv: string[], out: Out): Promise<number> {
       );
     }
     case 'restore-dpkg-db': {
-      if (positionals.length > 0) throw usage('restore-dpkg-db', `unexpected argument '${positionals[0]}'`);
+      if (positionals.length > 0) throw usage('restore-dpkg-db', unexpectedArgument(positionals[0]));
       const { restoreCommand } = await import('./commands/run-restore.js');
       return restoreCommand(env, isRoot, out);
     }
     case 'restore-pacman-db': {
-      if (positionals.length > 0) throw usage('restore-pacman-db', `unexpected argument '${positionals[0]}'`);
+      if (positionals.length > 0) throw usage('restore-pacman-db', unexpectedArgument(positionals[0]));
       const { restorePacmanCommand } = await import('./commands/run-restore-pacman.js');
       return restorePacmanCommand(env, isRoot, out);
     }
@@ -221,9 +225,9 @@ async function run(argv: string[], out: Out): Promise<number> {
       );
     }
     case 'overlay': {
-      if (positionals.length > 0) throw usage('overlay', `unexpected argument '${positionals[0]}'`);
+      if (positionals.length > 0) throw usage('overlay', unexpectedArgument(positionals[0]));
       if (values.drop === true) {
-        if (values['read-only'] === true) throw usage('overlay', '--drop and --read-only do not go together');
+        if (values['read-only'] === true) throw usage('overlay', notTogether(['--drop', '--read-only']));
         const { dropCommand } = await import('./commands/run-drop.js');
         return dropCommand(env, isRoot, out);
       }
@@ -231,7 +235,7 @@ async function run(argv: string[], out: Out): Promise<number> {
       return overlayCommand(values['read-only'] === true, env, isRoot, out);
     }
     default: {
-      if (positionals.length > 0) throw usage(command, `unexpected argument '${positionals[0]}'`);
+      if (positionals.length > 0) throw usage(command, unexpectedArgument(positionals[0]));
       const { installCommand } = await import('./commands/run-install.js');
       const without =
         typeof values.without === 'string'
@@ -258,14 +262,14 @@ async function main(): Promise<void> {
     code = await run(process.argv.slice(2), out);
   } catch (e) {
     if (isUsageError(e)) {
-      out.err([`usr-guard: ${e.message}`]);
+      out.err([guardLine(e.message)]);
       code = EXIT.USAGE;
     } else if (isFailure(e)) {
-      out.err([`usr-guard: ${e.message}`]);
+      out.err([guardLine(e.message)]);
       code = EXIT.INTERNAL;
     } else {
       // Never a stack trace for a person; USR_GUARD_DEBUG=1 shows it.
-      out.err([`usr-guard: internal error: ${(e as Error)?.message ?? String(e)}`]);
+      out.err([internalError((e as Error)?.message ?? String(e))]);
       if (process.env.USR_GUARD_DEBUG) out.err([String((e as Error)?.stack ?? e)]);
       code = EXIT.INTERNAL;
     }

@@ -13,6 +13,7 @@ import { imageBuild, type DpkgDbChoice } from '../dpkg-db/where.js';
 import { resolveInRoot } from '../fs/resolve-in-root.js';
 import { commandUsage } from '../exit-codes.js';
 import { parts, type InstallFile } from './install-parts.js';
+import { dpkgDbChoiceInvalid, intoImageWhy, RELOCATE_AND_VAR, recordRemoved } from '../messages/dpkg-db.js';
 
 export const TMPFILES = '/usr/lib/tmpfiles.d/usr-guard-dpkg.conf';
 export const MARKS_CONF = '/etc/apt/apt.conf.d/40usr-guard-dpkg-db';
@@ -30,9 +31,8 @@ export function relocatedFiles(root: string): InstallFile[] {
 /** --dpkg-db and its alias --relocate-dpkg-db, as one choice (undefined: as the root is). */
 export function askedChoice(command: string, value: string | undefined, relocate: boolean): DpkgDbChoice | undefined {
   if (value !== undefined && value !== 'var' && value !== 'image')
-    throw commandUsage(command, `--dpkg-db must be var or image, not '${value}'`);
-  if (relocate && value === 'var')
-    throw commandUsage(command, '--relocate-dpkg-db (--dpkg-db=image) and --dpkg-db=var do not go together');
+    throw commandUsage(command, dpkgDbChoiceInvalid(value));
+  if (relocate && value === 'var') throw commandUsage(command, RELOCATE_AND_VAR);
   return relocate ? 'image' : value;
 }
 
@@ -61,17 +61,12 @@ export function placeDpkgDb(
     const recorded = build !== null || asked === 'var' ? writeRecord(root, dryRun) : null;
     return { lines: recorded ? [recorded] : [], files: [] };
   }
-  const why =
-    asked === undefined
-      ? [
-          `dpkg's database goes into the image: an image build for an image-based host (${build}); --dpkg-db=var keeps it in /var`,
-        ]
-      : [];
+  const why = asked === undefined ? [intoImageWhy(build)] : [];
   const lines = [...why, ...relocateDpkgDb(root, { dryRun, underPackageManager })];
   const record = resolveInRoot(root, RECORD);
   if (existsSync(record)) {
     if (!dryRun) rmSync(record, { force: true });
-    lines.push(`${dryRun ? 'would remove' : 'removed'} ${record}: a database in the image needs no record`);
+    lines.push(recordRemoved(record, dryRun));
   }
   return { lines, files: relocatedFiles(root) };
 }

@@ -22,6 +22,20 @@ import { makeDirs, symlinkAtomic, writeError, writeFileAtomic } from '../fs/atom
 import { resolveInRoot } from '../fs/resolve-in-root.js';
 import { PACMAN_SNAPSHOT } from '../pacman-db/paths.js';
 import { dnfPluginDirs, DNF_NAMES, isOurShim, PACMAN_FILES, parts, type InstallFile } from './install-parts.js';
+import {
+  dbStaysInImage,
+  earlierImageDbKept,
+  linkedLine,
+  notBuiltProgram,
+  onImageFailure,
+  programCutShort,
+  removedLine,
+  rootNotFolder,
+  snapshotWaits,
+  unchangedLine,
+  unknownPart,
+  wroteLine,
+} from '../messages/install.js';
 
 /**
  * Files that belong to usr-guard without being installed as such: the apt hook
@@ -34,10 +48,6 @@ const WITH_MOVED_DB = ['/usr/lib/tmpfiles.d/usr-guard-dpkg.conf', '/etc/apt/apt.
 /** Folders that are usr-guard's own, removed when empty. */
 const OWN_DIRS = ['/usr/libexec/usr-guard', '/etc/usr-guard', '/var/cache/usr-guard'];
 
-/** What to say when / cannot be written: on an image host, usr-guard is part of the image. */
-export const IMAGE_PART =
-  "usr-guard is part of this image (/usr is read-only): remove it in the image's Containerfile, or turn it off on this host with 'mode = off' in /etc/usr-guard/usr-guard.conf";
-
 /** The root as a real folder that exists: a typo in an image build must not grow a new tree. */
 export function existingRoot(command: string, root: string): string {
   try {
@@ -46,13 +56,12 @@ export function existingRoot(command: string, root: string): string {
   } catch {
     // said below
   }
-  throw commandUsage(command, `--root ${root} is not a folder that exists`);
+  throw commandUsage(command, rootNotFolder(root));
 }
 
 export function selectFiles(all: Record<string, InstallFile[]>, without: string[]): InstallFile[] {
   for (const w of without) {
-    if (!Object.hasOwn(all, w))
-      throw commandUsage('install', `--without: unknown part '${w}'; the parts are ${Object.keys(all).join(', ')}`);
+    if (!Object.hasOwn(all, w)) throw commandUsage('install', unknownPart(w, Object.keys(all)));
   }
   return Object.entries(all).flatMap(([name, files]) => (without.includes(name) ? [] : files));
 }
@@ -61,16 +70,15 @@ export function selectFiles(all: Record<string, InstallFile[]>, without: string[
 export function runningProgram(): string {
   const p = realpathSync(process.argv[1] ?? '');
   const text = readFileSync(p, 'latin1');
-  if (!text.startsWith('#!/usr/bin/env node'))
-    throw new UsageError(`install must run from the built program (dist/usr-guard), not ${p}`);
-  if (!text.endsWith(TRAILER)) throw new Failure(`${p} is cut short (no end-of-program line): build it again`);
+  if (!text.startsWith('#!/usr/bin/env node')) throw new UsageError(notBuiltProgram(p));
+  if (!text.endsWith(TRAILER)) throw new Failure(programCutShort(p));
   return p;
 }
 
 /** A write that fails on / because / is an image: say what to do instead. */
 function onImage(root: string, e: unknown): unknown {
   return root === '/' && e instanceof Failure && e.message.endsWith('read-only file system')
-    ? new Failure(`${e.message}. ${IMAGE_PART}`)
+    ? new Failure(onImageFailure(e.message))
     : e;
 }
 
@@ -95,11 +103,11 @@ function installFile(target: string, f: InstallFile, dryRun: boolean): string {
   } catch {
     // absent: write it
   }
-  if (same && (statSync(target).mode & 0o7777) === f.mode) return `unchanged ${target}`;
-  if (dryRun) return `would write ${target}`;
+  if (same && (statSync(target).mode & 0o7777) === f.mode) return unchangedLine(target);
+  if (dryRun) return wroteLine(target, true);
   makeDirs(dirname(target));
   writeFileAtomic(target, content, f.mode);
-  return `wrote ${target}`;
+  return wroteLine(target, false);
 }
 
 function installLink(target: string, to: string, dryRun: boolean): string {
@@ -109,11 +117,11 @@ function installLink(target: string, to: string, dryRun: boolean): string {
   } catch {
     // absent (or not a link): make it
   }
-  if (current === to) return `unchanged ${target} -> ${to}`;
-  if (dryRun) return `would link ${target} -> ${to}`;
+  if (current === to) return unchangedLine(target, to);
+  if (dryRun) return linkedLine(target, to, true);
   makeDirs(dirname(target));
   symlinkAtomic(to, target);
-  return `linked ${target} -> ${to}`;
+  return linkedLine(target, to, false);
 }
 
 /** Every file usr-guard may have written in a root, whatever is installed there now. */
@@ -144,9 +152,7 @@ function dbInImage(root: string): boolean {
 /** uninstall never moves dpkg's database back: say where it stays, and what stays with it. */
 function movedDb(root: string): string[] {
   if (!dbInImage(root)) return [];
-  return [
-    `kept ${resolveInRoot(root, SYSIMAGE_DB)}: dpkg's database stays there (${resolveInRoot(root, DB, false)} links to it), with ${WITH_MOVED_DB.join(' and ')}; uninstall does not move it back`,
-  ];
+  return [dbStaysInImage(resolveInRoot(root, SYSIMAGE_DB), resolveInRoot(root, DB, false), WITH_MOVED_DB)];
 }
 
 /**
@@ -161,13 +167,12 @@ function stateFolder(root: string, dryRun: boolean): string[] {
     [PACMAN_SNAPSHOT, 'pacman'],
   ] as const) {
     if (lstatSync(resolveInRoot(root, snapshot, false), { throwIfNoEntry: false })) {
-      return [`kept ${dir}/: its snapshot of ${whose}'s database waits for the next boot to be put back`];
+      return [snapshotWaits(dir, whose)];
     }
   }
-  if (readdirSync(dir).some((n) => n.startsWith(KEPT_PREFIX)))
-    return [`kept ${dir}/: it holds the dpkg database of an earlier image (${KEPT_PREFIX}*)`];
+  if (readdirSync(dir).some((n) => n.startsWith(KEPT_PREFIX))) return [earlierImageDbKept(dir, KEPT_PREFIX)];
   if (!dryRun) rmSync(dir, { recursive: true, force: true });
-  return [`${dryRun ? 'would remove' : 'removed'} ${dir}/`];
+  return [removedLine(`${dir}/`, dryRun)];
 }
 
 function pycache(root: string, dir: string): string[] {
@@ -193,7 +198,7 @@ export function uninstall(root: string, dryRun: boolean): string[] {
         throw onImage(root, writeError('remove', target, e));
       }
     }
-    report.push(`${dryRun ? 'would remove' : 'removed'} ${target}`);
+    report.push(removedLine(target, dryRun));
   }
   report.push(...stateFolder(root, dryRun), ...movedDb(root));
   for (const dir of OWN_DIRS) {
@@ -201,7 +206,7 @@ export function uninstall(root: string, dryRun: boolean): string[] {
     const st = lstatSync(target, { throwIfNoEntry: false });
     if (st?.isDirectory() && readdirSync(target).length === 0) {
       if (!dryRun) rmdirSync(target);
-      report.push(`${dryRun ? 'would remove' : 'removed'} ${target}/`);
+      report.push(removedLine(`${target}/`, dryRun));
     }
   }
   return report;

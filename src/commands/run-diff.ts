@@ -6,11 +6,9 @@
 
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadConfig } from '../config/index.js';
 import { DB } from '../dpkg-db/paths.js';
 import { EXIT } from '../exit-codes.js';
 import type { Out } from '../output.js';
-import { probeSystem } from '../probe/index.js';
 import type { PackageManager, SystemState } from '../types.js';
 import { readBaseline, type Baseline } from '../diff/baseline.js';
 import {
@@ -18,7 +16,6 @@ import {
   groupFiles,
   looseFiles,
   packageChanges,
-  whenGone,
   type FileChange,
   type PackageChange,
   type UpperEntry,
@@ -30,8 +27,15 @@ import { readUpper } from '../diff/upper.js';
 import { alternativeLinks, isTriggerCache, readAlternatives } from '../diff/by-packages.js';
 import { markApt } from '../diff/local-debs.js';
 import { bootTimeMs, filesNotListedNote, noBaselineNote } from '../diff/notes.js';
-import { printable } from '../printable.js';
-import { warningLine } from '../messages/check.js';
+import { commandStart } from './start.js';
+import {
+  diffLines,
+  diffNoOverlay,
+  diffNotImageBased,
+  NO_UPPER_LAYER,
+  ownersGoneNote,
+  UPPER_CUT_NOTE,
+} from '../messages/diff.js';
 
 export interface Diff {
   overlay: {
@@ -71,9 +75,7 @@ export function compute(s: SystemState): Computed {
     baseline: {},
     notes,
   };
-  const upper = overlay.upperdir
-    ? readUpper(overlay.upperdir)
-    : ({ ok: false, why: 'mountinfo names no upper layer' } as const);
+  const upper = overlay.upperdir ? readUpper(overlay.upperdir) : ({ ok: false, why: NO_UPPER_LAYER } as const);
   // An empty upper layer: nothing changed at all (a package change writes to /usr too).
   if (upper.ok && upper.entries.length === 0)
     return { diff: { overlay, packages: [], files: [] }, upper: [], listed: true };
@@ -96,9 +98,7 @@ export function compute(s: SystemState): Computed {
       owned.add(path);
     if (!base.owners) {
       imageOwners = null;
-      notes.push(
-        `${manager}: which files the image's packages owned is no longer known (dpkg's snapshot of this boot's first change is gone): files of packages removed or upgraded may show as changed by hand`,
-      );
+      notes.push(ownersGoneNote(manager));
       continue;
     }
     const gone = new Set(changes.filter((c) => c.change !== 'added').map((c) => c.name));
@@ -113,7 +113,7 @@ export function compute(s: SystemState): Computed {
   let files: FileChange[] = [];
   if (upper.ok) {
     files = looseFiles(upper.entries, owned, imageOwners, madeByPackages);
-    if (upper.truncated) notes.push('the upper layer holds more files than are read: the list is cut short');
+    if (upper.truncated) notes.push(UPPER_CUT_NOTE);
   } else {
     notes.push(filesNotListedNote(upper.why, s.host.composefs));
   }
@@ -162,64 +162,22 @@ export function holdsOnly(folder: string, n: number): boolean {
   return seen === n;
 }
 
-function human(d: Diff, upper: UpperEntry[], listed: boolean): string[] {
-  const o = d.overlay!;
-  const hotfix = o.state === 'image-hotfix';
-  const lines = [
-    `/usr has ${hotfix ? 'a hotfix' : 'a transient'} overlay (${o.state}): what it holds goes ${whenGone(hotfix)}.`,
-  ];
-  if (d.packages.length === 0 && d.files.length === 0 && listed)
-    lines.push('nothing changed: the overlay holds no changes.');
-  const count = (xs: { change: string }[], kinds: string[]) =>
-    kinds.map((k) => `${xs.filter((x) => x.change === k).length} ${k}`).join(', ');
-  if (d.packages.length > 0) {
-    lines.push(`packages: ${count(d.packages, ['added', 'removed', 'upgraded'])}`);
-    const width = Math.max(4, ...d.packages.map((p) => p.manager.length));
-    for (const p of d.packages) {
-      const version =
-        p.change === 'removed'
-          ? `(was ${p.fromVersion})`
-          : p.change === 'upgraded'
-            ? `${p.fromVersion} -> ${p.version}`
-            : p.version;
-      const how = p.packageFile ? ` (from ${printable(p.packageFile)})` : p.autoInstalled ? ' (with another)' : '';
-      lines.push(
-        `  ${p.manager.padEnd(width)} ${p.change.padEnd(9)} ${printable(p.name)} ${printable(version ?? '')}${how}`,
-      );
-    }
-  }
-  if (d.files.length > 0) {
-    lines.push(`files: ${count(d.files, ['added', 'changed', 'deleted'])} (of no package that changed)`);
-    // A group of several is a folder of files added by hand.
-    for (const g of groupFiles(d.files, upper, holdsOnly))
-      lines.push(
-        `  ${g.files[0]!.change.padEnd(8)} ${printable(g.path)}${g.files.length > 1 ? ` (${g.files.length} files)` : ''}`,
-      );
-  }
-  for (const n of o.notes) lines.push(`note: ${printable(n)}`);
-  if (d.packages.length > 0 || d.files.length > 0)
-    lines.push('To keep them: usr-guard keep (the lines: usr-guard diff --containerfile)');
-  return lines;
-}
-
 export async function diffCommand(
   opts: { json: boolean; containerfile: boolean },
   env: NodeJS.ProcessEnv,
   isRoot: boolean,
   out: Out,
 ): Promise<number> {
-  const { config, warnings } = await loadConfig(env, isRoot);
-  out.err(warnings.map(warningLine));
-  const s = probeSystem({ env, bootcPath: config.paths.bootc });
+  const { state: s } = await commandStart(env, isRoot, out);
   let c: Computed = { diff: { overlay: null, packages: [], files: [] }, upper: [], listed: false };
   let say: string[];
   if (!s.host.imageBased || s.container.detected) {
-    say = [`usr-guard diff: this host is not image-based (${s.state}): there is no image to compare /usr with.`];
+    say = [diffNotImageBased(s.state)];
   } else if (s.usr?.overlay !== 'unlock') {
-    say = [`nothing changed: /usr has no overlay (${s.state}).`];
+    say = [diffNoOverlay(s.state)];
   } else {
     c = compute(s);
-    say = human(c.diff, c.upper, c.listed);
+    say = diffLines(c.diff, groupFiles(c.diff.files, c.upper, holdsOnly), c.listed);
   }
   if (opts.json) out.out(`${JSON.stringify(c.diff, null, 2)}\n`);
   // No overlay to compare: the same words as plain diff, as comments (the output may go into a Containerfile).

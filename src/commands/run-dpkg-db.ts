@@ -13,16 +13,18 @@ import { bindLocksAtBoot } from '../dpkg-db/lock-binds.js';
 import { moveMarks } from '../dpkg-db/relocate.js';
 import { placeDpkgDb } from './dpkg-db.js';
 import { existingRoot, install } from './install.js';
+import { guardLine } from '../messages/check.js';
+import { dpkgDbActions, staysInVarLine } from '../messages/dpkg-db.js';
+import { unexpectedArgument } from '../messages/command-line.js';
 
 const ACTIONS: Record<string, DpkgDbChoice> = { move: 'image', record: 'var' };
 
 export function dpkgDbCommand(args: string[], root: string, dryRun: boolean, env: NodeJS.ProcessEnv, out: Out): number {
   const [action, extra] = args;
-  if (extra !== undefined) throw commandUsage('dpkg-db', `unexpected argument '${extra}'`);
+  if (extra !== undefined) throw commandUsage('dpkg-db', unexpectedArgument(extra));
   if (action === 'build-hook') return buildHook(env, out);
   if (action === 'locks') return bootLocks(out);
-  if (action === undefined || !Object.hasOwn(ACTIONS, action))
-    throw commandUsage('dpkg-db', `the actions are move and record${action ? `, not '${action}'` : ''}`);
+  if (action === undefined || !Object.hasOwn(ACTIONS, action)) throw commandUsage('dpkg-db', dpkgDbActions(action));
   const dir = existingRoot('dpkg-db', root);
   const plan = placeDpkgDb(dir, ACTIONS[action], env, dryRun);
   out.out(`${[...plan.lines, ...install(dir, plan.files, dryRun)].join('\n')}\n`);
@@ -32,7 +34,7 @@ export function dpkgDbCommand(args: string[], root: string, dryRun: boolean, env
 /** What usr-guard-dpkg-locks.service runs early in a boot: apt's and dpkg's locks on files that can be locked. */
 function bootLocks(out: Out): number {
   const r = bindLocksAtBoot();
-  out.err(r.lines.map((l) => `usr-guard: ${l}`));
+  out.err(r.lines.map(guardLine));
   return r.failed ? EXIT.INTERNAL : EXIT.OK;
 }
 
@@ -55,9 +57,9 @@ function buildHook(env: NodeJS.ProcessEnv, out: Out): number {
     }
     const plan = placeDpkgDb('/', choice, env, false, true);
     const lines = [...plan.lines, ...install('/', plan.files, false)].filter((l) => !l.startsWith('unchanged'));
-    if (choice === 'image') out.err(lines.map((l) => `usr-guard: ${l}`));
+    if (choice === 'image') out.err(lines.map(guardLine));
   } catch (e) {
-    out.err([`usr-guard: warning: dpkg's database stays in /var: ${(e as Error).message}`]);
+    out.err([staysInVarLine((e as Error).message)]);
   }
   return EXIT.OK;
 }

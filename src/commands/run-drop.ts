@@ -7,7 +7,6 @@
 // of its own) and where /usr has no overlay. Exit 0 done, 10 refused, 1 failed.
 
 import { readdirSync, rmSync } from 'node:fs';
-import { loadConfig } from '../config/index.js';
 import { noteOverlay } from '../diff/last-boot-note.js';
 import { identityFile } from '../diff/db-identity.js';
 import { baselineFile, RUN_DIR } from '../diff/run-dir.js';
@@ -21,7 +20,24 @@ import type { Out } from '../output.js';
 import { overlayHolders } from '../overlay/holders.js';
 import { putBackDatabases } from '../overlay/put-back.js';
 import { probeSystem } from '../probe/index.js';
-import { warningLine } from '../messages/check.js';
+import { commandStart } from './start.js';
+import { guardLine } from '../messages/check.js';
+import {
+  DROP_HOTFIX,
+  DROP_NOT_ROOT,
+  dropNoOverlay,
+  dropNotImageBased,
+  dropRefused,
+  dropStopped,
+  holdersLines,
+  lastBootNotKept,
+  NO_UMOUNT,
+  notUnmounting,
+  stillOverlay,
+  umountFailed,
+  unlockMarkerRemoved,
+  unmounted,
+} from '../messages/overlay-command.js';
 
 const WHO = { caller: 'cli', frontend: 'usr-guard overlay', commandLine: 'usr-guard overlay --drop' } as const;
 const DEPLOYMENT_STATE = '/run/ostree/deployment-state';
@@ -49,46 +65,33 @@ function dropUnlockMarkers(): string[] {
 }
 
 export async function dropCommand(env: NodeJS.ProcessEnv, isRoot: boolean, out: Out): Promise<number> {
-  const { config, warnings } = await loadConfig(env, isRoot);
-  out.err(warnings.map(warningLine));
-  const s = probeSystem({ env, bootcPath: config.paths.bootc });
+  const { config, state: s } = await commandStart(env, isRoot, out);
   const refuse = (why: string) => {
-    out.err([`usr-guard: overlay --drop: ${why}`]);
+    out.err([dropRefused(why)]);
     return EXIT.REFUSED;
   };
-  if (!s.host.imageBased || s.container.detected)
-    return refuse(`this host is not image-based (${s.state}): there is no image overlay to drop.`);
-  if (s.usr?.overlay !== 'unlock') return refuse(`/usr has no overlay (${s.state}): nothing to drop.`);
-  if (s.state === 'image-hotfix')
-    return refuse(
-      "/usr has a hotfix overlay (ostree admin unlock --hotfix): it persists across reboots as part of the deployment, and unmounting it here would not drop it. To leave it: 'ostree admin undeploy' of that deployment, or a new one ('bootc upgrade', 'bootc rollback').",
-    );
-  if (!isRoot) return refuse('only root can unmount /usr and put the package databases back.');
-  const said: string[] = [];
-  const holders = overlayHolders(s.usr.upperdir);
-  if (holders.length > 0) {
-    said.push(
-      `${holders.length} process(es) still hold files of the overlay; they keep them (and run the overlay's code) until they end:`,
-      ...holders.map((h) => `  ${h.pid} ${h.command}: ${h.file}${h.files > 1 ? ` (and ${h.files - 1} more)` : ''}`),
-    );
-  }
+  if (!s.host.imageBased || s.container.detected) return refuse(dropNotImageBased(s.state));
+  if (s.usr?.overlay !== 'unlock') return refuse(dropNoOverlay(s.state));
+  if (s.state === 'image-hotfix') return refuse(DROP_HOTFIX);
+  if (!isRoot) return refuse(DROP_NOT_ROOT);
+  const said = holdersLines(overlayHolders(s.usr.upperdir));
   // What the overlay held, for `usr-guard diff --last-boot`, before the databases change.
   try {
     const d = overlayDiff(s);
     if (d !== null) noteOverlay(s, { ...d, notes: d.overlay?.notes ?? [] }, 'drop');
   } catch (e) {
-    said.push(`could not keep what the overlay held for 'usr-guard diff --last-boot': ${(e as Error).message}`);
+    said.push(lastBootNotKept((e as Error).message));
   }
   const back = putBackDatabases(s);
   said.push(...back.said);
   if (back.stop !== null) {
-    out.err([...said.map((l) => `usr-guard: ${l}`), `usr-guard: overlay --drop: not unmounting /usr: ${back.stop}.`]);
+    out.err(dropStopped(said, notUnmounting(back.stop)));
     await trail(`did not drop the overlay on /usr: ${back.stop}`, WHO, 'warning');
     return EXIT.INTERNAL;
   }
   const umount = systemTool('umount');
   if (umount === null) {
-    out.err([...said.map((l) => `usr-guard: ${l}`), 'usr-guard: overlay --drop: no umount in /usr/bin or /bin.']);
+    out.err(dropStopped(said, NO_UMOUNT));
     return EXIT.INTERNAL;
   }
   const { execa } = await loadExeca();
@@ -100,19 +103,17 @@ export async function dropCommand(env: NodeJS.ProcessEnv, isRoot: boolean, out: 
   });
   const after = probeSystem({ env, bootcPath: config.paths.bootc });
   if (r.failed || after.usr?.overlay === 'unlock') {
-    const why = r.failed
-      ? r.stderr.trim().split('\n').pop() || r.shortMessage
-      : `/usr still has an overlay (${after.state})`;
-    out.err([...said.map((l) => `usr-guard: ${l}`), `usr-guard: overlay --drop: ${umount} -l /usr failed: ${why}.`]);
+    const why = r.failed ? r.stderr.trim().split('\n').pop() || r.shortMessage : stillOverlay(after.state);
+    out.err(dropStopped(said, umountFailed(umount, why)));
     await trail(`could not drop the overlay on /usr: ${why}`, WHO, 'warning');
     return EXIT.INTERNAL;
   }
   // The overlay is gone: what /run said of it (the login reminder, diff's baseline) goes with it.
   const baselines = (['apt', 'dnf', 'pacman'] as const).flatMap((m) => [baselineFile(m), identityFile(m)]);
   for (const path of [`${RUN_DIR}/summary`, `${RUN_DIR}/upperdir`, ...baselines]) rmSync(path, { force: true });
-  for (const m of dropUnlockMarkers()) said.push(`removed ostree's unlock marker ${m}`);
-  said.push(`unmounted the overlay on /usr lazily (${umount} -l /usr): /usr is the image's again (${after.state})`);
+  for (const m of dropUnlockMarkers()) said.push(unlockMarkerRemoved(m));
+  said.push(unmounted(umount, after.state));
   await trail(`dropped the transient overlay on /usr (${after.state})`, WHO);
-  out.err(said.map((l) => `usr-guard: ${l}`));
+  out.err(said.map(guardLine));
   return EXIT.OK;
 }

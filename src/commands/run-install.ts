@@ -6,6 +6,7 @@ import type { DpkgDbChoice } from '../dpkg-db/where.js';
 import { placeDpkgDb } from './dpkg-db.js';
 import { existingRoot, install, runningProgram, selectFiles, uninstall } from './install.js';
 import { nodeFor, parts } from './install-parts.js';
+import { noNodeLine, nothingInstalled, ROOT_NEEDS_FOLDER } from '../messages/install.js';
 
 export function installCommand(
   command: 'install' | 'uninstall',
@@ -16,7 +17,7 @@ export function installCommand(
   dpkgDb?: DpkgDbChoice,
   env: NodeJS.ProcessEnv = process.env,
 ): number {
-  if (root === '') throw commandUsage(command, "option '--root' needs a folder");
+  if (root === '') throw commandUsage(command, ROOT_NEEDS_FOLDER);
   const dir = existingRoot(command, root);
   if (command === 'install') {
     const node = nodeFor(dir);
@@ -27,13 +28,11 @@ export function installCommand(
     files.push(...placed.files.filter((f) => !paths.has(f.path)));
     out.out(`${[...placed.lines, ...install(dir, files, dryRun)].join('\n')}\n`);
     if (node === null && !without.includes('hooks')) {
-      out.err([
-        `usr-guard: warning: no node in ${dir} (/usr/bin/node): until there is one, the hooks only refuse where /usr is read-only, with no warnings or offers`,
-      ]);
+      out.err([noNodeLine(dir)]);
     }
   } else {
     const report = uninstall(dir, dryRun);
-    out.out(`${(report.length > 0 ? report : [`nothing of usr-guard's in ${dir}`]).join('\n')}\n`);
+    out.out(`${(report.length > 0 ? report : [nothingInstalled(dir)]).join('\n')}\n`);
   }
   return EXIT.OK;
 }

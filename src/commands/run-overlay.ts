@@ -6,12 +6,18 @@
 
 import { makeUsrWritable, type OverlayAction } from '../offer/overlay.js';
 import { trail } from '../offer/trail.js';
-import { loadConfig } from '../config/index.js';
 import { EXIT } from '../exit-codes.js';
 import type { Out } from '../output.js';
 import { probeSystem } from '../probe/index.js';
 import type { SystemState } from '../types.js';
-import { warningLine } from '../messages/check.js';
+import { commandStart } from './start.js';
+import {
+  overlayAlready,
+  overlayFailed,
+  overlayMade,
+  overlayNotAsAsked,
+  overlayNotImageBased,
+} from '../messages/overlay-command.js';
 
 const WHO = { caller: 'cli', frontend: 'usr-guard overlay' } as const;
 
@@ -32,20 +38,14 @@ export async function overlayCommand(
   isRoot: boolean,
   out: Out,
 ): Promise<number> {
-  const { config, warnings } = await loadConfig(env, isRoot);
-  out.err(warnings.map(warningLine));
+  const { config, state: before } = await commandStart(env, isRoot, out);
   const probe = () => probeSystem({ env, bootcPath: config.paths.bootc });
-  const before = probe();
   if (!before.host.imageBased) {
-    out.err([
-      `usr-guard: overlay: this host is not image-based (state ${before.state}): there is no image overlay to make.`,
-    ]);
+    out.err([overlayNotImageBased(before.state)]);
     return EXIT.REFUSED;
   }
   if (done(before, readOnly)) {
-    out.err([
-      `usr-guard: /usr already has a ${readOnly ? 'read-only' : 'writable'} transient overlay (${before.state}).`,
-    ]);
+    out.err([overlayAlready(readOnly, before.state)]);
     return EXIT.OK;
   }
   const action = actionFor(before);
@@ -58,13 +58,11 @@ export async function overlayCommand(
         ? 'made a transient overlay on /usr'
         : `remounted the overlay on /usr ${readOnly ? 'read-only' : 'read-write'}`;
     await trail(`${what} with '${r.tool}' (${after.state})`, cmdLine);
-    out.err([
-      `usr-guard: /usr now has a ${readOnly ? 'read-only' : 'writable'} transient overlay (${after.state}); it is discarded at reboot, while /etc and /var persist.`,
-    ]);
+    out.err([overlayMade(readOnly, after.state)]);
     return EXIT.OK;
   }
-  const why = r.ok ? `'${r.tool}' ran, but /usr is ${after.state}` : r.error;
+  const why = r.ok ? overlayNotAsAsked(r.tool, after.state) : r.error;
   await trail(`could not make a transient overlay on /usr: ${why}`, cmdLine, 'warning');
-  out.err([`usr-guard: overlay: ${why}.`]);
+  out.err([overlayFailed(why)]);
   return EXIT.REFUSED;
 }

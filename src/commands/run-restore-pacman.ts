@@ -8,6 +8,8 @@ import { EXIT } from '../exit-codes.js';
 import type { Out } from '../output.js';
 import { restorePacmanSnapshot } from '../pacman-db/snapshot.js';
 import { probeSystem } from '../probe/index.js';
+import { guardLine } from '../messages/check.js';
+import { PACMAN_IN_IMAGE, PACMAN_NOT_INSTALLED } from '../messages/pacman.js';
 
 const WHO = {
   caller: 'cli',
@@ -19,22 +21,20 @@ export async function restorePacmanCommand(env: NodeJS.ProcessEnv, isRoot: boole
   const { config } = await loadConfig(env, isRoot);
   const state = probeSystem({ env, bootcPath: config.paths.bootc });
   if (state.pacmanProtection === 'relocated') {
-    out.err(["usr-guard: pacman's database lives in the image: nothing to restore."]);
+    out.err([PACMAN_IN_IMAGE]);
     return EXIT.OK;
   }
   if (!state.pacmanDatabase) {
-    out.err([
-      'usr-guard: pacman is not installed here (no /etc/pacman.conf, or its DBPath is missing): nothing to restore.',
-    ]);
+    out.err([PACMAN_NOT_INSTALLED]);
     return EXIT.OK;
   }
   const gone = state.usr?.overlay !== 'unlock';
   // What the last boot's overlay held, from the database it left, before the snapshot goes back (diff --last-boot).
   if (gone)
     for (const kept of (await import('../diff/last-boot-finish.js')).keepLastBoot(state.pacmanDatabase.path))
-      out.err([`usr-guard: ${kept}.`]);
+      out.err([guardLine(`${kept}.`)]);
   const r = restorePacmanSnapshot(state.pacmanDatabase.path, gone);
-  out.err([`usr-guard: ${r.message}.`]);
+  out.err([guardLine(`${r.message}.`)]);
   if (r.done || r.failed) await trail(r.message, WHO, r.done ? 'notice' : 'warning');
   return r.failed ? EXIT.INTERNAL : EXIT.OK;
 }

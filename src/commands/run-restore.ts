@@ -21,6 +21,8 @@ import { runDir, writeRunFile } from '../diff/run-dir.js';
 import { EXIT } from '../exit-codes.js';
 import type { Out } from '../output.js';
 import { probeSystem } from '../probe/index.js';
+import { guardLine } from '../messages/check.js';
+import { LIVES_IN_IMAGE, notTaken, staleLine } from '../messages/dpkg-snapshot.js';
 
 const WHO = { caller: 'cli', frontend: 'usr-guard restore-dpkg-db', commandLine: 'usr-guard restore-dpkg-db' } as const;
 
@@ -28,7 +30,7 @@ export async function restoreCommand(env: NodeJS.ProcessEnv, isRoot: boolean, ou
   const { config } = await loadConfig(env, isRoot);
   let failed = false;
   const say = async (message: string, journal: 'notice' | 'warning' | null) => {
-    out.err([`usr-guard: ${message}.`]);
+    out.err([guardLine(`${message}.`)]);
     if (journal !== null) await trail(message, WHO, journal);
   };
   const migration = migrateIntoImage();
@@ -39,7 +41,7 @@ export async function restoreCommand(env: NodeJS.ProcessEnv, isRoot: boolean, ou
   const state = probeSystem({ env, bootcPath: config.paths.bootc });
   const overlay = state.usr?.overlay === 'unlock';
   if (state.dpkgProtection === 'relocated') {
-    if (migration === null) await say("dpkg's database lives in the image: nothing to restore", null);
+    if (migration === null) await say(LIVES_IN_IMAGE, null);
     return failed ? EXIT.INTERNAL : EXIT.OK;
   }
   // What the last boot's overlay held, from the database it left, before the snapshot goes back (diff --last-boot).
@@ -64,7 +66,7 @@ export async function restoreCommand(env: NodeJS.ProcessEnv, isRoot: boolean, ou
   // Stale only when no overlay holds changes of its own (a hotfix keeps them across boots).
   const { stale } = overlay ? { stale: null } : staleFact(snapshotFacts());
   if (stale !== null) {
-    await say(`${stale}. ${STALE_ADVICE}`, 'warning');
+    await say(staleLine(stale), 'warning');
     runDir();
     writeRunFile(STALE_NOTE, `${stale}\n`);
   } else rmSync(STALE_NOTE, { force: true });
@@ -83,11 +85,5 @@ function takeNow(oldStillTrue: boolean): string | null {
   }
   const old = checkSnapshot();
   // One of an earlier boot, put back or found unchanged just now: its packages are this boot's at its start.
-  if (oldStillTrue && !('error' in old) && old.by === 'boot')
-    return `could not take this boot's snapshot of dpkg's database (${why}): the one of boot ${old.bootId} stays, whose packages are those of this boot's start, and the next boot puts it back`;
-  return `could not take this boot's snapshot of dpkg's database (${why}): what a transient overlay changes in this boot cannot be put back at the next one, which will say so`;
+  return notTaken(why, oldStillTrue && !('error' in old) && old.by === 'boot' ? old.bootId : null);
 }
-
-/** What to do about a database in /var that describes another image. */
-export const STALE_ADVICE =
-  "apt and dpkg plan against packages this image does not have. Build the image with dpkg's database in it (the default of 'usr-guard install' and the .deb in an image build; not --dpkg-db=var): at the next upgrade the image's database replaces this one, which is kept aside (usr-guard(8), DPKG'S DATABASE)";

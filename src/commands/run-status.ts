@@ -2,15 +2,15 @@
 // person, as JSON, or as a node_exporter textfile (--prometheus); --export
 // writes the files the configuration's [export] section names.
 
-import { loadConfig } from '../config/index.js';
 import { EXIT } from '../exit-codes.js';
 import type { Out } from '../output.js';
 import { runBootcStatus, type DeepResult } from '../probe/bootc.js';
 import { overlayDisagreements } from '../probe/bootc-overlay.js';
-import { probeSystem } from '../probe/index.js';
 import { refineWithBootc } from '../probe/classify.js';
 import { renderStatus, statusJson } from './status.js';
-import { warningLine } from '../messages/check.js';
+import { commandStart } from './start.js';
+import { guardLine } from '../messages/check.js';
+import { NOTHING_TO_EXPORT, notInstalled } from '../messages/status.js';
 
 export async function statusCommand(
   opts: { json: boolean; deep: boolean; prometheus?: boolean; export?: boolean },
@@ -18,15 +18,15 @@ export async function statusCommand(
   isRoot: boolean,
   out: Out,
 ): Promise<number> {
-  const { config, warnings } = await loadConfig(env, isRoot);
-  out.err(warnings.map(warningLine));
-  let state = probeSystem({ env, bootcPath: config.paths.bootc, forStatus: true });
+  const start = await commandStart(env, isRoot, out, true);
+  const { config } = start;
+  let { state } = start;
   let deep: DeepResult | null = null;
   if (opts.deep) {
     deep =
       state.host.bootcInstalled || isRoot
         ? await runBootcStatus(config.paths.bootc)
-        : { ok: false, error: `${config.paths.bootc} is not installed` };
+        : { ok: false, error: notInstalled(config.paths.bootc) };
     // Only where the probe saw an image host: bootc speaks for the booted system, not a container.
     if (deep.ok && state.host.imageBased) {
       deep.disagreements = overlayDisagreements(state, deep.status);
@@ -39,11 +39,11 @@ export async function statusCommand(
     if (opts.prometheus) out.out((await import('../export/facts.js')).prometheusText(facts));
     if (!opts.export) return EXIT.OK;
     if (config.export.prometheus === null && config.export.ansibleFacts === null) {
-      out.err(['usr-guard: status --export: nothing to write: the configuration has no [export] file (usr-guard(8))']);
+      out.err([NOTHING_TO_EXPORT]);
       return EXIT.OK;
     }
     const { wrote, failed } = writeExports(config, facts);
-    out.err([...wrote.map((w) => `usr-guard: ${w}`), ...failed.map((f) => `usr-guard: ${f}`)]);
+    out.err([...wrote, ...failed].map(guardLine));
     return failed.length > 0 ? EXIT.INTERNAL : EXIT.OK;
   }
   const db = state.dpkgDatabase ? (await import('../dpkg-db/report.js')).dpkgDbReport() : null;

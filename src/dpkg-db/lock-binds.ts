@@ -14,6 +14,14 @@ import { makeDirs } from '../fs/atomic-write.js';
 import { childEnv, systemProgram } from '../offer/programs.js';
 import { holdersOf, LOCK_FILES } from './locks.js';
 import { SYSIMAGE_DB } from './paths.js';
+import {
+  boundLine,
+  couldNotBind,
+  lockedBeforeBind,
+  lockFileMissing,
+  locksNeedNothing,
+  NO_MOUNT_PROGRAM,
+} from '../messages/dpkg-db.js';
 
 /** The files in /run whose inodes hold the locks, whatever is mounted on /usr. */
 export const LOCK_DIR = '/run/usr-guard/locks';
@@ -33,7 +41,7 @@ const same = (a: { dev: number; ino: number }, b: { dev: number; ino: number }) 
  */
 export function bindLocksAtBoot(): LockBinds {
   if (statSync(`${SYSIMAGE_DB}/status`, { throwIfNoEntry: false }) === undefined)
-    return { lines: [`dpkg's database is not in the image (${SYSIMAGE_DB}): its locks need nothing`], failed: false };
+    return { lines: [locksNeedNothing(SYSIMAGE_DB)], failed: false };
   makeDirs(LOCK_DIR, 0o755);
   for (const name of LOCK_FILES) {
     // O_NOFOLLOW and no O_TRUNC: a link is not ours to follow; a held lock stays held.
@@ -65,7 +73,7 @@ function bindOver(waitMs: number): LockBinds {
     const there = statSync(path, { throwIfNoEntry: false });
     if (run === undefined) continue;
     if (there === undefined || !there.isFile()) {
-      lines.push(`${path} is missing from the image: apt takes no lock there (build the image with this usr-guard)`);
+      lines.push(lockFileMissing(path));
       failed = true;
       continue;
     }
@@ -77,16 +85,14 @@ function bindOver(waitMs: number): LockBinds {
         ? spawnSync(mount, ['--bind', `${LOCK_DIR}/${name}`, path], { encoding: 'utf8', env: childEnv() })
         : undefined;
       if (r?.status !== 0) {
-        lines.push(`could not bind ${LOCK_DIR}/${name} over ${path}: ${r?.stderr.trim() || 'no mount(8)'}`);
+        lines.push(couldNotBind(`${LOCK_DIR}/${name}`, path, r?.stderr.trim() || NO_MOUNT_PROGRAM));
         failed = true;
         continue;
       }
-      lines.push(`bound ${LOCK_DIR}/${name} over ${path}`);
+      lines.push(boundLine(`${LOCK_DIR}/${name}`, path));
       const held = waitUnheld(fstatSync(old), waitMs);
       if (held.length > 0) {
-        lines.push(
-          `process ${held.join(', ')} locked the overlay's own ${path} before usr-guard bound it: it is not kept out`,
-        );
+        lines.push(lockedBeforeBind(held, path));
         failed = true;
       }
     } finally {

@@ -9,6 +9,16 @@
 
 import { createHash } from 'node:crypto';
 import { listTree, type Entry } from '../fs/trees.js';
+import {
+  entryMissing,
+  MANIFEST_CUT,
+  MANIFEST_LACKS_FIELD,
+  MANIFEST_SEAL,
+  MANIFEST_UNKNOWN,
+  notAsListed,
+  unlisted,
+  unreadable,
+} from '../messages/dpkg-snapshot.js';
 
 // Format 1 (usr-guard 0.1's hook snapshots) said nothing of when in the boot it was taken: never put back.
 const FORMAT = 'usr-guard dpkg-db snapshot 2';
@@ -68,11 +78,11 @@ export function parseManifest(text: string): Manifest | { error: string } {
   try {
     v = JSON.parse(text);
   } catch {
-    return { error: 'its manifest is not whole (cut short, or not JSON)' };
+    return { error: MANIFEST_CUT };
   }
   const o = v as Record<string, unknown> | null;
   if (typeof o !== 'object' || o === null || Array.isArray(o) || o.format !== FORMAT)
-    return { error: 'its manifest is of an unknown format' };
+    return { error: MANIFEST_UNKNOWN };
   if (
     typeof o.bootId !== 'string' ||
     typeof o.taken !== 'string' ||
@@ -82,7 +92,7 @@ export function parseManifest(text: string): Manifest | { error: string } {
     !Array.isArray(o.entries) ||
     !o.entries.every(isEntry)
   ) {
-    return { error: 'its manifest lacks a field' };
+    return { error: MANIFEST_LACKS_FIELD };
   }
   const m: Manifest = {
     bootId: o.bootId,
@@ -92,7 +102,7 @@ export function parseManifest(text: string): Manifest | { error: string } {
     marks: o.marks as number | null,
     entries: o.entries as Entry[],
   };
-  if (o.sha256 !== seal(m)) return { error: "its manifest's seal (sha256) does not match its listing" };
+  if (o.sha256 !== seal(m)) return { error: MANIFEST_SEAL };
   return m;
 }
 
@@ -102,16 +112,16 @@ export function treeDiffers(dir: string, m: Manifest): string | null {
   try {
     now = listTree(dir);
   } catch (e) {
-    return `it cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`;
+    return unreadable((e as NodeJS.ErrnoException).code ?? (e as Error).message);
   }
   const want = new Map(m.entries.map((e) => [e[1], e]));
   for (const e of now) {
     const w = want.get(e[1]);
-    if (w === undefined) return `it holds ${e[1]}, which its manifest does not list`;
+    if (w === undefined) return unlisted(e[1]);
     if (w[0] !== e[0] || w[2] !== e[2])
-      return `${e[1]} is not as its manifest says (${w[0] === 'f' ? `${w[2]} bytes` : w[0]}, found ${e[0] === 'f' ? `${e[2]} bytes` : e[0]})`;
+      return notAsListed(e[1], w[0] === 'f' ? `${w[2]} bytes` : w[0], e[0] === 'f' ? `${e[2]} bytes` : e[0]);
     want.delete(e[1]);
   }
   const missing = want.keys().next();
-  return missing.done ? null : `${missing.value} is missing (${want.size} of ${m.entries.length} entries)`;
+  return missing.done ? null : entryMissing(missing.value, want.size, m.entries.length);
 }

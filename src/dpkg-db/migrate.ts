@@ -13,6 +13,7 @@ import { moveTree } from '../fs/trees.js';
 import { dpkgLocked } from './locks.js';
 import { DB, KEPT_PREFIX, SNAPSHOT, SYSIMAGE_DB } from './paths.js';
 import { IMAGE_MARKS, LINK, MARKS } from './relocate.js';
+import { LOCKED_NOT_MOVING, migrated, neitherFolderNorLink } from '../messages/dpkg-db.js';
 
 export interface Migration {
   done: boolean;
@@ -28,10 +29,8 @@ export function migrateIntoImage(): Migration | null {
   if (!existsSync(`${SYSIMAGE_DB}/status`)) return null;
   const st = lstatSync(DB, { throwIfNoEntry: false });
   if (st?.isSymbolicLink()) return null;
-  if (st !== undefined && !st.isDirectory())
-    return { done: false, failed: true, message: `${DB} is neither a folder nor a link: not touching it` };
-  if (st !== undefined && dpkgLocked(DB))
-    return { done: false, failed: true, message: 'dpkg holds its database locked: not moving it now' };
+  if (st !== undefined && !st.isDirectory()) return { done: false, failed: true, message: neitherFolderNorLink(DB) };
+  if (st !== undefined && dpkgLocked(DB)) return { done: false, failed: true, message: LOCKED_NOT_MOVING };
   const kept: string[] = [];
   if (st !== undefined) {
     const aside = asideName();
@@ -47,8 +46,7 @@ export function migrateIntoImage(): Migration | null {
   }
   step('migrate-moved');
   symlinkAtomic(LINK, DB);
-  const where = kept.length > 0 ? `; the database of the earlier image is kept in ${kept[0]}/dpkg` : '';
-  return { done: true, message: `dpkg's database is the image's now: ${DB} links to ${SYSIMAGE_DB}${where}` };
+  return { done: true, message: migrated(DB, SYSIMAGE_DB, kept[0]) };
 }
 
 /** A rename where it can, else a durable copy and then the original goes. */

@@ -12,6 +12,13 @@ import { makeDirs, writeFileAtomic } from '../fs/atomic-write.js';
 import { resolveInRoot } from '../fs/resolve-in-root.js';
 import { dirname } from 'node:path';
 import { DB, RECORD } from './paths.js';
+import {
+  lacksImagePackage,
+  listsNotInImage,
+  listsOtherVersion,
+  moreDifferences,
+  recordedLine,
+} from '../messages/dpkg-db.js';
 
 const FORMAT = 'usr-guard dpkg-db record 1';
 
@@ -47,10 +54,10 @@ export function writeRecord(root: string, dryRun = false): string | null {
   const r = recordOf(resolveInRoot(root, DB));
   if (r === null) return null;
   const target = resolveInRoot(root, RECORD);
-  if (dryRun) return `would record dpkg's database (${Object.keys(r.packages).length} packages) in ${target}`;
+  if (dryRun) return recordedLine(Object.keys(r.packages).length, target, true);
   makeDirs(dirname(target));
   writeFileAtomic(target, Buffer.from(`${JSON.stringify({ format: FORMAT, ...r })}\n`), 0o644);
-  return `recorded dpkg's database (${Object.keys(r.packages).length} packages) in ${target}`;
+  return recordedLine(Object.keys(r.packages).length, target, false);
 }
 
 export function parseRecord(text: string): DpkgRecord | { error: string } {
@@ -93,15 +100,11 @@ export function staleness(image: DpkgRecord, now: DpkgRecord): string | null {
   const changes: string[] = [];
   for (const [name, v] of Object.entries(now.packages)) {
     const want = Object.hasOwn(image.packages, name) ? image.packages[name] : undefined;
-    if (want === undefined) changes.push(`it lists ${name} ${v}, which this image does not have`);
-    else if (want !== v) changes.push(`it lists ${name} ${v} where this image has ${want}`);
+    if (want === undefined) changes.push(listsNotInImage(name, v));
+    else if (want !== v) changes.push(listsOtherVersion(name, v, want));
   }
   for (const [name, v] of Object.entries(image.packages))
-    if (!Object.hasOwn(now.packages, name)) changes.push(`it lacks ${name} ${v}, which this image has`);
+    if (!Object.hasOwn(now.packages, name)) changes.push(lacksImagePackage(name, v));
   if (changes.length === 0) return null; // the same packages at the same versions: a difference dpkg's plans do not see
-  const more = changes.length > 1 ? ` (and ${changes.length - 1} more difference${changes.length > 2 ? 's' : ''})` : '';
-  return `${changes[0]}${more}`;
+  return `${changes[0]}${moreDifferences(changes.length - 1)}`;
 }
-
-/** The one sentence status, the boot unit and the overlay warning say. */
-export const staleSentence = (how: string) => `dpkg's database describes another image: ${how}`;

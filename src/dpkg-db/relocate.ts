@@ -19,12 +19,25 @@ import { moveAside, moveTree } from '../fs/trees.js';
 import { UsageError } from '../exit-codes.js';
 import { dpkgLocked, LOCK_FILES, otherHolder } from './locks.js';
 import { DB, MARKS, SYSIMAGE_DB } from './paths.js';
+import {
+  changedSinceCopy,
+  DB_IN_USE,
+  finishingMove,
+  linkedElsewhere,
+  moveRefused,
+  neverComplete,
+  noDatabaseAt,
+  notAFolder,
+  targetExists,
+  wouldMove,
+} from '../messages/dpkg-db.js';
+import { linkedLine, movedLine, unchangedLine } from '../messages/install.js';
 
 export const LINK = '../../usr/lib/sysimage/dpkg';
 /** apt's marks (automatically installed or not): they describe the image's packages, so they live with its database. */
 export { MARKS };
 export const IMAGE_MARKS = '/usr/lib/sysimage/apt/extended_states';
-const fail = (why: string) => new UsageError(`--dpkg-db=image: ${why}`);
+const fail = (why: string) => new UsageError(moveRefused(why));
 
 export interface RelocateOptions {
   dryRun: boolean;
@@ -46,27 +59,23 @@ export function relocateDpkgDb(root: string, opts: RelocateOptions): string[] {
   if (st?.isSymbolicLink() && !resuming) {
     if (resolveInRoot(root, DB) === target && existsSync(target)) {
       if (!opts.dryRun) lockFiles(target);
-      return [`unchanged ${db} -> ${readlinkSync(db)}`];
+      return [unchangedLine(db, readlinkSync(db))];
     }
-    throw fail(`${db} is already a link elsewhere (-> ${readlinkSync(db)}); not moving it`);
+    throw fail(linkedElsewhere(db, readlinkSync(db)));
   }
   if (!resuming) {
-    if (st === undefined) throw fail(`there is no dpkg database at ${db}`);
-    if (!st.isDirectory()) throw fail(`${db} is not a folder`);
-    if (existsSync(target)) throw fail(`${target} exists already; not mixing two databases`);
+    if (st === undefined) throw fail(noDatabaseAt(db));
+    if (!st.isDirectory()) throw fail(notAFolder(db));
+    if (existsSync(target)) throw fail(targetExists(target));
   }
   if (st?.isDirectory() && (opts.underPackageManager ? otherHolder(db) !== null : dpkgLocked(db))) {
-    throw fail(`dpkg's database is in use (a dpkg or apt run holds its lock); try again when it is done`);
+    throw fail(DB_IN_USE);
   }
-  if (opts.dryRun)
-    return [
-      resuming ? `would finish moving ${db} to ${target} and link it` : `would move ${db} to ${target} and link it`,
-    ];
+  if (opts.dryRun) return [wouldMove(db, target, resuming)];
 
-  const said: string[] = resuming ? [`finishing the move of ${db} that an earlier run began`] : [];
+  const said: string[] = resuming ? [finishingMove(db)] : [];
   if (!existsSync(target)) {
-    if (!st?.isDirectory())
-      throw fail(`${db} is gone and ${target} was never complete; restore the database from a backup`);
+    if (!st?.isDirectory()) throw fail(neverComplete(db, target));
     makeDirs(dirname(target));
     // A copy that a killed run left at its own name beside the target is never whole: start again.
     for (const name of readdirSync(dirname(target)))
@@ -77,14 +86,13 @@ export function relocateDpkgDb(root: string, opts: RelocateOptions): string[] {
     // A rename where it can (then db is gone), else a durable copy (then db stays until the link is made).
     moveTree(db, target);
     step('relocate-copied');
-    said.push(`moved ${db} to ${target}`);
+    said.push(movedLine(db, target));
   }
   // The target is whole from here on. A database still in /var is the one it was copied from,
   // unless dpkg ran in between: then say so rather than drop its changes.
   // (One with no status file is one whose removal was cut short: finish it.)
   if (lstatSync(db, { throwIfNoEntry: false })?.isDirectory()) {
-    if (existsSync(`${db}/status`) && !sameStatus(db, target))
-      throw fail(`${db} changed since it was copied to ${target}; move one of them away and run again`);
+    if (existsSync(`${db}/status`) && !sameStatus(db, target)) throw fail(changedSinceCopy(db, target));
     moveAside(db, `${db}.moved`);
   }
   step('relocate-moved-aside');
@@ -94,7 +102,7 @@ export function relocateDpkgDb(root: string, opts: RelocateOptions): string[] {
   said.push(...moveMarks(root));
   rmSync(`${db}.moved`, { recursive: true, force: true });
   rmSync(marker, { force: true });
-  return [...said, `linked ${db} -> ${LINK}`];
+  return [...said, linkedLine(db, LINK, false)];
 }
 
 /**
@@ -109,7 +117,7 @@ export function moveMarks(root: string): string[] {
   if (!existsSync(from)) return [];
   writeFileAtomic(to, readFileSync(from), 0o644);
   rmSync(from, { force: true });
-  return [`moved ${from} to ${to}`];
+  return [movedLine(from, to)];
 }
 
 /**

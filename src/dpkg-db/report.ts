@@ -4,7 +4,8 @@
 
 import { existsSync, lstatSync, readFileSync } from 'node:fs';
 import { DB, RECORD, SNAPSHOT, SNAPSHOT_NOTE, SYSIMAGE_DB } from './paths.js';
-import { readRecord, recordOf, staleness, staleSentence } from './record.js';
+import { readRecord, recordOf, staleness } from './record.js';
+import { staleSentence } from '../messages/dpkg-db.js';
 import { checkSnapshot } from './restore.js';
 import { bootId } from '../probe/boot-id.js';
 

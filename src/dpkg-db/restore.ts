@@ -28,6 +28,27 @@ import { MARKS, SNAPSHOT } from './paths.js';
 import { bootId } from '../probe/boot-id.js';
 import { MANIFEST, realDb, removeLeftovers, stampNow } from './snapshot.js';
 import { lockSnapshots } from './snapshot-lock.js';
+import {
+  AS_AT_BOOT_START,
+  copyFailed,
+  copyNotWhole,
+  LOCK_HELD_NOT_RESTORING,
+  LOCKED_NOT_RESTORING,
+  MARKS_DIFFER,
+  NO_MANIFEST,
+  NO_SNAPSHOT,
+  notAFolderLink,
+  notWhole,
+  othersCouldChange,
+  packagesAsAt,
+  restoredFromBoot,
+  restoredFromFirstChange,
+  standsFor,
+  standsForFailed,
+  STILL_OVERLAY,
+  TAKEN_ALREADY,
+  takenAtFirstChange,
+} from '../messages/dpkg-snapshot.js';
 
 export type RestoreResult =
   | { done: true; message: string; warn?: boolean }
@@ -39,9 +60,9 @@ export type RestoreResult =
 
 /** Why the snapshot must not be put back, or null. */
 function untrusted(): string | null {
-  if (!lstatSync(SNAPSHOT).isDirectory()) return `${SNAPSHOT} is not a folder (a link?): not putting it back`;
+  if (!lstatSync(SNAPSHOT).isDirectory()) return notAFolderLink(SNAPSHOT);
   const bad = notRootsAbove(dirname(SNAPSHOT)) ?? notRootsWithin(SNAPSHOT);
-  if (bad !== null) return `${bad} is not root's alone: a snapshot others could have changed is never put back`;
+  if (bad !== null) return othersCouldChange(bad);
   return null;
 }
 
@@ -54,7 +75,7 @@ function readManifest(): Manifest | { error: string } {
   try {
     text = readFileSync(MANIFEST, 'utf8');
   } catch {
-    return { error: 'it has no manifest (cut short, or taken by usr-guard 0.1)' };
+    return { error: NO_MANIFEST };
   }
   const m = parseManifest(text);
   if ('error' in m) return m;
@@ -69,7 +90,7 @@ export function checkSnapshot(): Manifest | { error: string } {
   const differs = treeDiffers(`${SNAPSHOT}/db`, m);
   if (differs !== null) return { error: differs };
   const marks = lstatSync(`${SNAPSHOT}/apt/extended_states`, { throwIfNoEntry: false });
-  if ((marks?.size ?? null) !== m.marks) return { error: "apt's marks in it are not as its manifest says" };
+  if ((marks?.size ?? null) !== m.marks) return { error: MARKS_DIFFER };
   return m;
 }
 
@@ -120,16 +141,12 @@ const read = (path: string) => {
 export function restoreSnapshot(overlayGone: boolean, dropping = false): RestoreResult {
   if (!existsSync(SNAPSHOT)) {
     finishRemovals();
-    return {
-      done: false,
-      message:
-        "no snapshot of dpkg's database from an earlier boot: nothing to put back (the first boot with usr-guard's unit, or the last boot could not take one: then dpkg may list packages whose files went with its overlay)",
-    };
+    return { done: false, message: NO_SNAPSHOT };
   }
   // The boot that changed nothing (most boots): a dozen stats, no walk, no new tree.
   const quick = readManifest();
   if (!('error' in quick) && quick.by === 'boot' && unchangedSince(quick)) {
-    if (dropping) return { done: false, keep: true, message: "dpkg's database is as at this boot's start" };
+    if (dropping) return { done: false, keep: true, message: AS_AT_BOOT_START };
   }
   if (!dropping && !('error' in quick) && quick.by === 'boot' && quick.bootId !== bootId() && unchangedSince(quick)) {
     try {
@@ -140,56 +157,27 @@ export function restoreSnapshot(overlayGone: boolean, dropping = false): Restore
         done: false,
         keep: true,
         failed: true,
-        message: `dpkg's database is as the snapshot of boot ${quick.bootId} holds it, which stays; ${writeError('write', STANDS_FOR, e).message}`,
+        message: standsForFailed(quick.bootId, writeError('write', STANDS_FOR, e).message),
       };
     }
-    return {
-      done: false,
-      keep: true,
-      message: `dpkg's database is as the snapshot of boot ${quick.bootId} holds it: the snapshot stands for this boot's start too`,
-    };
+    return { done: false, keep: true, message: standsFor(quick.bootId) };
   }
   const distrust = untrusted();
   if (distrust !== null) return { done: false, failed: true, message: distrust };
   const m = checkSnapshot();
-  if ('error' in m)
-    return {
-      done: false,
-      failed: true,
-      message: `the snapshot in ${SNAPSHOT} is not whole: ${m.error}. It is never put back; dpkg's database stays as it is, and may list packages whose files went with an overlay (see usr-guard(8), DPKG'S DATABASE)`,
-    };
-  if (m.bootId === bootId() && !dropping)
-    return { done: false, keep: true, message: "this boot's snapshot of dpkg's database is taken already" };
-  if (m.by !== 'boot' && dropping)
-    return {
-      done: false,
-      failed: true,
-      message: `the snapshot of boot ${m.bootId} was taken at its first change, not at its start, and may hold this overlay's changes: it is not put back`,
-    };
-  if (!overlayGone)
-    return {
-      done: false,
-      message: "/usr still has an overlay (a hotfix?): its packages are the host's, dpkg's database stays",
-    };
+  if ('error' in m) return { done: false, failed: true, message: notWhole(SNAPSHOT, m.error) };
+  if (m.bootId === bootId() && !dropping) return { done: false, keep: true, message: TAKEN_ALREADY };
+  if (m.by !== 'boot' && dropping) return { done: false, failed: true, message: takenAtFirstChange(m.bootId) };
+  if (!overlayGone) return { done: false, message: STILL_OVERLAY };
   const db = realDb();
   const then = read(`${SNAPSHOT}/db/status`);
   const changed = changedPackages(then, read(`${db}/status`));
   const gone = m.by === 'boot' ? [] : packagesGone(`${SNAPSHOT}/db`, mergeStatus(then, read(`${db}/status`), changed));
   if (changed.length === 0 && gone.length === 0)
-    return {
-      done: false,
-      message: `dpkg's packages are as at the ${m.by === 'boot' ? 'start' : 'first change'} of boot ${m.bootId}`,
-    };
-  if (dpkgLocked(db))
-    return { done: false, failed: true, keep: true, message: 'dpkg holds its database locked: not restoring now' };
+    return { done: false, message: packagesAsAt(m.by === 'boot', m.bootId) };
+  if (dpkgLocked(db)) return { done: false, failed: true, keep: true, message: LOCKED_NOT_RESTORING };
   const held = lockSnapshots(() => undefined, 5);
-  if (held === null)
-    return {
-      done: false,
-      failed: true,
-      keep: true,
-      message: "another run holds the snapshot's lock: not restoring now",
-    };
+  if (held === null) return { done: false, failed: true, keep: true, message: LOCK_HELD_NOT_RESTORING };
   try {
     removeLeftovers(held);
     return putBack(m, db, changed, gone);
@@ -206,12 +194,7 @@ function putBack(m: Manifest, db: string, changed: string[], gone: string[]): Re
     const differs = treeDiffers(fresh, m);
     if (differs !== null) {
       rmSync(fresh, { recursive: true, force: true });
-      return {
-        done: false,
-        failed: true,
-        keep: true,
-        message: `the copy of the snapshot is not whole (${differs}); dpkg's database is as it was`,
-      };
+      return { done: false, failed: true, keep: true, message: copyNotWhole(differs) };
     }
     // This boot's selections and holds of the packages whose state did not change stay.
     const status = mergeStatus(read(`${SNAPSHOT}/db/status`), read(`${db}/status`), changed);
@@ -230,7 +213,7 @@ function putBack(m: Manifest, db: string, changed: string[], gone: string[]): Re
       done: false,
       failed: true,
       keep: true,
-      message: `${writeError('copy the snapshot to', `${db}.usr-guard-new`, e).message}; dpkg's database is as it was`,
+      message: copyFailed(writeError('copy the snapshot to', `${db}.usr-guard-new`, e).message),
     };
   }
   const old = `${db}.usr-guard-old`;
@@ -240,18 +223,6 @@ function putBack(m: Manifest, db: string, changed: string[], gone: string[]): Re
   syncDir(dirname(db));
   step('restore-renamed');
   rmSync(old, { recursive: true, force: true });
-  const names = (keys: string[]) => keys.map((k) => k.replace(/:$/, '')).join(', ');
-  if (m.by === 'boot')
-    return {
-      done: true,
-      message: `restored dpkg's database and apt's marks from the snapshot taken at the start of boot ${m.bootId}, before its transient overlay (packages put back: ${names(changed)})`,
-    };
-  const back = changed.length > 0 ? `packages put back: ${names(changed)}` : 'no package changed since';
-  const off =
-    gone.length > 0 ? `; dpkg listed ${names(gone)} whose files are not in /usr: no longer listed as installed` : '';
-  return {
-    done: true,
-    warn: true,
-    message: `put back dpkg's database from the snapshot taken at the first change of boot ${m.bootId}, not at its start: what that boot changed before it is not known (${back})${off}`,
-  };
+  if (m.by === 'boot') return { done: true, message: restoredFromBoot(m.bootId, changed) };
+  return { done: true, warn: true, message: restoredFromFirstChange(m.bootId, changed, gone) };
 }

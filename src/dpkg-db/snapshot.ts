@@ -38,6 +38,7 @@ import { manifestOf, manifestText, type TakenBy } from './manifest.js';
 import { DB, MARKS, SNAPSHOT } from './paths.js';
 import { lockSnapshots, type Held } from './snapshot-lock.js';
 import { bootId } from '../probe/boot-id.js';
+import { databaseHeld, notRootsFolder, SAVED_WHILE_WAITING, SNAPSHOT_LOCK_HELD } from '../messages/dpkg-snapshot.js';
 
 export const MANIFEST = `${SNAPSHOT}/manifest`;
 
@@ -55,7 +56,7 @@ function ownFolder(): void {
   const dir = dirname(SNAPSHOT);
   makeDirs(dir, 0o755); // or says that something else (a link) is in its place
   const bad = notRootsAbove(dir);
-  if (bad !== null) throw new Error(`${bad} is not root's alone: not keeping dpkg's database there`);
+  if (bad !== null) throw new Error(notRootsFolder(bad));
 }
 
 /** Copies that runs killed half-way left at their own names: only the lock's holder removes them. */
@@ -88,9 +89,7 @@ export function takeSnapshot(waiting: () => void = () => undefined): TakeResult 
   if (existsSync(SNAPSHOT)) return { outcome: 'kept' };
   return underLock(waiting, false, (held) => {
     if (existsSync(SNAPSHOT))
-      return held.how === 'waited'
-        ? { outcome: 'waited', message: "another run saved dpkg's database while this one waited" }
-        : { outcome: 'kept' };
+      return held.how === 'waited' ? { outcome: 'waited', message: SAVED_WHILE_WAITING } : { outcome: 'kept' };
     makeSnapshot('first-change');
     return { outcome: 'taken' };
   });
@@ -111,19 +110,11 @@ export function takeBootSnapshot(): TakeResult {
 function underLock(waiting: () => void, atBoot: boolean, take: (held: Held) => TakeResult): TakeResult {
   ownFolder();
   const held = lockSnapshots(waiting, atBoot ? 5 : undefined);
-  if (held === null)
-    return {
-      outcome: 'skipped',
-      message: "another run holds the lock of dpkg's snapshot (/var/lib/usr-guard/dpkg-snapshot.lock): no snapshot now",
-    };
+  if (held === null) return { outcome: 'skipped', message: SNAPSHOT_LOCK_HELD };
   try {
     // apt or dpkg above us hold the lock while they wait for us: the database is still. Anyone else may be changing it.
     const other = otherHolder(realDb());
-    if (other !== null)
-      return {
-        outcome: 'skipped',
-        message: `another run (process ${other}) holds dpkg's database: not copying it while it changes`,
-      };
+    if (other !== null) return { outcome: 'skipped', message: databaseHeld(other) };
     removeLeftovers(held);
     return take(held);
   } finally {

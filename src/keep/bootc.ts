@@ -3,6 +3,8 @@
 // host follows (spec.image: what `keep --undo` goes back to). Pure parsing;
 // the command runs bootc.
 
+import { BOOTC_STATUS_NOT_HOST, bootcStatusNotJson } from '../messages/keep.js';
+
 export interface ImageRef {
   image: string;
   /** registry, containers-storage, oci, oci-archive, dir (bootc's names). */
@@ -32,10 +34,10 @@ export function parseKeepStatus(text: string): KeepBootc {
   try {
     doc = JSON.parse(text);
   } catch (e) {
-    throw new Error(`bootc status printed invalid JSON: ${(e as Error).message}`);
+    throw new Error(bootcStatusNotJson((e as Error).message));
   }
   if (!isObject(doc) || doc.kind !== 'BootcHost' || !isObject(doc.spec) || !isObject(doc.status))
-    throw new Error('bootc status printed JSON that is not a BootcHost (missing kind, spec or status)');
+    throw new Error(BOOTC_STATUS_NOT_HOST);
   const booted = isObject(doc.status.booted) ? doc.status.booted.image : null;
   const bootedRef = isObject(booted) ? ref(booted.image) : null;
   const digest = isObject(booted) && typeof booted.imageDigest === 'string' ? booted.imageDigest : '';

@@ -11,9 +11,6 @@ export function chooseBuilder(has: (name: string) => boolean): Builder | null {
   return has('podman') ? 'podman' : has('buildah') ? 'buildah' : null;
 }
 
-export const NO_BUILDER =
-  'no podman and no buildah here: install podman (apt-get install podman, dnf install podman, pacman -S podman) into the image, then try again';
-
 export const keptTag = (n: number) => `${KEPT_IMAGE}:${n}`;
 
 export interface BuildPlan {

@@ -13,6 +13,7 @@ import { packageInFile } from '../invocation/package-files.js';
 import type { PackageManager } from '../types.js';
 import type { ImageRef } from './bootc.js';
 import type { LocalPackage, Recipe } from './recipe.js';
+import { contextCopyFailed, keepError } from '../messages/keep.js';
 
 /** The build context of the last keep. */
 export const CONTEXT = '/var/lib/usr-guard/keep';
@@ -87,7 +88,7 @@ export function localPackages(wanted: Map<string, PackageManager>, dir = LOCAL_P
 /** Copy with cp -a (links stay links, modes and owners kept); a failure says which file. */
 function copy(args: string[], cwd?: string): void {
   const r = spawnSync('/bin/cp', ['-a', ...args], { cwd, encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
-  if (r.status !== 0) throw new Failure(`keep: copying into the build context failed: ${r.stderr.trim() || r.error}`);
+  if (r.status !== 0) throw new Failure(keepError(contextCopyFailed(r.stderr.trim() || r.error)));
 }
 
 /**

@@ -15,7 +15,6 @@ import {
   copyToStorageArgs,
   keptTag,
   mib,
-  NO_BUILDER,
   pullArgs,
   roomFor,
   stepLine,
@@ -34,6 +33,21 @@ import {
 } from './context.js';
 import { DIGEST_LABEL, labelledDigest } from './recipe.js';
 import { has, program, runLogged, runQuiet } from './run.js';
+import {
+  buildFailed,
+  buildFailedAt,
+  builtAndSwitched,
+  keepError,
+  NO_BUILDER,
+  nothingToRebase,
+  noRoomToBuild,
+  REBASE_DRY_RUN_HEAD,
+  recipeForAnother,
+  stepFailed,
+  switchedBack,
+  UNDO_DRY_RUN_HEAD,
+  VENDOR_IMAGE,
+} from '../messages/keep.js';
 
 export interface Edge {
   env: NodeJS.ProcessEnv;
@@ -47,21 +61,18 @@ const lastLine = (s: string) => s.trim().split('\n').filter(Boolean).pop() ?? ''
 /** Run a step; a failure names it and ends the keep (exit 1). */
 function must(name: string, file: string, args: string[], env: NodeJS.ProcessEnv): string {
   const r = runQuiet(file, args, env);
-  if (r.code !== 0) throw new Failure(`keep: ${name} failed (${[file, ...args].join(' ')}): ${lastLine(r.output)}`);
+  if (r.code !== 0) throw new Failure(keepError(stepFailed(name, [file, ...args].join(' '), lastLine(r.output))));
   return r.output;
 }
 
 /** bootc switch to the image the host followed before (keep --undo). */
 export function switchBack(e: Edge, to: ImageRef, args: string[]): number {
   if (e.dryRun) {
-    e.out.err(['# usr-guard keep --undo --dry-run: this command (not run):', `${e.bootc} ${args.join(' ')}`]);
+    e.out.err([UNDO_DRY_RUN_HEAD, `${e.bootc} ${args.join(' ')}`]);
     return EXIT.OK;
   }
   must('the switch back', e.bootc, args, e.env);
-  e.out.err([
-    `usr-guard keep: the next boot boots ${to.image} again (bootc switch); reboot to use it.`,
-    'What keep kept stays in /etc/usr-guard/keep/ (usr-guard keep --rebase builds it again).',
-  ]);
+  e.out.err(switchedBack(to.image));
   return EXIT.OK;
 }
 
@@ -110,7 +121,7 @@ export interface BuildJob {
 
 export async function buildAndSwitch(e: Edge, job: BuildJob): Promise<number> {
   const builder = chooseBuilder(has);
-  if (!builder) throw new Failure(`keep: ${NO_BUILDER}`);
+  if (!builder) throw new Failure(keepError(NO_BUILDER));
   const tag = keptTag(job.n);
   let from: { image: string; digest: string; label: string } | undefined;
   let base = COPIED_BASE;
@@ -118,7 +129,7 @@ export async function buildAndSwitch(e: Edge, job: BuildJob): Promise<number> {
     const r = job.rebaseOn;
     if (e.dryRun) {
       e.out.err([
-        '# usr-guard keep --rebase --dry-run: these commands (none was run):',
+        REBASE_DRY_RUN_HEAD,
         ...(r.transport === 'containers-storage' ? [] : [`${builder} ${pullArgs(r).join(' ')}`]),
         `${builder} ${buildArgs({ builder, context: CONTEXT, tag, from: { image: r.image, digest: 'DIGEST', label: DIGEST_LABEL } }).join(' ')}`,
         `${e.bootc} ${switchArgs(tag).join(' ')}`,
@@ -129,9 +140,7 @@ export async function buildAndSwitch(e: Edge, job: BuildJob): Promise<number> {
     base = r.image;
     from = { image: r.image, digest: imageDigest(builder, r.image, e.env), label: DIGEST_LABEL };
     if (from.digest === job.record.baseDigest) {
-      e.out.err([
-        `usr-guard keep: nothing to rebase: the kept image is built on ${r.image}'s newest (${from.digest}).`,
-      ]);
+      e.out.err([nothingToRebase(r.image, from.digest)]);
       return EXIT.OK;
     }
     copyContext(KEPT_RECIPE, CONTEXT);
@@ -140,19 +149,13 @@ export async function buildAndSwitch(e: Edge, job: BuildJob): Promise<number> {
     // The recipe is for the image this host booted: not another one booted since (then: --rebase).
     const now = parseKeepStatus(must('bootc status', e.bootc, ['status', '--format=json'], e.env)).booted?.digest;
     const want = labelledDigest(readFileSync(`${CONTEXT}/Containerfile`, 'utf8'));
-    if (!now || now !== want || now !== job.booted)
-      throw new Failure(
-        `keep: the recipe is for the image ${want ?? '(none)'}, and this host booted ${now ?? 'none'}: usr-guard keep --rebase builds it on another image`,
-      );
+    if (!now || now !== want || now !== job.booted) throw new Failure(keepError(recipeForAnother(want, now)));
   }
 
   const { graphRoot, baseSize } = storageFacts(builder, base, e.env);
   const free = freeBytes(graphRoot);
   const room = roomFor(free ?? 0, baseSize, folderBytes(CONTEXT));
-  if (free !== null && !room.ok)
-    throw new Failure(
-      `keep: no room to build: containers-storage (${graphRoot}) has ${mib(free)} free, and the build needs ${mib(room.need)} (the base image's size and the context's)`,
-    );
+  if (free !== null && !room.ok) throw new Failure(keepError(noRoomToBuild(graphRoot, mib(free), mib(room.need))));
 
   const tty = stderrIsTerminal();
   const args = buildArgs({ builder, context: CONTEXT, tag, from });
@@ -162,19 +165,13 @@ export async function buildAndSwitch(e: Edge, job: BuildJob): Promise<number> {
   });
   if (built.code !== 0) {
     const f = buildFailure(built.output, readFileSync(`${CONTEXT}/Containerfile`, 'utf8'));
-    const where = f
-      ? `${f.line > 0 ? `line ${f.line} of ${CONTEXT}/Containerfile` : 'a step'} (${f.instruction}) failed: ${f.why}`
-      : `${builder} exited with ${built.code}: ${lastLine(built.output)}`;
-    throw new Failure(`keep: the build failed: ${where}; the builder's log: ${BUILD_LOG}`);
+    const where = buildFailedAt(f, CONTEXT, builder, built.code, lastLine(built.output));
+    throw new Failure(keepError(buildFailed(where, BUILD_LOG)));
   }
   copyContext(CONTEXT, KEPT_RECIPE);
   must('the switch', e.bootc, switchArgs(tag), e.env);
   writeRecord({ n: job.n, followed: job.record.followed, baseDigest: from?.digest ?? job.booted ?? null });
-  const vendor = job.record.followed?.image ?? "the vendor's image";
-  e.out.err([
-    `usr-guard keep: built ${tag}; the next boot boots it (bootc switch --transport containers-storage ${tag}). Reboot to use it.`,
-    `From now on bootc upgrade follows ${tag}, not ${vendor}: usr-guard keep --rebase builds the kept recipe (/etc/usr-guard/keep/) on ${vendor}'s newest and switches to it.`,
-    `To go back: usr-guard keep --undo (bootc switch to ${vendor}). The builder's log: ${BUILD_LOG}`,
-  ]);
+  const vendor = job.record.followed?.image ?? VENDOR_IMAGE;
+  e.out.err(builtAndSwitched(tag, vendor, BUILD_LOG));
   return EXIT.OK;
 }

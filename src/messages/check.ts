@@ -4,6 +4,9 @@
 /** A warning of usr-guard's own, in its one form. */
 export const warningLine = (what: string) => `usr-guard: warning: ${what}`;
 
+/** Any other line of usr-guard's own, in the same form. */
+export const guardLine = (what: string) => `usr-guard: ${what}`;
+
 export const snapshotWaitLine = "usr-guard: another run is saving dpkg's database: waiting for it";
 export const snapshotFailedLine = (why: string) => warningLine(`could not save dpkg's database: ${why}`);
 export const diffNoteFailedLine = (why: string) => warningLine(`could not note this change for usr-guard diff: ${why}`);

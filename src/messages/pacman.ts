@@ -42,3 +42,9 @@ export function pacmanPersistLine(s: SystemState): string {
     return `  /etc and /var persist; ${savedLine("pacman's", db.realPath, s.pacmanSnapshotTaken)}.`;
   return `  /etc and /var persist, and so does pacman's database in ${db.realPath}: afterwards pacman will list packages whose files are gone.`;
 }
+
+/** The boot unit usr-guard-restore-pacman-db.service, where it has nothing to do. */
+export const PACMAN_IN_IMAGE = "usr-guard: pacman's database lives in the image: nothing to restore.";
+
+export const PACMAN_NOT_INSTALLED =
+  'usr-guard: pacman is not installed here (no /etc/pacman.conf, or its DBPath is missing): nothing to restore.';

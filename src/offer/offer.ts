@@ -7,6 +7,7 @@ import { freeBytesOf } from '../check/room.js';
 import { roomOf, withRoom } from '../check/room-probe.js';
 import { overlayWarningLines } from '../messages/index.js';
 import { overlayRoomLine } from '../messages/room.js';
+import { offerQuestion, ranButReadOnly, triedLine } from '../messages/offer.js';
 import { probeSystem } from '../probe/index.js';
 import type { Config, Invocation, SystemState, Verdict } from '../types.js';
 import { makeUsrWritable, overlayCommand } from './overlay.js';
@@ -20,10 +21,8 @@ export type OfferResult =
 
 function question(v: Verdict, config: Config, host: string): string {
   const cmd = overlayCommand(v.action!, config);
-  const runs = typeof cmd === 'string' ? '' : ` (runs '${[base(cmd[0]), ...cmd[1]].join(' ')}')`;
-  return v.action === 'remount-rw'
-    ? `/usr has a read-only transient overlay. Remount it read-write until the next reboot${runs}?`
-    : `/usr is read-only on this ${host} host. Install into a transient overlay that is discarded at reboot${runs}?`;
+  const runs = typeof cmd === 'string' ? null : [base(cmd[0]), ...cmd[1]].join(' ');
+  return offerQuestion(v.action === 'remount-rw', host, runs);
 }
 
 export async function offer(
@@ -50,7 +49,7 @@ export async function offer(
     const roomLine = room === null ? [] : [overlayRoomLine(freeBytesOf(room))];
     return { ok: true, message: [...overlayWarningLines(after, inv), ...roomLine], state: after };
   }
-  const why = r.ok ? `'${r.tool}' ran, but /usr is still read-only` : r.error;
+  const why = r.ok ? ranButReadOnly(r.tool) : r.error;
   await trail(`could not make /usr writable: ${why}`, inv, 'warning');
-  return { ok: false, message: [...v.message, `  usr-guard tried: ${why}.`] };
+  return { ok: false, message: [...v.message, triedLine(why)] };
 }

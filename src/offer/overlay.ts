@@ -7,6 +7,7 @@ import { loadExeca } from '../lazy-execa.js';
 import type { Config, Verdict } from '../types.js';
 import { childEnv, systemProgram } from './programs.js';
 import { warningLine } from '../messages/check.js';
+import { NO_MOUNT, noOverlayTool, rebindFailed, toolFailed } from '../messages/offer.js';
 
 export type OverlayResult = { ok: true; tool: string } | { ok: false; error: string };
 
@@ -18,15 +19,13 @@ export function overlayCommand(action: OverlayAction, config: Config, readOnly =
   if (action === 'remount-rw' || action === 'remount-ro') {
     // By its path: never a mount first on the caller's PATH.
     const mount = systemProgram('mount');
-    return mount
-      ? [mount, ['-o', action === 'remount-rw' ? 'remount,rw' : 'remount,ro', '/usr']]
-      : 'mount(8) is not installed in /usr/sbin, /usr/bin, /sbin or /bin';
+    return mount ? [mount, ['-o', action === 'remount-rw' ? 'remount,rw' : 'remount,ro', '/usr']] : NO_MOUNT;
   }
   if (existsSync(config.paths.bootc))
     return [config.paths.bootc, readOnly ? ['usr-overlay', '--read-only'] : ['usr-overlay']];
   if (existsSync(config.paths.ostree))
     return [config.paths.ostree, readOnly ? ['admin', 'unlock', '--transient'] : ['admin', 'unlock']];
-  return `neither ${config.paths.bootc} nor ${config.paths.ostree} is installed: install bootc (or ostree), or set [paths] in usr-guard.conf`;
+  return noOverlayTool(config.paths.bootc, config.paths.ostree);
 }
 
 // An existing unlock is what we wanted; the probe afterwards confirms it.
@@ -61,15 +60,11 @@ export async function makeUsrWritable(
     try {
       binds = rebindLocks(timeoutMs);
     } catch (e) {
-      binds = { failed: true, lines: [`could not bind dpkg's lock files again: ${(e as Error).message}`] };
+      binds = { failed: true, lines: [rebindFailed((e as Error).message)] };
     }
     if (binds.failed) writeSync(2, binds.lines.map((l) => `${warningLine(l)}\n`).join(''));
     return { ok: true, tool };
   }
-  const why = r.timedOut
-    ? `timed out after ${timeoutMs / 1000} s`
-    : r.code === 'ENOENT'
-      ? 'not found'
-      : `exit code ${r.exitCode ?? r.signal}`;
-  return { ok: false, error: `'${tool}' failed (${why})` };
+  const how = r.timedOut ? { timeoutMs } : { notFound: r.code === 'ENOENT', exit: r.exitCode ?? r.signal };
+  return { ok: false, error: toolFailed(tool, how) };
 }

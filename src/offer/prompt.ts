@@ -6,6 +6,7 @@
 
 import { openSync, writeSync } from 'node:fs';
 import { ReadStream } from 'node:tty';
+import { promptText, timedOutLine } from '../messages/offer.js';
 
 export type Answer = 'yes' | 'no' | 'timeout' | 'eof' | 'interrupt' | 'no terminal';
 
@@ -13,7 +14,7 @@ export async function askYesNo(question: string, timeoutMs: number): Promise<Ans
   let fd: number;
   try {
     fd = openSync('/dev/tty', 'r+');
-    writeSync(fd, `${question} [y/N] `);
+    writeSync(fd, promptText(question));
   } catch {
     return 'no terminal';
   }
@@ -50,10 +51,4 @@ export async function askYesNo(question: string, timeoutMs: number): Promise<Ans
   }
   input.destroy(); // closes fd
   return answer;
-}
-
-/** What the terminal is told when nobody answered in time. Pure. */
-export function timedOutLine(timeoutMs: number): string {
-  const s = Math.round(timeoutMs / 1000);
-  return `usr-guard: no answer in ${s} second${s === 1 ? '' : 's'}: the question timed out, taken as no.`;
 }

@@ -6,6 +6,7 @@
 import { restoreSnapshot } from '../dpkg-db/restore.js';
 import { restorePacmanSnapshot } from '../pacman-db/snapshot.js';
 import type { SystemState } from '../types.js';
+import { dbGoesBackWithUsr, dbNotKeptTrue } from '../messages/overlay-command.js';
 
 export interface PutBack {
   /** What happened to each database, in a sentence. */
@@ -25,13 +26,11 @@ export function putBackDatabases(s: SystemState): PutBack {
   ) => {
     if (!present || stop !== null) return;
     if (protection === 'relocated') {
-      said.push(`${name}'s database lives in the image: it goes back with /usr`);
+      said.push(dbGoesBackWithUsr(name));
       return;
     }
     if (protection === 'none') {
-      said.push(
-        `nothing keeps ${name}'s database true to /usr (no snapshot is taken here): it will list packages whose files go with the overlay`,
-      );
+      said.push(dbNotKeptTrue(name));
       return;
     }
     const r = restore();
