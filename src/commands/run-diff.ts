@@ -10,12 +10,13 @@ import { DB } from '../dpkg-db/paths.js';
 import { EXIT } from '../exit-codes.js';
 import type { Out } from '../output.js';
 import type { PackageManager, SystemState } from '../types.js';
-import { readBaseline, type Baseline } from '../diff/baseline.js';
+import { readBaseline } from '../diff/baseline.js';
 import {
   containerfileLines,
   groupFiles,
   looseFiles,
   packageChanges,
+  type Diff,
   type FileChange,
   type PackageChange,
   type UpperEntry,
@@ -36,17 +37,6 @@ import {
   ownersGoneNote,
   UPPER_CUT_NOTE,
 } from '../messages/diff.js';
-
-export interface Diff {
-  overlay: {
-    state: string;
-    upperdir: string | null;
-    baseline: Partial<Record<PackageManager, Baseline['source'] | 'none'>>;
-    notes: string[];
-  } | null;
-  packages: PackageChange[];
-  files: FileChange[];
-}
 
 /** The diff, and the upper layer's entries it came from (for folding folders; not printed). */
 export type Computed = { diff: Diff; upper: UpperEntry[]; listed: boolean };

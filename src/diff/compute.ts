@@ -4,6 +4,7 @@
 
 import { printable } from '../printable.js';
 import type { PackageManager } from '../types.js';
+import type { Baseline } from './baseline.js';
 import type { Owners, PackageVersions } from './packages.js';
 
 /** When what the overlay holds goes: a hotfix overlay lasts until the next deployment. */
@@ -29,6 +30,18 @@ export interface FileChange {
 }
 
 /** A file, link or whiteout in the upper layer, by its path under /usr. Folders are not entries. */
+/** What `usr-guard diff` says (its JSON): the overlay, and the packages and files it changed. */
+export interface Diff {
+  overlay: {
+    state: string;
+    upperdir: string | null;
+    baseline: Partial<Record<PackageManager, Baseline['source'] | 'none'>>;
+    notes: string[];
+  } | null;
+  packages: PackageChange[];
+  files: FileChange[];
+}
+
 export interface UpperEntry {
   path: string;
   whiteout: boolean;

@@ -5,7 +5,8 @@
 // the boot unit (usr-guard-export.service), and at each change node sees on
 // an overlay (src/diff/last-boot-change.ts): never on the hooks' other paths.
 
-import { compute, type Diff } from '../commands/run-diff.js';
+import { compute } from '../commands/run-diff.js';
+import type { Diff } from '../diff/compute.js';
 import type { FileChange, PackageChange } from '../diff/compute.js';
 import { readLastBoot } from '../diff/last-boot-note.js';
 import { dirname } from 'node:path';

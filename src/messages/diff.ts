@@ -5,7 +5,7 @@
 import type { FileGroup } from '../diff/compute.js';
 import type { Leftovers } from '../diff/last-boot-leftovers.js';
 import type { LastBoot } from '../diff/last-boot.js';
-import type { Diff } from '../commands/run-diff.js';
+import type { Diff } from '../diff/compute.js';
 import { printable } from '../printable.js';
 import { whenGone } from './overlay.js';
 
