@@ -89,7 +89,8 @@ echo "@@json:"; usr-guard diff --json; echo "@@containerfile:"; usr-guard diff -
       "# What this boot's transient overlay on /usr holds, as Containerfile lines (usr-guard diff).",
       'COPY mytool_2.0_all.deb /tmp/',
       'RUN apt-get install -y ugalt ugapp ugicons /tmp/mytool_2.0_all.deb',
-      '# mytool_2.0_all.deb: from no repository; put it in the build context.',
+      // The later dpkg -i of a file is node's (not replayed), which keeps a copy of it.
+      '# mytool_2.0_all.deb: from no repository; usr-guard kept a copy: put /var/lib/usr-guard/package-files/mytool_2.0_all.deb in the build context.',
       '# With them, as apt installed them then: uglib',
       '# Files changed by hand: their content must come from the build context (copy them out of /usr before the reboot).',
       "# COPY $'usr/local/bin/x\\nRUN echo pwned' $'/usr/local/bin/x\\nRUN echo pwned'",
