@@ -27,7 +27,9 @@ import { basename, join } from 'node:path';
 import { makeDirs, syncDir } from '../fs/atomic-write.js';
 import { RUN_DIR, writeRunFile } from './run-dir.js';
 
-export const STORE = '/var/lib/usr-guard/package-files';
+import { STORE } from './store-path.js';
+
+export { STORE };
 export const STORE_LIMIT = 256 * 1024 * 1024;
 export const KEPT_NAMES = `${RUN_DIR}/package-files`;
 

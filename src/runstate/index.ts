@@ -18,6 +18,7 @@
 import type { Caller, Invocation, VerdictKind } from '../types.js';
 import { argvOf, parentOf } from '../invocation/proc.js';
 import { hookRunner, readRun, runKey } from './run-record.js';
+import { unkeptFiles } from '../diff/store-path.js';
 
 export type Speaker = 'decide' | 'backstop' | 'replay' | 'room' | 'quiet';
 
@@ -40,7 +41,8 @@ export interface RunFacts {
    */
   roomLow: boolean;
   /**
-   * A change of this root, as the shell can tell (apt: no package file named; dpkg: no package file, dry run,
+   * A change of this root, as the shell can tell (apt: no package file named that the store has no copy of
+   * (diff/store-path.ts); dpkg: no such package file, dry run,
    * DPKG_ROOT or architecture; dnf: --installroot=/; pacman: libalpm's process is pacman, not chrooted, with no
    * --root, --sysroot or --dbonly).
    */
@@ -62,7 +64,7 @@ export function whoSpeaks(f: RunFacts): Speaker {
       // Pre-Install-Pkgs, which runs only when dpkg is about to (a run that changes nothing hears nothing).
       if (f.runMarked || f.prePrompt === false) return 'quiet';
       // The JSON hook, before the download, hands the room to node where the overlay is getting full.
-      // A run that names a package file is node's: it keeps a copy for diff and keep (diff/package-store.ts).
+      // A run that names a package file the store has no copy of is node's: it keeps one for diff and keep.
       if (writable && f.replayHolds && f.plainChange) return f.roomLow && f.caller === 'apt-json' ? 'room' : 'quiet';
       return 'decide';
     case 'apt-pkgs':
@@ -142,7 +144,7 @@ export function settle(
     dnfDecided: env.USR_GUARD_DECIDED === '1',
     replayHolds: room,
     roomLow: room,
-    plainChange: asked.changes && asked.root === '/' && (asked.localFiles ?? []).length === 0,
+    plainChange: asked.changes && asked.root === '/' && unkeptFiles(asked.localFiles ?? []).length === 0,
     prePrompt: hook.prePrompt ?? null,
   });
   let role = roleOf(speaker);

@@ -123,15 +123,27 @@ describe('node decides again when what it depended on changed', () => {
   });
 
   it.each([
-    ['dpkg -i ./FILE.deb', 'cd /tmp && dpkg -i ./ugother_1.0_all.deb', ['node dpkg']],
-    ['apt-get install ./FILE.deb', 'cd /tmp && apt-get install -y ./ugother_1.0_all.deb', ['node apt-json']],
-  ])('%s names a package file: node decides, and keeps a copy of it for diff and keep', (_what, cmd, starts) => {
-    const r = twice(`cp ${repo}/ugother_1.0_all.deb /tmp/`, `(${cmd}; ls /var/lib/usr-guard/package-files >&2)`);
-    expect(r.rc).toBe(0);
-    expect(r.starts).toEqual(starts);
-    expect(r.said).toMatch(/changes there \(ugother\)/);
-    expect(r.said).toMatch(/^ugother_1\.0_all\.deb$/m);
-  });
+    ['dpkg -i ./FILE.deb', 'cd /tmp && dpkg -i ./ugother_1.0_all.deb', 'dpkg -r', ['node dpkg']],
+    [
+      'apt-get install ./FILE.deb',
+      'cd /tmp && apt-get install -y ./ugother_1.0_all.deb',
+      'apt-get remove -y',
+      ['node apt-json'],
+    ],
+  ])(
+    '%s names a package file: node decides and keeps a copy for diff and keep; once kept, the shell replays',
+    (_what, cmd, remove, starts) => {
+      const r = twice(
+        `cp ${repo}/ugother_1.0_all.deb /tmp/`,
+        `(${cmd} && ls /var/lib/usr-guard/package-files >&2 && ${remove} ugother >/dev/null 2>&1 && ${cmd} 2>/dev/null)`,
+      );
+      expect(r.rc).toBe(0);
+      // Node once: the second install of the same file is replayed.
+      expect(r.starts).toEqual(starts);
+      expect(r.said).toMatch(/changes there \(ugother\)/);
+      expect(r.said).toMatch(/^ugother_1\.0_all\.deb$/m);
+    },
+  );
 
   it.each([
     ['a record another user owns', 'chown 1000 /run/usr-guard/replay'],
