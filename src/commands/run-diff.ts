@@ -27,12 +27,13 @@ import { pacmanDbPath } from '../pacman-db/paths.js';
 import { readUpper } from '../diff/upper.js';
 import { alternativeLinks, isTriggerCache, readAlternatives } from '../diff/by-packages.js';
 import { markApt } from '../diff/local-debs.js';
-import { bootTimeMs, filesNotListedNote, noBaselineNote } from '../diff/notes.js';
+import { bootTimeMs, noBaselineNote } from '../diff/notes.js';
 import { commandStart } from './start.js';
 import {
   diffLines,
   diffNoOverlay,
   diffNotImageBased,
+  filesNotListedNote,
   NO_UPPER_LAYER,
   ownersGoneNote,
   UPPER_CUT_NOTE,

@@ -2,6 +2,13 @@
 // now, who owns which file, and the entries of the overlay's upper layer.
 // Pure: `usr-guard diff` gathers, this decides, the command prints.
 
+import {
+  CONTAINERFILE_HEAD,
+  HAND_FILES_NOTE,
+  NOTHING_TO_KEEP,
+  whereFrom,
+  withThemLine,
+} from '../messages/containerfile.js';
 import { printable } from '../printable.js';
 import type { PackageManager } from '../types.js';
 import type { Baseline } from './baseline.js';
@@ -157,7 +164,7 @@ const REMOVE: Record<PackageManager, string> = {
 
 /** The Containerfile lines that make the changes last: per manager, what was asked for, then what goes, names sorted. */
 export function containerfileLines(packages: PackageChange[], groups: FileGroup[]): string[] {
-  const lines = ["# What this boot's transient overlay on /usr holds, as Containerfile lines (usr-guard diff)."];
+  const lines = [CONTAINERFILE_HEAD];
   for (const manager of ['apt', 'dnf', 'pacman'] as const) {
     const of = (kinds: PackageChange['change'][]) =>
       packages.filter((p) => p.manager === manager && kinds.includes(p.change)).sort((a, b) => cmp(a.name, b.name));
@@ -171,14 +178,11 @@ export function containerfileLines(packages: PackageChange[], groups: FileGroup[
     for (const p of asked.filter((p) => p.packageFile))
       lines.push(`# ${p.packageFile}: ${whereFrom(p.packageFileCopy)}`);
     const along = coming.filter((p) => p.autoInstalled).map((p) => p.name);
-    if (along.length > 0) lines.push(`# With them, as apt installed them then: ${along.join(' ')}`);
+    if (along.length > 0) lines.push(withThemLine(along));
     const removes = of(['removed']).map((p) => p.name.replace(/:.*$/, ''));
     if (removes.length > 0) lines.push(`${REMOVE[manager]} ${removes.join(' ')}`);
   }
-  if (groups.length > 0)
-    lines.push(
-      '# Files changed by hand: their content must come from the build context (copy them out of /usr before the reboot).',
-    );
+  if (groups.length > 0) lines.push(HAND_FILES_NOTE);
   for (const g of groups) {
     const kept = g.files.filter((f) => f.change !== 'deleted');
     const deleted = g.files.filter((f) => f.change === 'deleted');
@@ -186,17 +190,8 @@ export function containerfileLines(packages: PackageChange[], groups: FileGroup[
     if (kept.length > 0) lines.push(`# COPY ${printable(g.path.slice(1))} ${printable(g.path)}`);
     if (deleted.length > 0) lines.push(`# RUN rm -rf ${deleted.map((f) => printable(f.path)).join(' ')}`);
   }
-  if (lines.length === 1) lines.push('# Nothing to keep: the overlay holds no changes.');
+  if (lines.length === 1) lines.push(NOTHING_TO_KEEP);
   return lines;
-}
-
-/** Where a build gets a package file from no repository: usr-guard's copy, or the person's. */
-function whereFrom(copy: string | undefined): string {
-  if (copy === 'let go')
-    return "from no repository; usr-guard's copy was let go for room (it keeps 256 MiB at most): put the file in the build context.";
-  return copy
-    ? `from no repository; usr-guard kept a copy: put ${copy} in the build context.`
-    : 'from no repository; put it in the build context.';
 }
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

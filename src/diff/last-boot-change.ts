@@ -4,6 +4,7 @@
 // asks for. Said, never fatal: the package change goes on whatever happens here.
 
 import { loadConfig } from '../config/index.js';
+import { couldNotKeepOverlay, couldNotWriteExport } from '../messages/last-boot.js';
 import type { SystemState } from '../types.js';
 import { lightDiff } from './last-boot-light.js';
 import { noteOverlay } from './last-boot-note.js';
@@ -16,7 +17,7 @@ export async function noteChange(state: SystemState, warn: (line: string) => voi
       if (d !== null) noteOverlay(state, d, 'change');
       return d;
     } catch (e) {
-      warn(`could not keep what the overlay holds for 'usr-guard diff --last-boot': ${(e as Error).message}`);
+      warn(couldNotKeepOverlay((e as Error).message));
       return null;
     }
   })();
@@ -28,6 +29,6 @@ export async function noteChange(state: SystemState, warn: (line: string) => voi
     const { failed } = writeExports(config, await collectFacts(state, config, diff));
     for (const f of failed) warn(f);
   } catch (e) {
-    warn(`could not write the files of [export]: ${(e as Error).message}`);
+    warn(couldNotWriteExport((e as Error).message));
   }
 }

@@ -6,6 +6,7 @@
 
 import { DB, SNAPSHOT } from '../dpkg-db/paths.js';
 import { checkSnapshot } from '../dpkg-db/restore.js';
+import { couldNotKeepLastBoot, keptLastBoot } from '../messages/last-boot.js';
 import { bootId } from '../probe/boot-id.js';
 import { PACMAN_SNAPSHOT } from '../pacman-db/paths.js';
 import { packageChanges } from './compute.js';
@@ -34,7 +35,7 @@ export function finishLastBoot(): string | null {
     new Date().toISOString(),
   );
   writeRecord(merged);
-  return `kept what the last boot's overlay held (${merged.packages.length} package change(s), ${merged.files.length} file(s) by hand) in ${OVERLAY_RECORD}, for 'usr-guard diff --last-boot'`;
+  return keptLastBoot(OVERLAY_RECORD, merged.packages.length, merged.files.length);
 }
 
 /** The same for pacman, before its snapshot goes back: pacman's packages as the overlay left `dbPath`/local. */
@@ -52,7 +53,7 @@ export function finishLastBootPacman(dbPath: string): string | null {
     new Date().toISOString(),
   );
   writeRecord(merged);
-  return `kept what the last boot's overlay held (${merged.packages.length} package change(s)) in ${OVERLAY_RECORD}, for 'usr-guard diff --last-boot'`;
+  return keptLastBoot(OVERLAY_RECORD, merged.packages.length);
 }
 
 /** finishLastBoot (or, given pacman's DBPath, finishLastBootPacman) for the boot units: what it did, or why it could not (never a throw: the restore goes on). */
@@ -61,6 +62,6 @@ export function keepLastBoot(pacmanDb?: string): string[] {
     const done = pacmanDb === undefined ? finishLastBoot() : finishLastBootPacman(pacmanDb);
     return done === null ? [] : [done];
   } catch (e) {
-    return [`warning: could not keep what the last boot's overlay held: ${(e as Error).message}`];
+    return [couldNotKeepLastBoot((e as Error).message)];
   }
 }

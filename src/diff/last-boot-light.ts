@@ -7,6 +7,7 @@
 // shows as added here, and nothing else differs. `overlay --drop` and
 // `status --prometheus` take the exact diff (run-diff.ts's compute).
 
+import { filesNotCompared, NO_UPPER_LAYER, UPPER_CUT_NOTE } from '../messages/diff.js';
 import type { SystemState } from '../types.js';
 import { type FileChange, looseFiles, type PackageChange } from './compute.js';
 import { unchangedSinceBaseline } from './db-identity.js';
@@ -27,7 +28,7 @@ export async function lightDiff(s: SystemState): Promise<LightDiff | null> {
       ? { packages: [], owned: new Set<string>() }
       : (await import('./last-boot-packages.js')).packagesSince(changed);
   const upper = s.usr.upperdir ? readUpper(s.usr.upperdir) : null;
-  if (upper?.ok !== true) notes.push(`files not compared: ${upper?.why ?? 'mountinfo names no upper layer'}`);
-  else if (upper.truncated) notes.push('the upper layer holds more files than are read: the list is cut short');
+  if (upper?.ok !== true) notes.push(filesNotCompared(upper?.why ?? NO_UPPER_LAYER));
+  else if (upper.truncated) notes.push(UPPER_CUT_NOTE);
   return { packages, files: upper?.ok ? looseFiles(upper.entries, owned, null) : [], notes };
 }

@@ -8,6 +8,7 @@ import { dirname } from 'node:path';
 import { DB } from '../dpkg-db/paths.js';
 import { bootId } from '../probe/boot-id.js';
 import { makeDirs, writeFileAtomic } from '../fs/atomic-write.js';
+import { cannotReadRecord, notKeepingRecordThere } from '../messages/last-boot.js';
 import { notRootsAbove } from '../trust.js';
 import type { SystemState } from '../types.js';
 import type { FileChange, PackageChange } from './compute.js';
@@ -28,7 +29,7 @@ export function readRecord(path: string): LastBoot | { error: string } | null {
     text = readFileSync(path, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    return code === 'ENOENT' ? null : { error: `cannot read ${path}: ${code ?? (e as Error).message}` };
+    return code === 'ENOENT' ? null : { error: cannotReadRecord(path, code ?? (e as Error).message) };
   }
   return parseLastBoot(text);
 }
@@ -53,7 +54,7 @@ export function readLastBoot(): LastBoot | { error: string } | null {
 export function writeRecord(r: LastBoot): void {
   makeDirs(dirname(OVERLAY_RECORD), 0o755);
   const bad = notRootsAbove(dirname(OVERLAY_RECORD));
-  if (bad !== null) throw new Error(`${bad} is not root's alone: not keeping the overlay's record there`);
+  if (bad !== null) throw new Error(notKeepingRecordThere(bad));
   const known = newest();
   if (known !== null && known.bootId !== r.bootId) renameSync(OVERLAY_RECORD, LAST_BOOT);
   writeFileAtomic(OVERLAY_RECORD, Buffer.from(encodeLastBoot(r)), 0o644);

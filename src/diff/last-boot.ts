@@ -5,6 +5,13 @@
 // units (what they may leave behind in /etc), the list of hand-changed paths,
 // the system users there were before. Pure: encode, parse, merge.
 
+import {
+  ONLY_PACKAGES_KNOWN,
+  RECORD_NO_BOOT,
+  RECORD_NOT_JSON,
+  RECORD_NOT_OURS,
+  RECORD_TOO_LARGE,
+} from '../messages/last-boot.js';
 import type { PackageManager } from '../types.js';
 import type { FileChange, PackageChange } from './compute.js';
 
@@ -83,16 +90,16 @@ function parsePackage(v: unknown): RecordedPackage | null {
 
 /** A record from its text; anything else is an error in a few words (never a throw). */
 export function parseLastBoot(text: string): LastBoot | { error: string } {
-  if (text.length > LIMITS.bytes) return { error: 'larger than a record can be' };
+  if (text.length > LIMITS.bytes) return { error: RECORD_TOO_LARGE };
   let doc: unknown;
   try {
     doc = JSON.parse(text);
   } catch {
-    return { error: 'not JSON (cut short?)' };
+    return { error: RECORD_NOT_JSON };
   }
-  if (!isObject(doc) || doc.version !== 1) return { error: 'not a record of this usr-guard (version 1)' };
+  if (!isObject(doc) || doc.version !== 1) return { error: RECORD_NOT_OURS };
   const bootId = str(doc.bootId);
-  if (!bootId) return { error: 'it names no boot' };
+  if (!bootId) return { error: RECORD_NO_BOOT };
   const how = (['change', 'boot', 'drop'] as const).find((h) => h === doc.how) ?? 'change';
   const files = (Array.isArray(doc.files) ? doc.files : []).slice(0, LIMITS.files).flatMap((f): FileChange[] => {
     const path = isObject(f) ? str(f.path) : null;
@@ -157,7 +164,7 @@ export function mergeFromDatabase(
           files: [],
           filesCut: 0,
           usersBefore: null,
-          notes: ['usr-guard saw no change of that boot: only the packages are known, from the database'],
+          notes: [ONLY_PACKAGES_KNOWN],
         };
   return {
     ...base,

@@ -25,6 +25,7 @@ import {
 } from 'node:fs';
 import { basename, join } from 'node:path';
 import { makeDirs, syncDir } from '../fs/atomic-write.js';
+import { couldNotKeepCopy, NOT_A_DEB, tooLargeToKeep } from '../messages/containerfile.js';
 import { RUN_DIR, writeRunFile } from './run-dir.js';
 
 import { STORE } from './store-path.js';
@@ -113,12 +114,12 @@ export function keepPackageFiles(paths: string[], store = STORE, limit = STORE_L
     const name = canonicalName(path);
     try {
       const size = statSync(path).size;
-      if (name === null) throw new Error('it is not a package file dpkg-deb can read');
-      if (size > limit) throw new Error(`it is larger than the ${limit / 1024 / 1024} MiB usr-guard keeps`);
+      if (name === null) throw new Error(NOT_A_DEB);
+      if (size > limit) throw new Error(tooLargeToKeep(limit / 1024 / 1024));
       copyWhole(path, store, name);
       kept.push(name);
     } catch (e) {
-      warnings.push(`could not keep a copy of ${basename(path)} for usr-guard diff: ${(e as Error).message}`);
+      warnings.push(couldNotKeepCopy(basename(path), (e as Error).message));
     }
   }
   for (const name of toLetGo(stored(store), limit)) unlinkSync(join(store, name));

@@ -11,6 +11,7 @@ import type { FileChange, PackageChange } from '../diff/compute.js';
 import { readLastBoot } from '../diff/last-boot-note.js';
 import { dirname } from 'node:path';
 import { makeDirs, writeFileAtomic } from '../fs/atomic-write.js';
+import { ANSIBLE_FILE, couldNotWriteFile, PROMETHEUS_FILE, wroteExport } from '../messages/export.js';
 import type { Config, PackageManager, SystemState } from '../types.js';
 import { VERSION } from '../version.js';
 import { ansibleFacts, type DatabaseFact, type FleetFacts, prometheusText } from './facts.js';
@@ -74,8 +75,8 @@ export function writeExports(config: Config, facts: FleetFacts): { wrote: string
   const wrote: string[] = [];
   const failed: string[] = [];
   const files: [string | null, () => string, string][] = [
-    [config.export.prometheus, () => prometheusText(facts), 'the node_exporter textfile'],
-    [config.export.ansibleFacts, () => ansibleFacts(facts), "Ansible's local facts"],
+    [config.export.prometheus, () => prometheusText(facts), PROMETHEUS_FILE],
+    [config.export.ansibleFacts, () => ansibleFacts(facts), ANSIBLE_FILE],
   ];
   for (const [path, text, what] of files) {
     if (path === null) continue;
@@ -84,9 +85,9 @@ export function writeExports(config: Config, facts: FleetFacts): { wrote: string
       makeDirs(dirname(path), 0o755);
       // Readable by all: node_exporter and Ansible's setup do not run as root everywhere.
       writeFileAtomic(path, Buffer.from(text()), 0o644);
-      wrote.push(`wrote ${what} to ${path}`);
+      wrote.push(wroteExport(what, path));
     } catch (e) {
-      failed.push(`could not write ${what}: ${(e as Error).message}`);
+      failed.push(couldNotWriteFile(what, (e as Error).message));
     }
   }
   return { wrote, failed };

@@ -4,6 +4,7 @@
 // written as a node_exporter textfile (Prometheus' text format) and as
 // Ansible local facts (JSON).
 
+import { METRIC_HELP, type MetricName } from '../messages/export.js';
 import { type PackageManager, STATE_NAMES, type StateName } from '../types.js';
 
 export interface DatabaseFact {
@@ -40,8 +41,8 @@ export interface FleetFacts {
 const label = (v: string) => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 
 /** One metric family: its HELP and TYPE lines, then its samples. */
-function family(name: string, help: string, samples: [Record<string, string>, number][]): string[] {
-  const lines = [`# HELP ${name} ${help}`, `# TYPE ${name} gauge`];
+function family(name: MetricName, samples: [Record<string, string>, number][]): string[] {
+  const lines = [`# HELP ${name} ${METRIC_HELP[name]}`, `# TYPE ${name} gauge`];
   for (const [labels, value] of samples) {
     const l = Object.entries(labels)
       .map(([k, v]) => `${k}="${label(v)}"`)
@@ -57,52 +58,30 @@ const bit = (b: boolean) => (b ? 1 : 0);
 export function prometheusText(f: FleetFacts): string {
   const managers: PackageManager[] = ['apt', 'dnf', 'pacman'];
   return `${[
-    ...family('usr_guard_info', "usr-guard's version, the host's kind and usr-guard's mode.", [
-      [{ version: f.version, host_kind: f.hostKind, mode: f.mode }, 1],
-    ]),
+    ...family('usr_guard_info', [[{ version: f.version, host_kind: f.hostKind, mode: f.mode }, 1]]),
     ...family(
       'usr_guard_state',
-      'The state of /usr that usr-guard sees: 1 for the current one, 0 for the others.',
       STATE_NAMES.map((s) => [{ state: s }, bit(s === f.state)]),
     ),
-    ...family('usr_guard_image_based', 'Whether the host is image-based (bootc, ostree, composefs).', [
-      [{}, bit(f.imageBased)],
-    ]),
-    ...family('usr_guard_overlay_present', 'Whether /usr has a writable overlay (an unlock) in this boot.', [
-      [{}, bit(f.overlay.present)],
-    ]),
-    ...family('usr_guard_overlay_changes', "Whether /usr's overlay holds changes that the next reboot discards.", [
-      [{}, bit(f.overlay.holdsChanges)],
-    ]),
+    ...family('usr_guard_image_based', [[{}, bit(f.imageBased)]]),
+    ...family('usr_guard_overlay_present', [[{}, bit(f.overlay.present)]]),
+    ...family('usr_guard_overlay_changes', [[{}, bit(f.overlay.holdsChanges)]]),
     ...family(
       'usr_guard_overlay_packages',
-      'Packages the overlay added, removed or upgraded, per package manager.',
       managers.map((m) => [{ manager: m }, f.overlay.packages[m]]),
     ),
-    ...family(
-      'usr_guard_overlay_files',
-      'Files in the overlay that no changed package accounts for (changed by hand).',
-      [[{}, f.overlay.files]],
-    ),
+    ...family('usr_guard_overlay_files', [[{}, f.overlay.files]]),
     ...family(
       'usr_guard_database_stale',
-      'Whether a package database describes another image than the running one.',
       f.databases.map((d) => [{ database: d.name }, bit(d.stale)]),
     ),
     ...family(
       'usr_guard_database_unprotected',
-      'Whether a package database in /var has nothing to put it back after a transient overlay.',
       f.databases.map((d) => [{ database: d.name }, bit(d.unprotected)]),
     ),
-    ...family('usr_guard_last_boot_packages', "Packages the last boot's overlay changed (the reboot took them).", [
-      [{}, f.lastBoot?.packages ?? 0],
-    ]),
-    ...family('usr_guard_last_boot_files', "Files the last boot's overlay held by hand (the reboot took them).", [
-      [{}, f.lastBoot?.files ?? 0],
-    ]),
-    ...family('usr_guard_report_timestamp_seconds', 'When usr-guard wrote this, in seconds since the epoch.', [
-      [{}, f.time],
-    ]),
+    ...family('usr_guard_last_boot_packages', [[{}, f.lastBoot?.packages ?? 0]]),
+    ...family('usr_guard_last_boot_files', [[{}, f.lastBoot?.files ?? 0]]),
+    ...family('usr_guard_report_timestamp_seconds', [[{}, f.time]]),
   ].join('\n')}\n`;
 }
 

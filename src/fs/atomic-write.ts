@@ -16,19 +16,13 @@ import {
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { Failure } from '../exit-codes.js';
+import { cannotDo, ERRNO_WORDS, somethingInPlace } from '../messages/fs.js';
 
 /** What a failed write says: the path and the reason in a few words, never a stack trace. */
 export function writeError(verb: string, path: string, e: unknown): Error {
   const err = e as NodeJS.ErrnoException;
-  const why =
-    err.code === 'ENOSPC'
-      ? 'no space left on device'
-      : err.code === 'EROFS'
-        ? 'read-only file system'
-        : err.code === 'EACCES' || err.code === 'EPERM'
-          ? 'permission denied'
-          : (err.message ?? String(e));
-  return new Failure(`cannot ${verb} ${path}: ${why}`);
+  const words = err.code === undefined ? undefined : ERRNO_WORDS[err.code];
+  return new Failure(cannotDo(verb, path, words ?? err.message ?? String(e)));
 }
 
 /** Make `dir` and its missing parents, each with `mode` whatever the umask (mkdir applies it). */
@@ -48,7 +42,7 @@ export function makeDirs(dir: string, mode = 0o755): void {
     }
     return;
   }
-  throw new Failure(`cannot make the folder ${dir}: something else is in its place`);
+  throw new Failure(somethingInPlace(dir));
 }
 
 /**

@@ -7,6 +7,7 @@
 import { lstatSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../exit-codes.js';
+import { leadsOut, tooManyLinks } from '../messages/fs.js';
 
 const MAX_LINKS = 40; // as the kernel's ELOOP
 
@@ -22,7 +23,7 @@ export function resolveInRoot(root: string, path: string, followLast = true): st
   while (todo.length > 0) {
     const c = todo.shift()!;
     if (c === '..') {
-      if (done.length === 0) throw new UsageError(`${join(root, path)} leads out of ${root} (through "..")`);
+      if (done.length === 0) throw new UsageError(leadsOut(join(root, path), root));
       done.pop();
       continue;
     }
@@ -37,7 +38,7 @@ export function resolveInRoot(root: string, path: string, followLast = true): st
       done.push(c);
       continue;
     }
-    if (++links > MAX_LINKS) throw new UsageError(`${join(root, path)}: too many levels of links`);
+    if (++links > MAX_LINKS) throw new UsageError(tooManyLinks(join(root, path)));
     const parts = target.split('/').filter((p) => p !== '' && p !== '.');
     if (target.startsWith('/')) done.length = 0; // absolute: from the root's top
     todo = [...parts, ...todo];

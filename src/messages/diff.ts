@@ -7,6 +7,7 @@ import type { Leftovers } from '../diff/last-boot-leftovers.js';
 import type { LastBoot } from '../diff/last-boot.js';
 import type { Diff } from '../diff/compute.js';
 import { printable } from '../printable.js';
+import type { PackageManager } from '../types.js';
 import { whenGone } from './overlay.js';
 
 export const diffNotImageBased = (state: string) =>
@@ -21,6 +22,21 @@ export const ownersGoneNote = (manager: string) =>
   `${manager}: which files the image's packages owned is no longer known (dpkg's snapshot of this boot's first change is gone): files of packages removed or upgraded may show as changed by hand`;
 
 export const UPPER_CUT_NOTE = 'the upper layer holds more files than are read: the list is cut short';
+
+export const filesNotCompared = (why: string) => `files not compared: ${why}`;
+
+/** The upper layer cannot be read: what that leaves out. `composefs`: a composefs host, whose overlay need not have a path. */
+export function filesNotListedNote(why: string, composefs: boolean): string {
+  return composefs
+    ? `files changed by hand cannot be listed: on this composefs host the overlay's upper layer is not reachable by a path (${why}); only the packages are compared`
+    : filesNotCompared(why);
+}
+
+const TOOL: Record<PackageManager, string> = { apt: 'apt or dpkg', dnf: 'dnf or rpm', pacman: 'pacman' };
+
+/** No list of the image's packages was kept for `manager` (diff/notes.ts says when this is said). */
+export const noBaselineLine = (manager: PackageManager) =>
+  `packages changed with ${TOOL[manager]} are not listed: usr-guard did not keep the list of the image's packages before this boot's first change (it was not installed or not watching then), so there is nothing to compare with`;
 
 /** What plain `usr-guard diff` says of an overlay; `groups`: its files, folded into folders (groupFiles). */
 export function diffLines(d: Diff, groups: FileGroup[], listed: boolean): string[] {

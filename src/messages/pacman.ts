@@ -1,4 +1,5 @@
-// pacman's words (src/messages.ts says everyone else's and calls these).
+// pacman's words (src/messages.ts says everyone else's and calls these), and
+// those of its snapshot (src/pacman-db/).
 // Pure: (state, invocation) → text. The Containerfile lines name what the
 // transaction adds or removes (the hook's targets); a package file given to
 // `pacman -U` must come from the build context, so it is copied first.
@@ -48,3 +49,38 @@ export const PACMAN_IN_IMAGE = "usr-guard: pacman's database lives in the image:
 
 export const PACMAN_NOT_INSTALLED =
   'usr-guard: pacman is not installed here (no /etc/pacman.conf, or its DBPath is missing): nothing to restore.';
+
+/** pacman's snapshot (src/pacman-db/snapshot.ts): why it is not taken or put back, and what was put back. */
+export const notKeepingPacmanThere = (bad: string) => `${bad} is not root's alone: not keeping pacman's database there`;
+
+export const pacmanNotAFolder = (snapshot: string) => `${snapshot} is not a folder (a link?): not putting it back`;
+
+export const pacmanOthersCouldChange = (bad: string) =>
+  `${bad} is not root's alone: a snapshot others could have changed is never put back`;
+
+export const pacmanIncomplete = (snapshot: string) =>
+  `the snapshot in ${snapshot} is incomplete (no manifest, boot_id or local): not putting it back`;
+
+export const pacmanManifestDiffers = (snapshot: string) =>
+  `the snapshot in ${snapshot} does not match its manifest: not putting it back`;
+
+export const otherDbPath = (dbPath: string) =>
+  `the snapshot is of another DBPath than pacman.conf's ${dbPath} now: not putting it back`;
+
+export const NO_PACMAN_SNAPSHOT = "no snapshot of pacman's database: nothing to restore";
+
+export const PACMAN_SNAPSHOT_THIS_BOOT =
+  'the snapshot is from this boot: the overlay is still there, nothing to restore';
+
+export const PACMAN_STILL_OVERLAY = "/usr still has an overlay (a hotfix?): keeping pacman's database and the snapshot";
+
+export const pacmanLocked = (dbPath: string) =>
+  `pacman holds its database locked (${dbPath}/db.lck): not restoring now`;
+
+export const pacmanCopyFailed = (why: string) => `${why}; pacman's database is as it was`;
+
+export const pacmanRestored = (bootId: string) =>
+  `restored pacman's database from the snapshot taken before the transient overlay (boot ${bootId})`;
+
+/** pacman's hook could not save the database (src/pacman-db/keep.ts). */
+export const couldNotSavePacman = (why: string) => `usr-guard: warning: could not save pacman's database: ${why}`;

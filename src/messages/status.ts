@@ -4,7 +4,7 @@
 import type { DpkgDbReport } from '../dpkg-db/report.js';
 import { printable } from '../printable.js';
 import type { DeepResult } from '../probe/bootc.js';
-import { overlayWords } from '../probe/bootc-overlay.js';
+import { overlayWords } from './probe.js';
 import type { Config, DatabaseFacts, StateName, SystemState } from '../types.js';
 
 /** What usr-guard does to a changing apt/dnf/pacman command in each state (pacman: after its download, see pacman-image-based(7)). */

@@ -2,6 +2,7 @@
 // database, so that the next boot can put it back (usr-guard-restore-pacman-db).
 // A failure here is said, never fatal: the warning has told the risk.
 import { existsSync } from 'node:fs';
+import { couldNotSavePacman } from '../messages/pacman.js';
 import type { Out } from '../output.js';
 import type { Invocation, SystemState } from '../types.js';
 import { PACMAN_SNAPSHOT } from './paths.js';
@@ -18,7 +19,7 @@ export async function keepPacmanTrue(state: SystemState, inv: Invocation, out: O
     takePacmanSnapshot(state.pacmanDatabase.path);
     return true;
   } catch (e) {
-    out.err([`usr-guard: warning: could not save pacman's database: ${(e as Error).message}`]);
+    out.err([couldNotSavePacman((e as Error).message)]);
     return false;
   }
 }

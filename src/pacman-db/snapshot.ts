@@ -26,6 +26,20 @@ import { bootId } from '../probe/boot-id.js';
 import { makeDirs, syncDir, writeError } from '../fs/atomic-write.js';
 import { step } from '../fs/test-stop.js';
 import { COPY, moveAside, syncTree, tempName } from '../fs/trees.js';
+import {
+  NO_PACMAN_SNAPSHOT,
+  notKeepingPacmanThere,
+  otherDbPath,
+  PACMAN_SNAPSHOT_THIS_BOOT,
+  PACMAN_STILL_OVERLAY,
+  pacmanCopyFailed,
+  pacmanIncomplete,
+  pacmanLocked,
+  pacmanManifestDiffers,
+  pacmanNotAFolder,
+  pacmanOthersCouldChange,
+  pacmanRestored,
+} from '../messages/pacman.js';
 import { notRootsAbove, notRootsWithin } from '../trust.js';
 import { PACMAN_SNAPSHOT } from './paths.js';
 
@@ -63,7 +77,7 @@ export function takePacmanSnapshot(dbPath: string): 'taken' | 'kept' {
   const dir = dirname(PACMAN_SNAPSHOT);
   makeDirs(dir, 0o755);
   const bad = notRootsAbove(dir);
-  if (bad !== null) throw new Error(`${bad} is not root's alone: not keeping pacman's database there`);
+  if (bad !== null) throw new Error(notKeepingPacmanThere(bad));
   removeLeftovers(dir);
   const fresh = tempName(PACMAN_SNAPSHOT, 'new');
   try {
@@ -91,10 +105,9 @@ export type RestoreResult = { done: boolean; message: string; failed?: boolean }
 
 /** Why the snapshot must not be put back into `dbPath`, or null. */
 function untrusted(dbPath: string): string | null {
-  if (!lstatSync(PACMAN_SNAPSHOT).isDirectory())
-    return `${PACMAN_SNAPSHOT} is not a folder (a link?): not putting it back`;
+  if (!lstatSync(PACMAN_SNAPSHOT).isDirectory()) return pacmanNotAFolder(PACMAN_SNAPSHOT);
   const bad = notRootsAbove(dirname(PACMAN_SNAPSHOT)) ?? notRootsWithin(PACMAN_SNAPSHOT);
-  if (bad !== null) return `${bad} is not root's alone: a snapshot others could have changed is never put back`;
+  if (bad !== null) return pacmanOthersCouldChange(bad);
   const read = (name: string) => {
     try {
       return readFileSync(`${PACMAN_SNAPSHOT}/${name}`, 'utf8');
@@ -108,37 +121,25 @@ function untrusted(dbPath: string): string | null {
     read('boot_id') === null ||
     !lstatSync(`${PACMAN_SNAPSHOT}/local`, { throwIfNoEntry: false })?.isDirectory()
   ) {
-    return `the snapshot in ${PACMAN_SNAPSHOT} is incomplete (no manifest, boot_id or local): not putting it back`;
+    return pacmanIncomplete(PACMAN_SNAPSHOT);
   }
   if (`${manifestOf(`${PACMAN_SNAPSHOT}/local`).join('\n')}\n` !== manifest)
-    return `the snapshot in ${PACMAN_SNAPSHOT} does not match its manifest: not putting it back`;
-  if (read('dbpath')?.trim() !== dbPath)
-    return `the snapshot is of another DBPath than pacman.conf's ${dbPath} now: not putting it back`;
+    return pacmanManifestDiffers(PACMAN_SNAPSHOT);
+  if (read('dbpath')?.trim() !== dbPath) return otherDbPath(dbPath);
   return null;
 }
 
 /** Put the snapshot back into `dbPath`/local when the boot it was taken in is over and /usr no longer has its overlay. */
 export function restorePacmanSnapshot(dbPath: string, overlayGone: boolean, dropping = false): RestoreResult {
-  if (!existsSync(PACMAN_SNAPSHOT))
-    return { done: false, message: "no snapshot of pacman's database: nothing to restore" };
+  if (!existsSync(PACMAN_SNAPSHOT)) return { done: false, message: NO_PACMAN_SNAPSHOT };
   const distrust = untrusted(dbPath);
   if (distrust !== null) return { done: false, failed: true, message: distrust };
   const taken = readFileSync(`${PACMAN_SNAPSHOT}/boot_id`, 'utf8').trim();
   // `dropping`: usr-guard overlay --drop is about to unmount this boot's overlay.
-  if (taken === bootId() && !dropping)
-    return { done: false, message: 'the snapshot is from this boot: the overlay is still there, nothing to restore' };
-  if (!overlayGone)
-    return {
-      done: false,
-      message: "/usr still has an overlay (a hotfix?): keeping pacman's database and the snapshot",
-    };
+  if (taken === bootId() && !dropping) return { done: false, message: PACMAN_SNAPSHOT_THIS_BOOT };
+  if (!overlayGone) return { done: false, message: PACMAN_STILL_OVERLAY };
   // pacman makes db.lck while it runs (and leaves it after a crash, as pacman itself then says).
-  if (existsSync(`${dbPath}/db.lck`))
-    return {
-      done: false,
-      failed: true,
-      message: `pacman holds its database locked (${dbPath}/db.lck): not restoring now`,
-    };
+  if (existsSync(`${dbPath}/db.lck`)) return { done: false, failed: true, message: pacmanLocked(dbPath) };
   const local = `${dbPath}/local`;
   const fresh = `${local}.usr-guard-new`;
   const old = `${local}.usr-guard-old`;
@@ -152,7 +153,7 @@ export function restorePacmanSnapshot(dbPath: string, overlayGone: boolean, drop
     return {
       done: false,
       failed: true,
-      message: `${writeError('copy the snapshot to', fresh, e).message}; pacman's database is as it was`,
+      message: pacmanCopyFailed(writeError('copy the snapshot to', fresh, e).message),
     };
   }
   moveAside(local, old);
@@ -166,8 +167,5 @@ export function restorePacmanSnapshot(dbPath: string, overlayGone: boolean, drop
   step('pacman-restore-done');
   rmSync(old, { recursive: true, force: true });
   rmSync(done, { recursive: true, force: true });
-  return {
-    done: true,
-    message: `restored pacman's database from the snapshot taken before the transient overlay (boot ${taken})`,
-  };
+  return { done: true, message: pacmanRestored(taken) };
 }

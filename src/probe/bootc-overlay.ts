@@ -2,6 +2,7 @@
 // bootc 1.14 and later, which bootc takes from ostree's unlock state) and
 // usr-guard's probe (the mounts) disagree. Pure.
 
+import { accessDiffers, bootcSeesNone, bootcSeesUnmounted, persistenceDiffers } from '../messages/probe.js';
 import type { SystemState } from '../types.js';
 import type { BootcStatus } from './bootc.js';
 
@@ -16,32 +17,16 @@ export function probedOverlay(s: SystemState): Overlay {
   };
 }
 
-const ACCESS: Record<string, string> = { readOnly: 'read-only', readWrite: 'read/write' };
-/** bootc's human form: "transient, read/write". */
-export const overlayWords = (o: NonNullable<Overlay>) => `${o.persistence}, ${ACCESS[o.accessMode] ?? o.accessMode}`;
-
 /** One sentence per disagreement; none where they agree, or where bootc does not say (before 1.14). */
 export function overlayDisagreements(probed: SystemState, bootc: BootcStatus): string[] {
   if (!bootc.usrOverlayKnown || !probed.host.imageBased || probed.container.detected) return [];
   const mine = probedOverlay(probed);
   const theirs = bootc.usrOverlay;
   if (mine === null && theirs === null) return [];
-  if (mine === null)
-    return [
-      `bootc says /usr has an overlay (${overlayWords(theirs!)}), but none is mounted on /usr: it was unmounted without ostree knowing (its unlock marker in /run/ostree is still there), or it is in another mount namespace`,
-    ];
-  if (theirs === null)
-    return [
-      `/usr has an overlay (${overlayWords(mine)}, upper layer ${probed.usr?.upperdir ?? 'unknown'}), but bootc says none: it was not made by bootc or ostree (a mount by hand?), and bootc will not count it`,
-    ];
+  if (mine === null) return [bootcSeesUnmounted(theirs!)];
+  if (theirs === null) return [bootcSeesNone(mine, probed.usr?.upperdir)];
   const out: string[] = [];
-  if (mine.accessMode !== theirs.accessMode)
-    out.push(
-      `bootc says the overlay is ${ACCESS[theirs.accessMode] ?? theirs.accessMode}, but /usr is mounted ${ACCESS[mine.accessMode]} (remounted since?)`,
-    );
-  if (mine.persistence !== theirs.persistence)
-    out.push(
-      `bootc says the overlay is ${theirs.persistence}, but usr-guard's probe takes it for ${mine.persistence} (${probed.why})`,
-    );
+  if (mine.accessMode !== theirs.accessMode) out.push(accessDiffers(theirs, mine));
+  if (mine.persistence !== theirs.persistence) out.push(persistenceDiffers(theirs, mine, probed.why));
   return out;
 }

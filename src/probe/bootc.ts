@@ -3,6 +3,13 @@
 
 import { childEnv } from '../offer/programs.js';
 import { loadExeca } from '../lazy-execa.js';
+import {
+  BOOTC_NOT_HOST,
+  BOOTC_NOT_INSTALLED,
+  bootcFailed,
+  bootcInvalidJson,
+  bootcTimedOut,
+} from '../messages/probe.js';
 
 export interface BootcStatus {
   /** spec.image is set: bootc tracks an image on this host. */
@@ -22,10 +29,10 @@ export function parseBootcStatus(text: string): BootcStatus {
   try {
     doc = JSON.parse(text);
   } catch (e) {
-    throw new BootcStatusError(`bootc status printed invalid JSON: ${(e as Error).message}`);
+    throw new BootcStatusError(bootcInvalidJson((e as Error).message));
   }
   if (!isObject(doc) || doc.kind !== 'BootcHost' || !isObject(doc.spec) || !isObject(doc.status)) {
-    throw new BootcStatusError('bootc status printed JSON that is not a BootcHost (missing kind, spec or status)');
+    throw new BootcStatusError(BOOTC_NOT_HOST);
   }
   const image = isObject(doc.spec.image) && typeof doc.spec.image.image === 'string' ? doc.spec.image.image : null;
   const ov = doc.status.usrOverlay;
@@ -52,11 +59,11 @@ export async function runBootcStatus(bootc: string, timeoutMs = 10_000): Promise
   });
   if (r.failed) {
     const why = r.timedOut
-      ? `timed out after ${timeoutMs / 1000} s`
+      ? bootcTimedOut(timeoutMs)
       : r.code === 'ENOENT'
-        ? 'not installed'
+        ? BOOTC_NOT_INSTALLED
         : (r.stderr.trim().split('\n').pop() ?? r.shortMessage);
-    return { ok: false, error: `${bootc} status: ${why}` };
+    return { ok: false, error: bootcFailed(bootc, why) };
   }
   try {
     return { ok: true, status: parseBootcStatus(r.stdout) };

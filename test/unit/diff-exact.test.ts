@@ -10,8 +10,9 @@ import { alternativeLinks, isTriggerCache, parseAlternative } from '../../src/di
 import { localVersions, packageFileName } from '../../src/diff/local-debs.js';
 import { parseAutoInstalled } from '../../src/diff/marks.js';
 import { keepPackageFiles, toLetGo } from '../../src/diff/package-store.js';
-import { bootTimeMs, filesNotListedNote, noBaselineNote } from '../../src/diff/notes.js';
+import { bootTimeMs, noBaselineNote } from '../../src/diff/notes.js';
 import { dpkgPackages, nativeArchOf } from '../../src/diff/packages.js';
+import { filesNotListedNote } from '../../src/messages/diff.js';
 import { overlayWarningLines, refusalLines } from '../../src/messages/index.js';
 import { printable } from '../../src/printable.js';
 import { buildDebFrom } from '../helpers/odd-debs.js';
