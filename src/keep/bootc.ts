@@ -3,7 +3,7 @@
 // host follows (spec.image: what `keep --undo` goes back to). Pure parsing;
 // the command runs bootc.
 
-import { BOOTC_STATUS_NOT_HOST, bootcStatusNotJson } from '../messages/keep.js';
+import { bootcHost, isObject } from '../probe/bootc.js';
 
 export interface ImageRef {
   image: string;
@@ -18,8 +18,6 @@ export interface KeepBootc {
   booted: (ImageRef & { digest: string }) | null;
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
 function ref(v: unknown): ImageRef | null {
   if (!isObject(v) || typeof v.image !== 'string' || v.image === '') return null;
   return {
@@ -28,16 +26,9 @@ function ref(v: unknown): ImageRef | null {
   };
 }
 
-/** bootc status --format=json, read for keep; throws an Error saying what is wrong with it. */
+/** bootc status --format=json, read for keep; throws a BootcStatusError saying what is wrong with it. */
 export function parseKeepStatus(text: string): KeepBootc {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (e) {
-    throw new Error(bootcStatusNotJson((e as Error).message));
-  }
-  if (!isObject(doc) || doc.kind !== 'BootcHost' || !isObject(doc.spec) || !isObject(doc.status))
-    throw new Error(BOOTC_STATUS_NOT_HOST);
+  const doc = bootcHost(text);
   const booted = isObject(doc.status.booted) ? doc.status.booted.image : null;
   const bootedRef = isObject(booted) ? ref(booted.image) : null;
   const digest = isObject(booted) && typeof booted.imageDigest === 'string' ? booted.imageDigest : '';

@@ -34,10 +34,6 @@ export const NOTHING_TO_KEEP = 'nothing to keep: the overlay holds no changes';
 
 export const bootcStatusFailed = (last: string) => `bootc status failed: ${last}`;
 
-export const bootcStatusNotJson = (why: string) => `bootc status printed invalid JSON: ${why}`;
-
-export const BOOTC_STATUS_NOT_HOST = 'bootc status printed JSON that is not a BootcHost (missing kind, spec or status)';
-
 export const contextCopyFailed = (why: unknown) => `copying into the build context failed: ${why}`;
 
 export const keepNote = (note: string) => keepLine(`note: ${note}`);

@@ -22,9 +22,11 @@ export interface BootcStatus {
 
 export class BootcStatusError extends Error {}
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+export const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
-export function parseBootcStatus(text: string): BootcStatus {
+/** What `bootc status --format=json` printed, checked to be a BootcHost (status --deep and keep read it). */
+export function bootcHost(text: string): { spec: Record<string, unknown>; status: Record<string, unknown> } {
   let doc: unknown;
   try {
     doc = JSON.parse(text);
@@ -34,6 +36,11 @@ export function parseBootcStatus(text: string): BootcStatus {
   if (!isObject(doc) || doc.kind !== 'BootcHost' || !isObject(doc.spec) || !isObject(doc.status)) {
     throw new BootcStatusError(BOOTC_NOT_HOST);
   }
+  return { spec: doc.spec, status: doc.status };
+}
+
+export function parseBootcStatus(text: string): BootcStatus {
+  const doc = bootcHost(text);
   const image = isObject(doc.spec.image) && typeof doc.spec.image.image === 'string' ? doc.spec.image.image : null;
   const ov = doc.status.usrOverlay;
   const usrOverlay = isObject(ov) ? { accessMode: String(ov.accessMode), persistence: String(ov.persistence) } : null;
