@@ -2,13 +2,21 @@
 // run-last-boot.ts): what the overlay holds, or held, and what its packages
 // left behind; the notes computing it adds. Pure.
 
-import type { FileGroup } from '../diff/compute.js';
+import type { FileGroup, PackageChange } from '../diff/compute.js';
 import type { Leftovers } from '../diff/last-boot-leftovers.js';
 import type { LastBoot } from '../diff/last-boot.js';
 import type { Diff } from '../diff/compute.js';
 import { printable } from '../printable.js';
 import type { PackageManager } from '../types.js';
 import { whenGone } from './overlay.js';
+
+/** A package change's version as diff says it: the new one, the old one gone, or old -> new. */
+const versionText = (p: Pick<PackageChange, 'change' | 'version' | 'fromVersion'>): string | null =>
+  p.change === 'removed'
+    ? `(was ${p.fromVersion})`
+    : p.change === 'upgraded'
+      ? `${p.fromVersion} -> ${p.version}`
+      : p.version;
 
 export const diffNotImageBased = (state: string) =>
   `usr-guard diff: this host is not image-based (${state}): there is no image to compare /usr with.`;
@@ -53,12 +61,7 @@ export function diffLines(d: Diff, groups: FileGroup[], listed: boolean): string
     lines.push(`packages: ${count(d.packages, ['added', 'removed', 'upgraded'])}`);
     const width = Math.max(4, ...d.packages.map((p) => p.manager.length));
     for (const p of d.packages) {
-      const version =
-        p.change === 'removed'
-          ? `(was ${p.fromVersion})`
-          : p.change === 'upgraded'
-            ? `${p.fromVersion} -> ${p.version}`
-            : p.version;
+      const version = versionText(p);
       const how = p.packageFile ? ` (from ${printable(p.packageFile)})` : p.autoInstalled ? ' (with another)' : '';
       lines.push(
         `  ${p.manager.padEnd(width)} ${p.change.padEnd(9)} ${printable(p.name)} ${printable(version ?? '')}${how}`,
@@ -99,12 +102,7 @@ export function lastBootLines(r: LastBoot, left: Leftovers): string[] {
   if (r.packages.length > 0) {
     lines.push(`packages: ${count(r.packages, ['added', 'removed', 'upgraded'])}`);
     for (const p of r.packages) {
-      const v =
-        p.change === 'removed'
-          ? `(was ${p.fromVersion})`
-          : p.change === 'upgraded'
-            ? `${p.fromVersion} -> ${p.version}`
-            : p.version;
+      const v = versionText(p);
       lines.push(`  ${p.manager.padEnd(6)} ${p.change.padEnd(9)} ${p.name} ${v}`);
     }
   }
