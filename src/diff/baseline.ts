@@ -174,8 +174,8 @@ function nextLine(text: string, at: number): number {
   return end < 0 ? text.length : end;
 }
 
-/** The baseline file's text: compressed, or plain (as earlier versions wrote it); null when unreadable. */
-function baselineText(manager: PackageManager): string | null {
+/** The baseline file's text (compressed as takeBaseline writes it); null when unreadable. */
+export function baselineText(manager: PackageManager): string | null {
   try {
     const raw = readFileSync(baselineFile(manager));
     return (raw[0] === 0x1f && raw[1] === 0x8b ? gunzipSync(raw) : raw).toString('utf8');

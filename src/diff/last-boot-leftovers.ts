@@ -7,11 +7,10 @@
 import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { DB } from '../dpkg-db/paths.js';
-import { pacmanDbPath } from '../pacman-db/paths.js';
+import { viewNow } from './views.js';
 import type { PackageManager } from '../types.js';
 import { type LastBoot, type RecordedPackage, systemUsers } from './last-boot.js';
-import { dpkgView, type PackageVersions, rpmView } from './packages.js';
-import { pacmanView } from './pacman-view.js';
+import type { PackageVersions } from './packages.js';
 
 export interface Leftovers {
   /** The packages the overlay added that are not installed now. */
@@ -36,12 +35,7 @@ const UNIT_DIRS = [
 /** The folders of enablement links: systemctl enable makes these. */
 const LINK_FOLDERS = /\.(wants|requires|upholds)$/;
 
-function installedNow(manager: PackageManager): PackageVersions | null {
-  if (manager === 'apt') return dpkgView(DB)?.versions ?? null;
-  if (manager === 'dnf') return rpmView()?.versions ?? null;
-  const db = pacmanDbPath();
-  return db === null ? null : (pacmanView(`${db}/local`)?.versions ?? null);
-}
+const installedNow = (manager: PackageManager): PackageVersions | null => viewNow(manager)?.versions ?? null;
 
 /** The conffiles dpkg's packages own now. */
 function dpkgConffilesNow(): Set<string> {

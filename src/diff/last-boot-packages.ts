@@ -3,33 +3,12 @@
 // only when one did (db-identity.ts): it reads the databases (rpm through a
 // process) and the baseline.
 
-import { readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
-import { DB, SNAPSHOT } from '../dpkg-db/paths.js';
-import { pacmanDbPath } from '../pacman-db/paths.js';
+import { SNAPSHOT } from '../dpkg-db/paths.js';
 import type { PackageManager } from '../types.js';
-import { parseBaseline } from './baseline.js';
+import { baselineText, parseBaseline } from './baseline.js';
 import { type PackageChange, packageChanges } from './compute.js';
-import { dpkgView, type PackageView, rpmView } from './packages.js';
-import { pacmanView } from './pacman-view.js';
-import { baselineFile } from './run-dir.js';
-
-/** The baseline's text (compressed, as takeBaseline writes it), or null. */
-function baselineOf(manager: PackageManager): string | null {
-  try {
-    const raw = readFileSync(baselineFile(manager));
-    return (raw[0] === 0x1f && raw[1] === 0x8b ? gunzipSync(raw) : raw).toString('utf8');
-  } catch {
-    return null;
-  }
-}
-
-function viewNow(manager: PackageManager): PackageView | null {
-  if (manager === 'apt') return dpkgView(DB);
-  if (manager === 'dnf') return rpmView();
-  const db = pacmanDbPath();
-  return db === null ? null : pacmanView(`${db}/local`);
-}
+import { dpkgView } from './packages.js';
+import { viewNow } from './views.js';
 
 /**
  * The packages of `managers` that changed since the baseline, and the files
@@ -40,7 +19,7 @@ export function packagesSince(managers: PackageManager[]): { packages: PackageCh
   const packages: PackageChange[] = [];
   const owned = new Set<string>();
   for (const manager of managers) {
-    const text = baselineOf(manager);
+    const text = baselineText(manager);
     // Its versions first; the owners only of the packages that changed (parseBaseline), below.
     const base = text === null ? null : parseBaseline(text, new Set());
     // No baseline, or an empty one of a package manager that is not this host's: nothing to compare.
