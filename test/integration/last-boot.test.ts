@@ -4,12 +4,11 @@
 // (status --deep with a stand-in that answers as bootc 1.14 does), and the
 // fleet's files (status --prometheus through promtool, Ansible's facts).
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lockedBoot, tempDirs, tick, UNLOCK_IN_BOOT as OVERLAY } from '../helpers/boots.js';
-import { aptUseRepo, buildDeb } from '../helpers/debs.js';
+import { aptUseRepo, buildDeb, indexRepo } from '../helpers/debs.js';
 import { buildImage, compareScript, compared, runInSandbox } from '../helpers/sandbox.js';
 
 const tmp = tempDirs();
@@ -57,17 +56,7 @@ beforeAll(() => {
   repo = temp('ug-repo-');
   buildDeb(repo, 'ughello');
   buildDaemonDeb(repo);
-  const packages = execFileSync('dpkg-scanpackages', ['.', '/dev/null'], {
-    cwd: repo,
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
-  writeFileSync(join(repo, 'Packages'), packages);
-  const sha = createHash('sha256').update(packages).digest('hex');
-  writeFileSync(
-    join(repo, 'Release'),
-    `Origin: ugtest\nSuite: ugtest\nCodename: ugtest\nSHA256:\n ${sha} ${Buffer.byteLength(packages)} Packages\n`,
-  );
+  indexRepo(repo);
   image = tmp.keep(buildImage());
 });
 afterAll(tmp.removeAll);

@@ -4,7 +4,7 @@
 // out), with Debian's real pacman. pacman's later runs of a boot are replayed
 // in the shell once pacman's own first change has saved its database (the
 // record's callers line names pacman then).
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,7 +13,7 @@ import { COUNT_NODE_STARTS, nodeStarts } from '../helpers/node-starts.js';
 import { buildPacmanRepo, missingPacmanTool, pacmanUseRepo } from '../helpers/pacman-pkgs.js';
 import { LOCKED, NO_CHECKSPACE, OVERLAY, PACMAN_HEADLINE, pacmanHost } from '../helpers/pacman-runs.js';
 import { buildImage } from '../helpers/sandbox.js';
-import { SHIM } from '../helpers/shim.js';
+import { writeShimSides } from '../helpers/shim.js';
 import { type RunFacts, roleOf, whoSpeaks } from '../../src/runstate/index.js';
 
 const missing = missingPacmanTool();
@@ -29,10 +29,7 @@ beforeAll(() => {
   repo = buildPacmanRepo(['ugfoo', 'ugbar']);
   image = buildImage();
   shims = mkdtempSync(join(tmpdir(), 'ug-shims-'));
-  writeFileSync(join(shims, 'shell'), SHIM);
-  const forced = SHIM.replace(/^usr_guard_speaker "\$@"$/m, 'usr_guard_speaks=node');
-  expect(forced).not.toBe(SHIM);
-  writeFileSync(join(shims, 'node'), forced);
+  writeShimSides(shims);
 });
 afterAll(() => removeAll(image, repo, shims));
 

@@ -5,7 +5,7 @@
 // node always decides), in real dpkg and apt runs. What each must do is derived
 // from node's table, whoSpeaks (src/runstate/index.ts), not written by hand.
 // USR_GUARD_SHIM=FILE runs another shim on the shell's side (an older one fails).
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,7 +14,7 @@ import { aptUseRepo } from '../helpers/debs.js';
 import { aptFixture, removeAll } from '../helpers/fixtures.js';
 import { COUNT_NODE_STARTS, nodeStarts } from '../helpers/node-starts.js';
 import { runInSandbox } from '../helpers/sandbox.js';
-import { SHIM } from '../helpers/shim.js';
+import { SHIM, writeShimSides } from '../helpers/shim.js';
 import { type RunFacts, roleOf, type Speaker, whoSpeaks } from '../../src/runstate/index.js';
 import type { Caller } from '../../src/types.js';
 
@@ -29,11 +29,7 @@ let shims: string;
 beforeAll(() => {
   ({ image, repo } = aptFixture(['ughello', 'ugother']));
   shims = mkdtempSync(join(tmpdir(), 'ug-shims-'));
-  writeFileSync(join(shims, 'shell'), process.env.USR_GUARD_SHIM ? readFileSync(process.env.USR_GUARD_SHIM) : SHIM);
-  // "Through usr-guard check": the same shim, whose record lookup always answers "node".
-  const forced = SHIM.replace(/^usr_guard_speaker "\$@"$/m, 'usr_guard_speaks=node');
-  expect(forced).not.toBe(SHIM);
-  writeFileSync(join(shims, 'node'), forced);
+  writeShimSides(shims, process.env.USR_GUARD_SHIM ? readFileSync(process.env.USR_GUARD_SHIM, 'utf8') : SHIM);
 });
 afterAll(() => removeAll(image, repo, shims));
 
