@@ -144,7 +144,12 @@ export function settle(
     dnfDecided: env.USR_GUARD_DECIDED === '1',
     replayHolds: room,
     roomLow: room,
-    plainChange: asked.changes && asked.root === '/' && unkeptFiles(asked.localFiles ?? []).length === 0,
+    // (pacman's: pacman's own run, as the shim tells it; another libalpm client is node's.)
+    plainChange:
+      asked.changes &&
+      asked.root === '/' &&
+      unkeptFiles(asked.localFiles ?? []).length === 0 &&
+      (asked.caller !== 'pacman' || asked.frontend === 'pacman'),
     prePrompt: hook.prePrompt ?? null,
   });
   let role = roleOf(speaker);
